@@ -1,0 +1,139 @@
+"""The `handbook` command: argument parsing only; each subcommand calls into a pipeline module."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.diagnostics import FORMATTERS, Diagnostic, format_step_summary, summarize
+from generator.load import display_path
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+Command = Callable[[argparse.Namespace], int]
+# Modules that add their own subcommands through `register(subcommands)`.
+PLUGINS = (
+    "generator.new",
+    "generator.demo",
+    "generator.site_cli",
+    "generator.signoff.cli",
+    "generator.remind",
+)
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: exit 2 with one line."""
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from generator.validate import validate_repository
+
+    root = Path(args.root)
+    targets = _expand(args.paths, root) if args.paths else None
+    report = validate_repository(root, targets)
+    summary = summarize(report.documents, report.diagnostics)
+    sys.stdout.write(FORMATTERS[args.format](report.diagnostics, summary))
+    if args.format == "github":
+        _append_step_summary(format_step_summary(report.diagnostics, summary))
+    return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _expand(paths: Sequence[str], root: Path) -> list[Path]:
+    """Files as given; folders become the Markdown files in them."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.md") if p.is_file())
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UsageError(f"{raw}: no such file or folder")
+    return found
+
+
+def _append_step_summary(markdown: str) -> None:
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(markdown)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from generator.models import MODELS, json_schema
+
+    kinds = [args.kind] if args.kind else list(MODELS)
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for kind in kinds:
+            target = out / f"{kind}.schema.json"
+            target.write_text(json.dumps(json_schema(kind), indent=2) + "\n", encoding="utf-8")
+            print(display_path(target))
+        return EXIT_OK
+    payload = json_schema(kinds[0]) if args.kind else {kind: json_schema(kind) for kind in kinds}
+    sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="handbook", description="Tech reviews and account plans as code.")
+    parser.add_argument("--version", action="version", version=f"handbook {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    validate = commands.add_parser("validate", help="check documents (all of them when no path is given)")
+    validate.add_argument("paths", nargs="*", metavar="PATH", help="document files or folders")
+    validate.add_argument("--root", default=".", help="the handbook repository (default: .)")
+    validate.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+    validate.set_defaults(run=_validate)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the front matter")
+    schema.add_argument("kind", nargs="?", choices=["review", "account"])
+    schema.add_argument("--out", metavar="DIR", help="write <kind>.schema.json files into DIR")
+    schema.set_defaults(run=_schema)
+
+    for register in _plugins():
+        register(commands)
+    return parser
+
+
+def _plugins() -> list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]]:
+    """Subcommands that live with their own pipeline (site build, sign-off, reminders)."""
+    found = []
+    for module_name in PLUGINS:
+        try:
+            module = __import__(module_name, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name and not module_name.startswith(str(exc.name)):
+                raise
+            continue
+        found.append(module.register)
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except UsageError as exc:
+        print(f"handbook: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def report_fault(diagnostic: Diagnostic) -> None:
+    print(diagnostic.text(), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""The one error type of the project, and one formatter per output.
+
+Every rule, loader and model check reports faults as `Diagnostic` values; the
+CLI decides how to show them (terminal text, GitHub workflow commands, JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One fault in one file: where it is, which field, what is wrong and how to fix it."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+    field: str = ""
+    message: str = ""
+    hint: str = ""
+
+    def text(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}:{field} {self.message}{hint}"
+
+
+class DocumentError(Exception):
+    """Raised inside loaders to stop at the first fatal fault of one file."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.text())
+        self.diagnostic = diagnostic
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """By file, then line and column; duplicates (same place, same message) once."""
+    return sorted(set(diagnostics))
+
+
+@dataclass(frozen=True)
+class Summary:
+    documents: int
+    errors: int
+    files_with_errors: int
+
+    def text(self) -> str:
+        docs = "document" if self.documents == 1 else "documents"
+        errs = "error" if self.errors == 1 else "errors"
+        files = "file" if self.files_with_errors == 1 else "files"
+        if not self.errors:
+            return f"{self.documents} {docs} checked, no errors"
+        return f"{self.documents} {docs} checked, {self.errors} {errs} in {self.files_with_errors} {files}"
+
+
+def summarize(documents: int, diagnostics: Sequence[Diagnostic]) -> Summary:
+    return Summary(documents, len(diagnostics), len({d.path for d in diagnostics}))
+
+
+def format_text(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    lines = [d.text() for d in diagnostics]
+    lines.append(summary.text())
+    return "\n".join(lines) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    # GitHub's workflow-command escaping (actions/toolkit command.ts).
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(d: Diagnostic, level: str = "error") -> str:
+    props = ",".join(
+        [
+            f"file={_escape_property(d.path)}",
+            f"line={d.line}",
+            f"col={d.column}",
+            f"title={_escape_property(d.field or 'document')}",
+        ]
+    )
+    hint = f" ({d.hint})" if d.hint else ""
+    return f"::{level} {props}::{_escape_data(d.message + hint)}"
+
+
+def format_github(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    lines = [github_annotation(d) for d in diagnostics]
+    lines.append(summary.text())
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "'")
+
+
+def format_step_summary(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    """Markdown for $GITHUB_STEP_SUMMARY: the whole list, since annotations are capped per step."""
+    icon = "✅" if not diagnostics else "❌"
+    out = [f"## {icon} Handbook validation", "", summary.text(), ""]
+    if diagnostics:
+        out += ["| file | line | field | problem |", "| --- | --- | --- | --- |"]
+        for d in diagnostics:
+            problem = d.message + (f" ({d.hint})" if d.hint else "")
+            out.append(
+                f"| `{_md_cell(d.path)}` | {d.line} | {_md_cell(d.field) or '—'} | {_md_cell(problem)} |"
+            )
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def format_json(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    payload = {
+        "documents": summary.documents,
+        "errors": [asdict(d) for d in diagnostics],
+        "summary": asdict(summary),
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}

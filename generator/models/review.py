@@ -1,0 +1,288 @@
+"""The tech review: an RFC for a customer's non-standard or high-risk requirement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import Field
+
+from generator.models.common import Fault, Faults, Handle, ReviewId, Slug, Strict, Text, Url
+
+
+class Moment(StrEnum):
+    PRE_SALES = "pre-sales"
+    POST_SALES = "post-sales"
+
+
+class Trigger(StrEnum):
+    AIR_GAPPED = "air-gapped"
+    DOCKER_COMPOSE_BATCH_CHANGES = "docker-compose-batch-changes"
+    SUPPORT_RISK = "support-risk"
+    EXPLICIT_PERMISSIONS_API = "explicit-permissions-api"
+    OTHER = "other"
+
+
+TRIGGER_LABELS = {
+    Trigger.AIR_GAPPED: "Air-gapped instance",
+    Trigger.DOCKER_COMPOSE_BATCH_CHANGES: "docker-compose with batch changes",
+    Trigger.SUPPORT_RISK: "Support risk",
+    Trigger.EXPLICIT_PERMISSIONS_API: "Explicit permissions API",
+    Trigger.OTHER: "Other",
+}
+
+
+class ReviewStatus(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in-review"
+    APPROVED = "approved"
+    DENIED = "denied"
+    WITHDRAWN = "withdrawn"
+
+
+DECIDED = (ReviewStatus.APPROVED, ReviewStatus.DENIED)
+OPEN = (ReviewStatus.DRAFT, ReviewStatus.IN_REVIEW)
+
+
+class Outcome(StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
+class AccountTeam(Strict):
+    ae: Handle = Field(description="Account Executive")
+    ce: Handle = Field(description="Customer Engineer (pre-sales)")
+    ta: Handle | None = Field(None, description="Technical Advisor (post-sales CE)")
+
+
+class Links(Strict):
+    tdd: Url | None = Field(None, description="Technical Design Document")
+    video: Url | None = Field(None, description="The ~5 minute video overview")
+    crm_opportunity: Url | None = None
+    chat_thread: Url | None = None
+
+
+class Asks(Strict):
+    product: list[Text] = Field(default_factory=list)
+    engineering: list[Text] = Field(default_factory=list)
+    support: list[Text] = Field(default_factory=list)
+
+    def teams(self) -> list[str]:
+        return [team for team in ("product", "engineering", "support") if getattr(self, team)]
+
+
+class ProductGap(Strict):
+    title: Text
+    url: Url
+
+
+class Deciders(Strict):
+    ce_vp: Handle | None = None
+    vp_engineering: Handle | None = None
+    sales_vp: Handle | None = None
+
+
+class Decision(Strict):
+    outcome: Outcome
+    recommended_by: Handle = Field(description="The CE VP who made the recommendation")
+    decided_on: dt.date
+    deciders: Deciders | None = Field(
+        None, description="Final deciders; all three are required when the outcome is no"
+    )
+    rationale: Text | None = None
+    customer_messaging: Text | None = Field(
+        None, description="What the customer is told about operating outside normal guidelines"
+    )
+
+
+class Meeting(Strict):
+    date: dt.date
+    requested_by: Handle | None = None
+    attendees: list[Handle] = Field(default_factory=list)
+    outcome: Text
+
+
+class Withdrawal(Strict):
+    on: dt.date
+    reason: Text
+
+
+class TechReview(Strict):
+    """Front matter of a tech review (reviews/tr-NNNN-slug.md)."""
+
+    id: ReviewId
+    title: Text
+    customer: Slug = Field(description="Slug of the customer's account plan")
+    moment: Moment
+    triggers: list[Trigger] = Field(min_length=1)
+    trigger_description: Text | None = Field(None, description="Required when a trigger is 'other'")
+    author: Handle
+    account_team: AccountTeam
+    peer_reviewer: Handle | None = Field(None, description="Peer CE who reviewed the TDD")
+    opened: dt.date
+    decision_needed_by: dt.date
+    status: ReviewStatus
+    links: Links = Field(default_factory=Links)
+    asks: Asks = Field(default_factory=Asks)
+    product_gaps: list[ProductGap] = Field(default_factory=list)
+    related_reviews: list[ReviewId] = Field(default_factory=list)
+    decision: Decision | None = None
+    meetings: list[Meeting] = Field(default_factory=list)
+    withdrawal: Withdrawal | None = None
+
+    def rules(self) -> Faults:
+        yield from _trigger_rules(self)
+        if self.decision_needed_by < self.opened:
+            yield Fault(
+                ("decision_needed_by",),
+                "is before the review was opened",
+                f"pick a date on or after {self.opened}",
+            )
+        if self.peer_reviewer and self.peer_reviewer.lower() == self.author.lower():
+            yield Fault(
+                ("peer_reviewer",),
+                "the peer reviewer cannot be the author",
+                "ask another CE to review the TDD",
+            )
+        people = {self.account_team.ce.lower()}
+        if self.account_team.ta:
+            people.add(self.account_team.ta.lower())
+        if self.author.lower() not in people:
+            yield Fault(
+                ("author",),
+                "the author must be the account team's CE or TA",
+                "set account_team.ce or account_team.ta to the author",
+            )
+        if self.moment is Moment.POST_SALES and not self.account_team.ta:
+            yield Fault(
+                ("account_team", "ta"),
+                "a post-sales review needs the account's TA",
+                "add account_team.ta",
+                ("moment",),
+            )
+        if self.status is not ReviewStatus.DRAFT:
+            yield from _submission_rules(self)
+        yield from _decision_rules(self)
+        if self.status is ReviewStatus.WITHDRAWN and self.withdrawal is None:
+            yield Fault(
+                ("withdrawal",),
+                "a withdrawn review records when and why",
+                "add withdrawal: {on: YYYY-MM-DD, reason: ...}",
+                ("status",),
+            )
+        if self.withdrawal is not None and self.status is not ReviewStatus.WITHDRAWN:
+            yield Fault(
+                ("withdrawal",),
+                "only a withdrawn review has a withdrawal",
+                "set status: withdrawn or remove withdrawal",
+            )
+        for index, meeting in enumerate(self.meetings):
+            if meeting.date < self.opened:
+                yield Fault(("meetings", index, "date"), "the meeting is before the review was opened")
+        for index, related in enumerate(self.related_reviews):
+            if related == self.id:
+                yield Fault(("related_reviews", index), "a review cannot be related to itself")
+
+
+def _trigger_rules(review: TechReview) -> Faults:
+    seen: set[Trigger] = set()
+    for index, trigger in enumerate(review.triggers):
+        if trigger in seen:
+            yield Fault(("triggers", index), f"trigger {trigger.value!r} is listed twice")
+        seen.add(trigger)
+    if Trigger.OTHER in seen and not review.trigger_description:
+        yield Fault(
+            ("trigger_description",),
+            "trigger 'other' needs a description",
+            "add trigger_description: what makes this requirement non-standard",
+            ("triggers",),
+        )
+    if review.trigger_description and Trigger.OTHER not in seen:
+        yield Fault(
+            ("trigger_description",),
+            "is only used with the trigger 'other'",
+            "add 'other' to triggers or remove trigger_description",
+        )
+
+
+def _submission_rules(review: TechReview) -> Faults:
+    """Before a review leaves draft: peer-reviewed TDD, video, and concrete asks."""
+    if not review.peer_reviewer:
+        yield Fault(
+            ("peer_reviewer",),
+            f"a review in status {review.status.value!r} needs its peer CE",
+            "add peer_reviewer: the CE who reviewed the TDD",
+            ("status",),
+        )
+    if not review.links.tdd:
+        yield Fault(
+            ("links", "tdd"), "a submitted review links its TDD", "add links.tdd: https://...", ("status",)
+        )
+    if not review.links.video:
+        yield Fault(
+            ("links", "video"),
+            "a submitted review links its video overview",
+            "add links.video: https://... (about 5 minutes)",
+            ("status",),
+        )
+    if not review.asks.teams():
+        yield Fault(
+            ("asks",),
+            "a submitted review asks something of Product, Engineering or Support",
+            "add asks.product, asks.engineering or asks.support",
+            ("status",),
+        )
+
+
+def _decision_rules(review: TechReview) -> Faults:
+    decision = review.decision
+    if review.status in DECIDED and decision is None:
+        yield Fault(
+            ("decision",),
+            f"a review in status {review.status.value!r} records its decision",
+            "add decision: outcome, recommended_by, decided_on, ...",
+            ("status",),
+        )
+        return
+    if decision is None:
+        return
+    if review.status in OPEN:
+        yield Fault(
+            ("decision",),
+            f"a review in status {review.status.value!r} has no decision yet",
+            "set status to approved or denied, or remove decision",
+        )
+        return
+    expected = {ReviewStatus.APPROVED: Outcome.YES, ReviewStatus.DENIED: Outcome.NO}.get(review.status)
+    if expected is not None and decision.outcome is not expected:
+        yield Fault(
+            ("decision", "outcome"),
+            f"outcome {decision.outcome.value!r} contradicts status {review.status.value!r}",
+            f"an {review.status.value} review has outcome {expected.value!r}",
+        )
+    if decision.decided_on < review.opened:
+        yield Fault(("decision", "decided_on"), "is before the review was opened")
+    if decision.outcome is Outcome.YES and not decision.customer_messaging:
+        yield Fault(
+            ("decision", "customer_messaging"),
+            "a yes records what the customer is told",
+            "add customer_messaging: that they operate outside normal guidelines and what it means",
+            ("decision", "outcome"),
+        )
+    if decision.outcome is Outcome.NO:
+        if not decision.rationale:
+            yield Fault(
+                ("decision", "rationale"),
+                "a no records its reasoning",
+                "add rationale: why the answer is no",
+                ("decision", "outcome"),
+            )
+        deciders = decision.deciders or Deciders()
+        missing = [role for role in ("ce_vp", "vp_engineering", "sales_vp") if not getattr(deciders, role)]
+        if missing:
+            yield Fault(
+                ("decision", "deciders"),
+                "a no is decided by the CE VP, the VP Engineering and the Sales VP together",
+                "add deciders." + ", deciders.".join(missing),
+                ("decision", "outcome"),
+            )

@@ -1,0 +1,417 @@
+"""Rules over loaded documents: the model's fields and rules, review sections, cross-document rules.
+
+Pipeline: read every document's front matter (cheap), check the models, then the
+bodies and cross-references of only the documents asked about (a pull request's
+handful), so a small change never costs a parse of every body in the repository.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
+from generator.load import Document, FieldPath, Position, display_path, dotted, iter_document_files
+from generator.load import read_document as _read
+from generator.models import AccountPlan, Fault, TechReview, model_for
+from generator.models.account import PHASE_LABELS, past_tech_design
+from generator.models.review import ReviewStatus
+
+REVIEW_SECTIONS = (
+    "Misalignment",
+    "Timeline",
+    "Requirement origin",
+    "Customer expectations",
+    "Asks",
+)
+_FILE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass
+class Checked:
+    """A document after its own checks: the model when it is valid, and its faults."""
+
+    document: Document
+    model: TechReview | AccountPlan | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+    @property
+    def id(self) -> str | None:
+        value = self.document.data.get("id")
+        return value if isinstance(value, str) else None
+
+
+@dataclass
+class Report:
+    documents: int
+    diagnostics: list[Diagnostic]
+    checked: list[Checked]
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+    @property
+    def reviews(self) -> list[TechReview]:
+        return [c.model for c in self.checked if isinstance(c.model, TechReview)]
+
+    @property
+    def accounts(self) -> list[AccountPlan]:
+        return [c.model for c in self.checked if isinstance(c.model, AccountPlan)]
+
+
+# --- one document -----------------------------------------------------------------------------
+
+
+def check_document(document: Document, *, with_body: bool = True) -> Checked:
+    model_class = model_for(document.kind)
+    body = list(review_section_rules(document)) if with_body and document.kind == "review" else []
+    try:
+        model = model_class.model_validate(document.data)
+    except ValidationError as exc:
+        diagnostics = [_from_pydantic(document, model_class, error) for error in exc.errors()]
+        return Checked(document, None, diagnostics + body)
+    diagnostics = [_fault_at(document, fault) for fault in model.rules()]
+    diagnostics += list(_file_name_rules(document, model))
+    return Checked(document, model, diagnostics + body)
+
+
+def _at(document: Document, path: FieldPath, message: str, hint: str = "") -> Diagnostic:
+    pos = document.position(path)
+    return Diagnostic(document.path, pos.line, pos.column, dotted(path), message, hint)
+
+
+def _fault_at(document: Document, fault: Fault) -> Diagnostic:
+    """At the field when it is written, else at the value that made it required."""
+    where = fault.field if fault.field in document.values or not fault.anchor else fault.anchor
+    pos = document.position(where)
+    return Diagnostic(document.path, pos.line, pos.column, dotted(fault.field), fault.message, fault.hint)
+
+
+def _file_name_rules(document: Document, model: TechReview | AccountPlan) -> Iterator[Diagnostic]:
+    stem = Path(document.path).stem
+    if isinstance(model, AccountPlan):
+        if stem != model.id:
+            yield _at(
+                document,
+                ("id",),
+                f"the file name does not match the id {model.id!r}",
+                f"rename the file to accounts/{model.id}.md",
+            )
+        return
+    prefix = model.id.lower()
+    if not _FILE_SLUG.match(stem) or not (stem == prefix or stem.startswith(prefix + "-")):
+        yield _at(
+            document,
+            ("id",),
+            f"the file name does not follow the rule for {model.id}",
+            f"name it reviews/{prefix}-<short-slug>.md (lower case, hyphens)",
+        )
+
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _normal(heading: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", heading.casefold()).split())
+
+
+def headings(body: str) -> Iterator[tuple[int, int, str]]:
+    """(line offset in the body, level, text) of each ATX heading outside fenced code."""
+    fence = ""
+    for offset, line in enumerate(body.split("\n")):
+        opened = _FENCE.match(line)
+        if opened:
+            marker = opened.group(1)
+            if not fence:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = ""
+            continue
+        if fence:
+            continue
+        found = _HEADING.match(line)
+        if found:
+            yield offset, len(found.group(1)), found.group(2).strip()
+
+
+def review_section_rules(document: Document) -> Iterator[Diagnostic]:
+    lines = document.body.split("\n")
+    found = list(headings(document.body))
+    by_name = {_normal(text): (offset, level) for offset, level, text in found}
+    for section in REVIEW_SECTIONS:
+        wanted = _normal(section)
+        if wanted not in by_name:
+            yield Diagnostic(
+                document.path,
+                max(document.body_line - 1, 1),
+                1,
+                "body",
+                f"missing section '## {section}'",
+                "add the heading and write the section under it",
+            )
+            continue
+        offset, level = by_name[wanted]
+        following = [o for o, lv, _ in found if o > offset and lv <= level]
+        end = following[0] if following else len(lines)
+        content = "\n".join(lines[offset + 1 : end]).strip()
+        if not content:
+            yield Diagnostic(
+                document.path,
+                document.body_line + offset,
+                1,
+                "body",
+                f"section '## {section}' is empty",
+                "write what it asks for",
+            )
+
+
+# --- pydantic errors as positioned messages ---------------------------------------------------------
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside an annotation such as `Decision | None` or `list[Contact]`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _submodel(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list, tuple):
+        for arg in typing.get_args(annotation):
+            found = _submodel(arg)
+            if found:
+                return found
+    return None
+
+
+def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return []
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        current = _submodel(info.annotation) if info else None
+    return list(current.model_fields) if current else []
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _from_pydantic(document: Document, model: type[BaseModel], error: Any) -> Diagnostic:
+    loc: FieldPath = tuple(error["loc"])
+    kind: str = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    name = str(loc[-1]) if loc else ""
+    hint = ""
+    pos: Position
+    if kind == "missing":
+        parent = loc[:-1]
+        pos = document.key_position(parent) if parent else Position(1, 1)
+        message = f"required field {name!r} is missing"
+        hint = f"add {name}: ..."
+    elif kind == "extra_forbidden":
+        pos = document.key_position(loc)
+        known = _fields_at(model, loc[:-1])
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        message = f"unknown field {name!r}"
+        hint = f"did you mean {close[0]!r}?" if close else "known fields: " + ", ".join(known)
+    else:
+        pos = document.position(loc)
+        message, hint = _value_message(kind, value, ctx, error.get("msg", ""))
+    return Diagnostic(document.path, pos.line, pos.column, dotted(loc), message, hint)
+
+
+def _value_message(kind: str, value: Any, ctx: dict[str, Any], msg: str) -> tuple[str, str]:
+    if value is None and kind.endswith("_type"):
+        return "has no value", "give it a value or remove the field"
+    if kind == "enum":
+        return f"{_describe(value)} is not one of {ctx.get('expected', '')}", ""
+    if kind.startswith("date"):
+        return f"{_describe(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-23"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{_describe(value)} is not a whole number", ""
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{_describe(value)} is not true or false", "write true or false"
+    if kind == "string_type":
+        return f"expected text, got {_describe(value)}", "write it on one line, or quote it"
+    if kind == "list_type":
+        return f"expected a list, got {_describe(value)}", "write one '- item' per line"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a mapping of fields, got {_describe(value)}", "write 'name: value' lines"
+    if kind == "too_short":
+        if isinstance(value, str) or value is None:
+            return "must not be empty", "give it a value or remove the field"
+        least = ctx.get("min_length", 1)
+        return f"needs at least {least} item{'s' if least != 1 else ''}", ""
+    if kind == "greater_than_equal":
+        return f"{_describe(value)} is below the minimum {ctx.get('ge')}", ""
+    if kind == "less_than_equal":
+        return f"{_describe(value)} is above the maximum {ctx.get('le')}", ""
+    return msg, ""
+
+
+# --- the repository -------------------------------------------------------------------------------
+
+
+def load(paths: Iterable[Path]) -> tuple[list[Document], list[Diagnostic]]:
+    documents: list[Document] = []
+    faults: list[Diagnostic] = []
+    for path in paths:
+        try:
+            documents.append(_read(path))
+        except DocumentError as exc:
+            faults.append(exc.diagnostic)
+    return documents, faults
+
+
+def validate_repository(root: Path, targets: Sequence[Path] | None = None) -> Report:
+    """Check every document under root, or only `targets` (with what they reference)."""
+    all_files = list(iter_document_files(root))
+    target_paths = {display_path(p) for p in (targets if targets is not None else all_files)}
+    extra = [p for p in (targets or []) if p.resolve() not in {f.resolve() for f in all_files}]
+    documents, faults = load([*all_files, *extra])
+    faults = [f for f in faults if f.path in target_paths]
+    checked = [check_document(d, with_body=d.path in target_paths) for d in documents]
+    diagnostics = list(faults)
+    for item in checked:
+        if item.path in target_paths:
+            diagnostics += item.diagnostics
+    diagnostics += [d for d in cross_document_rules(checked, target_paths)]
+    checked_count = len(target_paths & ({c.path for c in checked} | {f.path for f in faults}))
+    return Report(checked_count, sort_diagnostics(diagnostics), checked)
+
+
+def cross_document_rules(checked: Sequence[Checked], targets: set[str]) -> Iterator[Diagnostic]:
+    reviews = {key: c for c in checked if c.document.kind == "review" and (key := c.id)}
+    accounts = {key: c for c in checked if c.document.kind == "account" and (key := c.id)}
+    yield from _unique_ids(checked, targets)
+    for item in checked:
+        model = item.model
+        if isinstance(model, TechReview):
+            involved = item.path in targets or (
+                accounts.get(model.customer) and accounts[model.customer].path in targets
+            )
+            if not involved:
+                continue
+            if model.customer not in accounts:
+                hint = _suggest(model.customer, accounts)
+                yield _at(
+                    item.document,
+                    ("customer",),
+                    f"no account plan has the id {model.customer!r}",
+                    hint or f"create accounts/{model.customer}.md first",
+                )
+            for index, related in enumerate(model.related_reviews):
+                if related not in reviews and item.path in targets:
+                    yield _at(
+                        item.document,
+                        ("related_reviews", index),
+                        f"no tech review has the id {related!r}",
+                        _suggest(related, reviews),
+                    )
+        elif isinstance(model, AccountPlan):
+            yield from _opportunity_rules(item, model, reviews, targets)
+
+
+def _suggest(value: str, known: dict[str, Checked]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def _unique_ids(checked: Sequence[Checked], targets: set[str]) -> Iterator[Diagnostic]:
+    first: dict[tuple[str, str], Checked] = {}
+    for item in checked:
+        if not item.id:
+            continue
+        key = (item.document.kind, item.id)
+        if key in first:
+            if item.path in targets or first[key].path in targets:
+                yield _at(
+                    item.document,
+                    ("id",),
+                    f"id {item.id!r} is already used by {first[key].path}",
+                    "give this document its own id",
+                )
+        else:
+            first[key] = item
+    seen: dict[str, str] = {}
+    for item in checked:
+        if isinstance(item.model, AccountPlan):
+            for index, opportunity in enumerate(item.model.opportunities):
+                other = seen.get(opportunity.id)
+                if other and other != item.path and item.path in targets:
+                    yield _at(
+                        item.document,
+                        ("opportunities", index, "id"),
+                        f"opportunity id {opportunity.id!r} is already used by {other}",
+                        "opportunity ids are unique across accounts",
+                    )
+                seen.setdefault(opportunity.id, item.path)
+
+
+def _opportunity_rules(
+    item: Checked, plan: AccountPlan, reviews: dict[str, Checked], targets: set[str]
+) -> Iterator[Diagnostic]:
+    for index, opportunity in enumerate(plan.opportunities):
+        if not opportunity.tech_review:
+            continue
+        where = ("opportunities", index, "tech_review")
+        target = reviews.get(opportunity.tech_review)
+        if item.path not in targets and not (target and target.path in targets):
+            continue
+        if target is None:
+            yield _at(
+                item.document,
+                where,
+                f"no tech review has the id {opportunity.tech_review!r}",
+                _suggest(opportunity.tech_review, reviews),
+            )
+            continue
+        review = target.model
+        if not isinstance(review, TechReview):
+            continue  # that file's own errors are reported against it
+        if review.customer != plan.id:
+            yield _at(
+                item.document,
+                where,
+                f"{review.id} belongs to {review.customer!r}, not to this account",
+                "link a review of this customer",
+            )
+        elif (
+            opportunity.non_standard
+            and past_tech_design(opportunity.tech_win_phase)
+            and review.status is not ReviewStatus.APPROVED
+        ):
+            phase = PHASE_LABELS[opportunity.tech_win_phase]
+            yield _at(
+                item.document,
+                where,
+                f"{review.id} is {review.status.value}, but the opportunity is in {phase}: "
+                "non-standard requirements need an approved tech review past "
+                "Tech Design & Trial Planning",
+                "get the review approved, or move the phase back",
+            )
