@@ -27,7 +27,7 @@ def _handle(value: str) -> str:
     if not _HANDLE.match(handle):
         raise PydanticCustomError(
             "github_handle",
-            "{value!r} is not a GitHub handle (letters, digits and single hyphens, at most 39)",
+            "'{value}' is not a GitHub handle (letters, digits and single hyphens, at most 39)",
             {"value": value},
         )
     return handle
@@ -37,7 +37,7 @@ def _slug(value: str) -> str:
     if len(value) > 64 or not _SLUG.match(value):
         raise PydanticCustomError(
             "slug",
-            "{value!r} is not a slug (lower-case letters, digits and single hyphens, at most 64)",
+            "'{value}' is not a slug (lower-case letters, digits and single hyphens, at most 64)",
             {"value": value},
         )
     return value
@@ -46,7 +46,7 @@ def _slug(value: str) -> str:
 def _review_id(value: str) -> str:
     if not _REVIEW_ID.match(value):
         raise PydanticCustomError(
-            "review_id", "{value!r} is not a tech review id (like TR-0042)", {"value": value}
+            "review_id", "'{value}' is not a tech review id (like TR-0042)", {"value": value}
         )
     return value
 
@@ -55,7 +55,7 @@ def _url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
         raise PydanticCustomError(
-            "web_url", "{value!r} is not a web address (expected https://...)", {"value": value}
+            "web_url", "'{value}' is not a web address (expected https://...)", {"value": value}
         )
     return value
 
@@ -63,14 +63,14 @@ def _url(value: str) -> str:
 def _quarter(value: str) -> str:
     if not _QUARTER.match(value):
         raise PydanticCustomError(
-            "quarter", "{value!r} is not a quarter (expected like 2026-Q4)", {"value": value}
+            "quarter", "'{value}' is not a quarter (expected like 2026-Q4)", {"value": value}
         )
     return value
 
 
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
-        raise PydanticCustomError("email", "{value!r} is not an e-mail address", {"value": value})
+        raise PydanticCustomError("email", "'{value}' is not an e-mail address", {"value": value})
     return value
 
 

@@ -103,7 +103,7 @@ class Meeting(Strict):
 
 
 class Withdrawal(Strict):
-    on: dt.date
+    date: dt.date
     reason: Text
 
 
@@ -167,7 +167,7 @@ class TechReview(Strict):
             yield Fault(
                 ("withdrawal",),
                 "a withdrawn review records when and why",
-                "add withdrawal: {on: YYYY-MM-DD, reason: ...}",
+                "add withdrawal: {date: YYYY-MM-DD, reason: ...}",
                 ("status",),
             )
         if self.withdrawal is not None and self.status is not ReviewStatus.WITHDRAWN:

@@ -1,0 +1,604 @@
+"""`handbook new review|account`: a complete, valid skeleton from flags, or from answers when in a terminal.
+
+Pipeline: gather values (flag, default, or prompt; each checked with the model's own field rules)
+→ build the model → render front matter and body → re-read and check the text → write it, never
+over an existing file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import re
+import sys
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from generator.cli import UsageError
+from generator.diagnostics import Diagnostic, DocumentError
+from generator.load import Kind, display_path, parse_document, read_document
+from generator.models import AccountPlan, TechReview
+from generator.models.account import ActionItem as AccountAction
+from generator.models.account import Contact, ContactRole, Health, HealthReport, RedAccount, Segment
+from generator.models.review import AccountTeam, Moment, ReviewStatus, Trigger
+from generator.validate import REVIEW_SECTIONS, check_document
+
+EXIT_OK, EXIT_FAILED = 0, 1
+DECISION_BUSINESS_DAYS = 10
+SLUG_WORDS_LIMIT = 48
+_REVIEW_NUMBER = re.compile(r"^tr-([0-9]{1,6})(?:-|\.md$)", re.IGNORECASE)
+_REVIEW_ID_NUMBER = re.compile(r"^TR-([0-9]{1,6})$")
+_MAX_REVIEW_NUMBER = 999_999
+# Control characters and Unicode line/paragraph separators: an answer is one line of text.
+_NOT_ONE_LINE = frozenset({"Cc", "Zl", "Zp"})
+
+T = TypeVar("T")
+
+REVIEW_GUIDANCE = {
+    "Misalignment": "What the customer needs, and which documented limit or best practice it falls "
+    "outside of (versions, scale, topology).",
+    "Timeline": "By when the customer needs a decision or commitment, and what that date drives "
+    "(trial start, production go-live, renewal).",
+    "Requirement origin": "Is the requirement new or existing? If existing, why technical qualification "
+    "did not catch it.",
+    "Customer expectations": "What the customer expects from us, and what happens if we say no.",
+    "Asks": "The concrete asks of Product, Engineering and/or Support (mirror them in the front "
+    "matter's asks).",
+}
+ACCOUNT_GUIDANCE = {
+    "Summary": "Who the customer is, what they bought, and where the account stands this quarter.",
+    "How they use the product": "Teams, use cases, scale and internal initiatives the product supports.",
+    "Value realization": "What value the customer perceives, with numbers; start the exercise 90 days "
+    "before renewal.",
+    "Risks and challenges": "What could hurt health or the renewal, and what the account team does about it.",
+    "Next steps": "Clear next steps with owners and dates (mirror them in the front matter's next_steps).",
+}
+
+
+# --- one answer ------------------------------------------------------------------------------------
+
+
+class Invalid(ValueError):
+    """An answer that breaks a field rule: the message says what was expected."""
+
+
+def _message(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = "".join(f"[{part}]" for part in first["loc"] if isinstance(part, int))
+    if first["type"] == "too_short" and isinstance(first.get("input"), str):
+        text = "must not be empty"
+    else:
+        text = first["msg"]
+    return f"item {where}: {text}" if where else text
+
+
+def field_check(model: type[BaseModel], name: str) -> Callable[[Any], Any]:
+    """The model's own rules for one field, as a function that raises Invalid."""
+    info = model.model_fields[name]
+    annotated: Any = Annotated[info.annotation, info]
+    adapter: TypeAdapter[Any] = TypeAdapter(annotated)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and any(unicodedata.category(c) in _NOT_ONE_LINE for c in value):
+            raise Invalid("must be one line of text, without control characters or line separators")
+        try:
+            return adapter.validate_python(value)
+        except ValidationError as exc:
+            raise Invalid(_message(exc)) from None
+
+    return check
+
+
+def _list_check(model: type[BaseModel], name: str) -> Callable[[str], Any]:
+    """A list field answered as 'a, b' (or given as a repeated flag, joined with commas)."""
+    check = field_check(model, name)
+    return lambda text: check([part.strip() for part in text.split(",") if part.strip()])
+
+
+def _date_check(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise Invalid(f"{text!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-23)") from None
+
+
+@dataclass
+class Asker:
+    """Each value from its flag, else its default, else (in a terminal) a prompt re-asked on bad answers."""
+
+    interactive: bool
+
+    def get(
+        self,
+        given: str | None,
+        flag: str,
+        label: str,
+        check: Callable[[str], T],
+        default: str | None = None,
+    ) -> T:
+        if given is not None:
+            try:
+                return check(given)
+            except Invalid as exc:
+                raise UsageError(f"{flag}: {exc}") from None
+        if default is not None and not self.interactive:
+            return check(default)
+        if not self.interactive:
+            raise UsageError(f"missing {flag} (give it as a flag, or run in a terminal to be asked)")
+        return self.ask(flag, label, check, default)
+
+    def ask(self, flag: str, label: str, check: Callable[[str], T], default: str | None) -> T:
+        prompt = f"{label} [{default}]: " if default is not None else f"{label}: "
+        while True:
+            try:
+                answer = input(prompt).strip()
+            except EOFError:
+                raise UsageError(f"no answer for {flag}; nothing was written") from None
+            if not answer and default is not None:
+                answer = default
+            try:
+                return check(answer)
+            except Invalid as exc:
+                print(f"  {exc}", file=sys.stderr)
+
+
+def require_flags(interactive: bool, given: dict[str, object]) -> None:
+    """Outside a terminal, name every missing required flag at once."""
+    missing = [flag for flag, value in given.items() if value is None]
+    if missing and not interactive:
+        raise UsageError(
+            "missing " + ", ".join(missing) + " (give them as flags, or run in a terminal to be asked)"
+        )
+
+
+# --- names and numbers -----------------------------------------------------------------------------
+
+
+def slug_of(text: str, limit: int = SLUG_WORDS_LIMIT) -> str:
+    """'Air-gapped 5.2 upgrade: Contoso' -> 'air-gapped-5-2-upgrade-contoso', cut at a word."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = ""
+    for word in re.findall(r"[a-z0-9]+", plain.lower()):
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > limit:
+            return slug or word[:limit]
+        slug = candidate
+    return slug
+
+
+def next_review_id(reviews: Path) -> str:
+    """One past the highest number in a review's file name or id (files that do not parse still count)."""
+    highest = 0
+    for path in sorted(reviews.glob("*.md")) if reviews.is_dir() else []:
+        found = _REVIEW_NUMBER.match(path.name)
+        if found:
+            highest = max(highest, int(found.group(1)))
+        try:
+            document = read_document(path)
+        except DocumentError:
+            continue
+        raw_id = document.data.get("id")
+        by_id = _REVIEW_ID_NUMBER.match(raw_id) if isinstance(raw_id, str) else None
+        if by_id:
+            highest = max(highest, int(by_id.group(1)))
+    if highest >= _MAX_REVIEW_NUMBER:
+        raise UsageError(f"no review id is free after TR-{highest}")
+    return f"TR-{highest + 1:04d}"
+
+
+def add_business_days(start: dt.date, days: int) -> dt.date:
+    current = start
+    while days > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+# --- account plans the review can belong to ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownPlans:
+    valid: dict[str, AccountPlan]
+    invalid: dict[str, str]  # id -> path of a plan that does not validate
+
+
+def known_plans(accounts: Path) -> KnownPlans:
+    valid: dict[str, AccountPlan] = {}
+    invalid: dict[str, str] = {}
+    for path in sorted(accounts.glob("*.md")) if accounts.is_dir() else []:
+        try:
+            checked = check_document(read_document(path), with_body=False)
+        except DocumentError:
+            continue
+        if isinstance(checked.model, AccountPlan):
+            valid[checked.model.id] = checked.model
+        elif checked.id:
+            invalid[checked.id] = checked.path
+    return KnownPlans(valid, invalid)
+
+
+def _customer_check(plans: KnownPlans) -> Callable[[str], str]:
+    slug = field_check(TechReview, "customer")
+
+    def check(text: str) -> str:
+        customer: str = slug(text)
+        if customer in plans.valid:
+            return customer
+        if customer in plans.invalid:
+            raise Invalid(
+                f"the account plan {plans.invalid[customer]} does not validate; "
+                f"fix it first (handbook validate {plans.invalid[customer]})"
+            )
+        close = difflib.get_close_matches(customer, list(plans.valid), n=1, cutoff=0.6)
+        suggestion = f"did you mean {close[0]!r}? " if close else ""
+        raise Invalid(
+            f"no account plan has the id {customer!r}; {suggestion}"
+            f"create it first with: handbook new account --name ... --id {customer}"
+        )
+
+    return check
+
+
+# --- rendering and writing -------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """Model dump -> YAML-ready data: enums as their text, dates kept as dates."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    # The same date twice (opened, since, due) would otherwise become an anchor, which documents forbid.
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def render(model: BaseModel, body: str, exclude: set[str] | None = None) -> str:
+    front = _plain(model.model_dump(mode="python", exclude=exclude))
+    fields = yaml.dump(
+        front, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )
+    return f"---\n{fields}---\n\n{body}"
+
+
+def sections(guidance: dict[str, str]) -> str:
+    return "\n".join(f"## {name}\n\n_{prompt}_\n" for name, prompt in guidance.items())
+
+
+def _flag_for(field: str) -> str:
+    last = field.split(".")[-1].split("[")[0]
+    return "--trigger" if last == "triggers" else "--" + last.replace("_", "-")
+
+
+def checked_text(text: str, path: Path, kind: Kind) -> str:
+    """Re-read the text as the validator will; a fault here is a combination of flags that breaks a rule."""
+    shown = display_path(path)
+    try:
+        document = parse_document(text.encode("utf-8"), shown, kind)
+    except DocumentError as exc:
+        raise UsageError(exc.diagnostic.text()) from None
+    faults: list[Diagnostic] = check_document(document).diagnostics
+    if faults:
+        lines = [
+            f"{_flag_for(d.field) if d.field and d.field != 'body' else shown}: {d.message}"
+            + (f" ({d.hint})" if d.hint else "")
+            for d in faults
+        ]
+        raise UsageError("; ".join(lines))
+    return text
+
+
+def write_new(path: Path, text: str) -> int:
+    """Create the file; an existing file is never touched."""
+    if not path.parent.is_dir():
+        try:
+            path.parent.mkdir()
+        except OSError as exc:
+            print(f"handbook: error: cannot create {display_path(path.parent)}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+    try:
+        with open(path, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        print(
+            f"handbook: error: {display_path(path)} already exists; nothing was written "
+            "(edit that file, or choose another id)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    except OSError as exc:
+        print(f"handbook: error: cannot write {display_path(path)}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(display_path(path))
+    return EXIT_OK
+
+
+def _root(args: argparse.Namespace) -> Path:
+    root = Path(args.root)
+    if not root.is_dir():
+        raise UsageError(f"--root {args.root}: no such folder")
+    return root
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# --- handbook new review ----------------------------------------------------------------------------------
+
+
+def new_review(args: argparse.Namespace) -> int:
+    root = _root(args)
+    today: dt.date = args.today or dt.date.today()
+    asker = Asker(_interactive())
+    triggers_given = ",".join(args.trigger) if args.trigger else None
+    require_flags(
+        asker.interactive,
+        {
+            "--title": args.title,
+            "--customer": args.customer,
+            "--moment": args.moment,
+            "--trigger": triggers_given,
+            "--author": args.author,
+        },
+    )
+    plans = known_plans(root / "accounts")
+    customer: str = asker.get(
+        args.customer, "--customer", "Customer (account plan id)", _customer_check(plans)
+    )
+    plan = plans.valid[customer]
+    title: str = asker.get(args.title, "--title", "Title", field_check(TechReview, "title"))
+    moment: Moment = asker.get(
+        args.moment,
+        "--moment",
+        f"Moment ({' / '.join(m.value for m in Moment)})",
+        field_check(TechReview, "moment"),
+    )
+    triggers: list[Trigger] = asker.get(
+        triggers_given,
+        "--trigger",
+        f"Triggers, comma-separated ({', '.join(t.value for t in Trigger)})",
+        _list_check(TechReview, "triggers"),
+    )
+    description: str | None = None
+    if Trigger.OTHER in triggers:
+        description = asker.get(
+            args.trigger_description,
+            "--trigger-description",
+            "What makes it non-standard (trigger 'other')",
+            field_check(TechReview, "trigger_description"),
+        )
+    elif args.trigger_description is not None:
+        raise UsageError("--trigger-description: is only used with --trigger other")
+    team = _account_team(asker, args, plan, moment)
+    author: str = asker.get(
+        args.author, "--author", "Author (the CE or TA writing it)", field_check(TechReview, "author")
+    )
+    peer = None
+    if args.peer_reviewer is not None:
+        peer = asker.get(args.peer_reviewer, "--peer-reviewer", "", field_check(TechReview, "peer_reviewer"))
+    needed_by: dt.date = args.decision_needed_by or add_business_days(today, DECISION_BUSINESS_DAYS)
+
+    review_id = next_review_id(root / "reviews")
+    slug = slug_of(title) or "review"
+    path = root / "reviews" / f"{review_id.lower()}-{slug}.md"
+    review = _build(
+        TechReview,
+        id=review_id,
+        title=title,
+        customer=customer,
+        moment=moment,
+        triggers=triggers,
+        trigger_description=description,
+        author=author,
+        account_team=team,
+        peer_reviewer=peer,
+        opened=today,
+        decision_needed_by=needed_by,
+        status=ReviewStatus.DRAFT,
+    )
+    text = render(
+        review,
+        sections({name: REVIEW_GUIDANCE[name] for name in REVIEW_SECTIONS}),
+        {"decision", "withdrawal"},
+    )
+    return write_new(path, checked_text(text, path, "review"))
+
+
+def _account_team(asker: Asker, args: argparse.Namespace, plan: AccountPlan, moment: Moment) -> AccountTeam:
+    """The account plan's team unless flags say otherwise; a post-sales review needs the TA."""
+    ae: str = asker.get(args.ae, "--ae", "AE", field_check(AccountTeam, "ae"), plan.ae)
+    ce: str = asker.get(args.ce, "--ce", "CE", field_check(AccountTeam, "ce"), plan.ce)
+    ta: str | None = plan.ta
+    if args.ta is not None or (moment is Moment.POST_SALES and ta is None):
+        ta = asker.get(args.ta, "--ta", "TA (post-sales CE)", field_check(AccountTeam, "ta"))
+    team: AccountTeam = _build(AccountTeam, ae=ae, ce=ce, ta=ta)
+    return team
+
+
+def _build(model: type[BaseModel], **values: Any) -> Any:
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise UsageError(f"{_flag_for(field)}: {_message(exc)}") from None
+
+
+# --- handbook new account ---------------------------------------------------------------------------------
+
+
+def new_account(args: argparse.Namespace) -> int:
+    root = _root(args)
+    today: dt.date = args.today or dt.date.today()
+    asker = Asker(_interactive())
+    require_flags(
+        asker.interactive,
+        {
+            "--name": args.name,
+            "--tier": args.tier,
+            "--segment": args.segment,
+            "--ae": args.ae,
+            "--ce": args.ce,
+            "--champion": args.champion,
+            "--health-reason": args.health_reason,
+        },
+    )
+    name: str = asker.get(args.name, "--name", "Customer name", field_check(AccountPlan, "name"))
+    derived = slug_of(name, 64) or None
+    if derived is None and args.id is None and not asker.interactive:
+        raise UsageError(f"--id: no id can be made from the name {name!r}; give one, like --id acme-corp")
+    plan_id: str = asker.get(
+        args.id, "--id", "Id (file name, a slug)", field_check(AccountPlan, "id"), derived
+    )
+    tier: int = asker.get(args.tier, "--tier", "Tier (1, 2 or 3)", field_check(AccountPlan, "tier"))
+    segment: Segment = asker.get(
+        args.segment,
+        "--segment",
+        f"Segment ({' / '.join(s.value for s in Segment)})",
+        field_check(AccountPlan, "segment"),
+    )
+    ae: str = asker.get(args.ae, "--ae", "AE (GitHub handle)", field_check(AccountPlan, "ae"))
+    ce: str = asker.get(args.ce, "--ce", "CE (GitHub handle)", field_check(AccountPlan, "ce"))
+    ta: str | None = None
+    if args.ta is not None:
+        ta = asker.get(args.ta, "--ta", "TA", field_check(AccountPlan, "ta"))
+    quarter: str = asker.get(
+        args.quarter, "--quarter", "Quarter", field_check(AccountPlan, "quarter"), quarter_of(today)
+    )
+    health: Health = asker.get(
+        args.health, "--health", "Health (green / yellow / red)", field_check(HealthReport, "status"), "green"
+    )
+    reason: str = asker.get(
+        args.health_reason, "--health-reason", "Why that health", field_check(HealthReport, "reason")
+    )
+    champion: str = asker.get(args.champion, "--champion", "Champion's name", field_check(Contact, "name"))
+
+    plan = _build(
+        AccountPlan,
+        id=plan_id,
+        name=name,
+        tier=tier,
+        segment=segment,
+        quarter=quarter,
+        ae=ae,
+        ce=ce,
+        ta=ta,
+        last_revisited=today,
+        renewal_date=args.renewal,
+        health=HealthReport(status=health, reason=reason),
+        red_account=_red_skeleton(ce, today) if health is Health.RED else None,
+        contacts=[Contact(name=champion, role=ContactRole.CHAMPION)],
+    )
+    path = root / "accounts" / f"{plan_id}.md"
+    text = render(plan, sections(ACCOUNT_GUIDANCE))
+    return write_new(path, checked_text(text, path, "account"))
+
+
+def _red_skeleton(owner: str, today: dt.date) -> RedAccount:
+    """A red account tracks status, asks and an action plan from day one; the team rewrites these lines."""
+    return RedAccount(
+        since=today,
+        current_status="Write the current status: what turned the account red, and what is known now.",
+        asks=["Write what the account team needs from the business (people, product, exec sponsor)."],
+        action_plan=[
+            AccountAction(
+                action="Write the first step of the action plan back to yellow or green.",
+                owner=owner,
+                due=add_business_days(today, 5),
+            )
+        ],
+    )
+
+
+# --- the command line -------------------------------------------------------------------------------------
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return _date_check(text)
+    except Invalid as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", default=".", help="the handbook repository (default: .)")
+    parser.add_argument("--today", type=_date_arg, metavar="YYYY-MM-DD", help="the date to write as today")
+
+
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    new = subcommands.add_parser("new", help="write a valid skeleton of a tech review or an account plan")
+    kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
+
+    review = kinds.add_parser("review", help="a draft tech review in reviews/ (next free id)")
+    review.add_argument("--title")
+    review.add_argument("--customer", metavar="ACCOUNT_ID", help="id of an existing account plan")
+    review.add_argument("--moment", help=" or ".join(m.value for m in Moment))
+    review.add_argument(
+        "--trigger", action="append", help="repeatable: " + ", ".join(t.value for t in Trigger)
+    )
+    review.add_argument("--trigger-description", help="what makes it non-standard (with --trigger other)")
+    review.add_argument("--author", metavar="HANDLE", help="the CE or TA writing the review")
+    review.add_argument("--ae", metavar="HANDLE", help="default: the account plan's AE")
+    review.add_argument("--ce", metavar="HANDLE", help="default: the account plan's CE")
+    review.add_argument("--ta", metavar="HANDLE", help="default: the account plan's TA")
+    review.add_argument("--peer-reviewer", metavar="HANDLE", help="the peer CE who reviews the TDD")
+    review.add_argument(
+        "--decision-needed-by",
+        type=_date_arg,
+        metavar="YYYY-MM-DD",
+        help=f"default: {DECISION_BUSINESS_DAYS} business days after today",
+    )
+    _common(review)
+    review.set_defaults(run=new_review)
+
+    account = kinds.add_parser("account", help="an account plan in accounts/<id>.md")
+    account.add_argument("--name", help="the customer's name")
+    account.add_argument("--id", help="default: a slug of the name")
+    account.add_argument("--tier", help="1, 2 or 3")
+    account.add_argument("--segment", help=", ".join(s.value for s in Segment))
+    account.add_argument("--ae", metavar="HANDLE")
+    account.add_argument("--ce", metavar="HANDLE")
+    account.add_argument("--ta", metavar="HANDLE")
+    account.add_argument("--quarter", metavar="YYYY-QN", help="default: the quarter of today")
+    account.add_argument("--health", help="green (default), yellow or red")
+    account.add_argument("--health-reason", help="why the account has that health")
+    account.add_argument("--champion", metavar="NAME", help="the customer's champion")
+    account.add_argument("--renewal", type=_date_arg, metavar="YYYY-MM-DD", help="the renewal date")
+    _common(account)
+    account.set_defaults(run=new_account)
+
+
+__all__ = [
+    "add_business_days",
+    "field_check",
+    "new_account",
+    "new_review",
+    "next_review_id",
+    "quarter_of",
+    "register",
+    "slug_of",
+]
