@@ -48,11 +48,12 @@ class MergedChange(_Record):
     signoffs: list[SignOff] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list, description="Required roles without a counted approval")
     not_counted: list[NotCounted] = Field(default_factory=list)
+    blocked_by: list[str] = Field(default_factory=list, description="Role holders whose concern stood")
 
     @property
     def bypassed(self) -> bool:
-        """Merged although required roles had not signed: an admin bypass."""
-        return bool(self.missing)
+        """Merged although required roles had not signed (or a concern stood): an admin bypass."""
+        return bool(self.missing or self.blocked_by)
 
 
 class Waiting(_Record):

@@ -1,0 +1,178 @@
+"""`handbook signoff check`: one pull request, from facts to a published verdict.
+
+Order matters for failing closed: a pending status first, then the reading, the comment and the
+summary, and the final status last; any fault on the way ends in an error status (when GitHub still
+answers) and exit 3, never in success.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from github import Github
+
+from generator.signoff import report
+from generator.signoff.engine import Verdict, verdict
+from generator.signoff.github import GitHubFault, guard, post_status, read_pull, upsert_comment
+from generator.signoff.policy import PolicyError
+
+EXIT_SATISFIED, EXIT_NOT_SATISFIED, EXIT_USAGE, EXIT_GITHUB = 0, 1, 2, 3
+_REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+
+
+class SettingsError(Exception):
+    """The command was called without what it needs (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Which pull request, where, and what the triggering event tells us about it."""
+
+    repository: str
+    number: int
+    api_url: str
+    head_sha: str | None = None
+    pushers: frozenset[str] = frozenset()
+
+
+def repository_name(value: str) -> str:
+    if not _REPOSITORY.match(value) or value.endswith((".", "/.", "/..")):
+        raise SettingsError(f"{value!r} is not a repository (expected OWNER/NAME)")
+    return value
+
+
+def api_address(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+(/\S*)?$", value):
+        raise SettingsError(f"{value!r} is not an API address (expected https://host[/prefix])")
+    return value.rstrip("/")
+
+
+def read_event(path: str) -> dict[str, Any]:
+    try:
+        payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SettingsError(f"GITHUB_EVENT_PATH {path}: cannot read the event: {exc}") from exc
+    if not isinstance(payload, dict):
+        raise SettingsError(f"GITHUB_EVENT_PATH {path}: the event is not a JSON object")
+    return payload
+
+
+def target_from(repo: str | None, number: int | None, api_url: str | None, env: Mapping[str, str]) -> Target:
+    """Flags win; otherwise the Actions environment (GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_API_URL)."""
+    event: dict[str, Any] = {}
+    if env.get("GITHUB_EVENT_PATH"):
+        event = read_event(env["GITHUB_EVENT_PATH"])
+    pull = event.get("pull_request") if isinstance(event.get("pull_request"), dict) else {}
+    assert isinstance(pull, dict)
+    event_repo = (
+        (event.get("repository") or {}).get("full_name")
+        if isinstance(event.get("repository"), dict)
+        else None
+    )
+    repository = repo or env.get("GITHUB_REPOSITORY") or event_repo
+    if not repository:
+        raise SettingsError("which repository? pass --repo OWNER/NAME or set GITHUB_REPOSITORY")
+    if number is None:
+        number = pull.get("number") if isinstance(pull.get("number"), int) else None
+    if number is None:
+        raise SettingsError(
+            "which pull request? pass --pr N or run on a pull_request or pull_request_review event"
+        )
+    if number < 1:
+        raise SettingsError(f"--pr {number}: a pull request number is 1 or more")
+    head = pull.get("head") if isinstance(pull.get("head"), dict) else {}
+    head_sha = head.get("sha") if isinstance(head, dict) and isinstance(head.get("sha"), str) else None
+    pushers: set[str] = set()
+    sender = event.get("sender")
+    if (
+        event.get("action") == "synchronize"
+        and isinstance(sender, dict)
+        and isinstance(sender.get("login"), str)
+    ):
+        pushers.add(sender["login"])  # whoever pushed the new head cannot also approve it
+    return Target(
+        repository_name(repository),
+        number,
+        api_address(api_url or env.get("GITHUB_API_URL") or "https://api.github.com"),
+        head_sha if (pull.get("number") == number) else None,
+        frozenset(pushers),
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int
+    verdict: Verdict | None
+    output: str
+    error: str = ""
+
+
+def run_url(env: Mapping[str, str]) -> str | None:
+    """The Actions run, so the status links to its log and summary."""
+    keys = ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")
+    if all(env.get(k) for k in keys):
+        return f"{env['GITHUB_SERVER_URL']}/{env['GITHUB_REPOSITORY']}/actions/runs/{env['GITHUB_RUN_ID']}"
+    return None
+
+
+def check(
+    gh: Github,
+    target: Target,
+    *,
+    dry_run: bool = False,
+    output: str = "text",
+    bot: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Outcome:
+    env = os.environ if env is None else env
+    link = run_url(env)
+    sha = target.head_sha
+    try:
+        if sha is None:
+            with guard(f"reading pull request #{target.number}"):
+                sha = str(gh.get_repo(target.repository).get_pull(target.number).head.sha)
+        if not dry_run:
+            post_status(gh, target.repository, sha, "pending", "checking sign-offs", link)
+        facts = read_pull(gh, target.repository, target.number, pushers=target.pushers)
+        sha = facts.head_sha
+        # The head may have moved since the event: the pending status follows it.
+        if not dry_run and target.head_sha is not None and facts.head_sha != target.head_sha:
+            post_status(gh, target.repository, sha, "pending", "checking sign-offs", link)
+        result = verdict(facts.policy, facts.pull, facts.memberships)
+        body = report.comment(result)
+        shown = json.dumps(report.as_json(result), indent=2) + "\n" if output == "json" else body
+        summary = env.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(report.comment(result, limit=None))
+        if not dry_run:
+            upsert_comment(gh, target.repository, target.number, body, bot)
+            state = "success" if result.satisfied else "failure"
+            post_status(gh, target.repository, sha, state, report.description(result), link)
+        return Outcome(EXIT_SATISFIED if result.satisfied else EXIT_NOT_SATISFIED, result, shown)
+    except GitHubFault as fault:
+        _error_status(gh, target, sha, f"GitHub fault: {fault}", link, dry_run)
+        return Outcome(EXIT_GITHUB, None, "", f"GitHub: {fault}")
+    except PolicyError as exc:
+        _error_status(gh, target, sha, "the sign-off policy on the base branch is invalid", link, dry_run)
+        return Outcome(EXIT_NOT_SATISFIED, None, "", "sign-off policy: " + str(exc))
+    except OSError as exc:
+        _error_status(gh, target, sha, "cannot write the job summary", link, dry_run)
+        return Outcome(EXIT_GITHUB, None, "", f"cannot write the job summary: {exc}")
+
+
+def _error_status(
+    gh: Github, target: Target, sha: str | None, text: str, link: str | None, dry_run: bool
+) -> None:
+    if dry_run or sha is None:
+        return
+    # If GitHub is failing this fails too; the pending status (or none) still blocks the merge.
+    with contextlib.suppress(GitHubFault):
+        post_status(gh, target.repository, sha, "error", text, link)

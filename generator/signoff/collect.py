@@ -1,0 +1,177 @@
+"""`handbook signoff collect`: the ledger of who signed which document, read by the site build.
+
+For every merged pull request into the default branch that changed documents, the counted
+approvals per document (judged by the policy of its base commit, at its last head commit); a merge
+whose documents lacked sign-offs is an admin bypass and stays flagged. Merged pull requests already
+in the ledger are not fetched again. Open pull requests are judged afresh on every run, with the
+roles and people they still wait on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from github import Github
+
+from generator.ledger import Ledger, MergedChange, NotCounted, OpenPullRequest, SignOff, Waiting
+from generator.signoff.engine import DocumentVerdict, Verdict, excluded_people, verdict
+from generator.signoff.github import PullFacts, guard, read_pull, team_members
+from generator.signoff.policy import PolicyError
+
+
+@dataclass
+class Collected:
+    ledger: Ledger
+    fetched: list[int] = field(default_factory=list)
+    bypasses: list[tuple[str, int]] = field(default_factory=list)
+
+
+def collect(
+    gh: Github, repository: str, previous: Ledger | None, *, now: dt.datetime, branch: str | None = None
+) -> Collected:
+    ledger = (previous or Ledger(repository=repository)).model_copy(deep=True)
+    if ledger.repository and ledger.repository.lower() != repository.lower():
+        ledger = Ledger(repository=repository)  # another repository's ledger: start over
+    ledger.repository = repository
+    with guard("reading the repository"):
+        repo = gh.get_repo(repository)
+        branch = branch or repo.default_branch
+        closed = [
+            (p.number, p.merged_at)
+            for p in repo.get_pulls(state="closed", base=branch, sort="created", direction="asc")
+        ]
+    seen = set(ledger.seen_pull_requests)
+    result = Collected(ledger)
+    for number, merged_at in closed:
+        if merged_at is None or number in seen:
+            continue
+        for path, change in _merged_changes(gh, repository, number):
+            ledger.documents.setdefault(path, []).append(change)
+            if change.bypassed:
+                result.bypasses.append((path, number))
+        seen.add(number)
+        result.fetched.append(number)
+    for changes in ledger.documents.values():
+        changes.sort(key=lambda c: (c.merged_at, c.pull_request))
+    ledger.seen_pull_requests = sorted(seen)
+    ledger.open_pull_requests = _open(gh, repository, branch)
+    ledger.generated_at = now
+    return result
+
+
+def _merged_changes(gh: Github, repository: str, number: int) -> list[tuple[str, MergedChange]]:
+    try:
+        facts = read_pull(gh, repository, number)
+    except PolicyError as exc:
+        # Without a readable policy nothing can be shown to be signed: flagged, never assumed fine.
+        return _unjudged(gh, repository, number, f"sign-off policy unreadable: {exc.diagnostics[0].message}")
+    result = verdict(facts.policy, facts.pull, facts.memberships)
+    documents = {f.path for f in facts.pull.files if f.kind is not None}
+    return [(d.path, _change(facts, result, d)) for d in result.documents if d.path in documents]
+
+
+def _unjudged(gh: Github, repository: str, number: int, why: str) -> list[tuple[str, MergedChange]]:
+    from generator.signoff.documents import document_kind
+
+    with guard(f"reading pull request #{number}"):
+        pr = gh.get_repo(repository).get_pull(number)
+        paths = [f.filename for f in pr.get_files() if document_kind(f.filename)]
+        base = dict(
+            pull_request=number,
+            title=pr.title,
+            url=pr.html_url,
+            author=pr.user.login,
+            merged_at=pr.merged_at,
+            merge_commit_sha=pr.merge_commit_sha,
+        )
+    return [(path, MergedChange(**base, missing=[why])) for path in paths]
+
+
+def _change(facts: PullFacts, result: Verdict, document: DocumentVerdict) -> MergedChange:
+    when = facts.merged_at or facts.opened_at
+    signoffs = [
+        SignOff(role=role.role, login=a.login, approved_at=a.approved_at or when, review_url=a.url)
+        for role in document.roles
+        for a in role.by
+    ]
+    counted = {s.login.lower() for s in signoffs}
+    not_counted = {
+        (n.login, n.reason): None
+        for n in (*document.not_counted, *result.not_counted)
+        if n.login.lower() not in counted
+    }
+    return MergedChange(
+        pull_request=facts.number,
+        title=facts.title,
+        url=facts.url,
+        author=facts.author,
+        merged_at=when,
+        merge_commit_sha=facts.merge_commit_sha,
+        required=document.required,
+        signoffs=signoffs,
+        missing=document.missing + list(document.problems),
+        not_counted=[NotCounted(login=login, reason=reason) for login, reason in not_counted],
+        blocked_by=list(document.blocked_by),
+    )
+
+
+def _open(gh: Github, repository: str, branch: str) -> list[OpenPullRequest]:
+    with guard("listing open pull requests"):
+        numbers = [p.number for p in gh.get_repo(repository).get_pulls(state="open", base=branch)]
+    members: dict[str, list[str]] = {}
+
+    def cached(team: str) -> list[str]:
+        if team not in members:
+            members[team] = team_members(gh, team)
+        return members[team]
+
+    waiting = []
+    for number in numbers:
+        try:
+            facts = read_pull(gh, repository, number)
+        except PolicyError:
+            continue  # the check itself reports it on the pull request
+        entry = _waiting(facts, cached)
+        if entry is not None:
+            waiting.append(entry)
+    return waiting
+
+
+def _waiting(facts: PullFacts, members: Callable[[str], list[str]]) -> OpenPullRequest | None:
+    result = verdict(facts.policy, facts.pull, facts.memberships)
+    documents = [f for f in facts.pull.files if f.kind is not None]
+    if not documents:
+        return None
+    excluded = excluded_people(facts.policy, facts.pull)
+    by_path = {f.path: f for f in facts.pull.files}
+    roles: dict[str, list[str]] = {}
+    for document in result.documents:
+        changed = by_path[document.path]
+        for role in document.missing:
+            definition = facts.policy.roles[role]
+            people = {u for u in definition.users}
+            for team in definition.teams:
+                people |= set(members(facts.policy.team(team)))
+            if definition.from_document:
+                named = changed.head or changed.base
+                person = named.people.get(definition.from_document) if named else None
+                people = (
+                    {p for p in people if person and p.lower() == person.lower()}
+                    if (definition.teams or definition.users)
+                    else ({person} if person else set())
+                )
+            eligible = sorted(p for p in people if p.lower() not in excluded)
+            roles[role] = sorted(set(roles.get(role, [])) | set(eligible), key=str.lower)
+    return OpenPullRequest(
+        pull_request=facts.number,
+        title=facts.title,
+        url=facts.url,
+        author=facts.author,
+        opened_at=facts.opened_at,
+        head_sha=facts.head_sha,
+        documents=[f.path for f in documents],
+        satisfied=result.satisfied,
+        waiting=[Waiting(role=role, people=people) for role, people in roles.items()],
+    )

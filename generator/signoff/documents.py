@@ -1,0 +1,58 @@
+"""From a document's bytes at one commit to what the sign-off rules read (status, tier, asks, people)."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from generator.diagnostics import DocumentError
+from generator.load import Kind, parse_document
+from generator.models import AccountPlan, TechReview
+from generator.signoff.engine import Version
+from generator.signoff.policy import DOCUMENT_PEOPLE
+from generator.validate import check_document
+
+_FOLDERS: dict[str, Kind] = {"reviews": "review", "accounts": "account"}
+
+
+def document_kind(path: str) -> Kind | None:
+    """reviews/*.md and accounts/*.md at the repository root are documents; nothing else is."""
+    parts = PurePosixPath(path).parts
+    if len(parts) == 2 and parts[1].endswith(".md"):
+        return _FOLDERS.get(parts[0])
+    return None
+
+
+def read_version(raw: bytes, path: str, kind: Kind) -> Version:
+    """Parse and check one version; a version that does not validate carries its first fault."""
+    try:
+        checked = check_document(parse_document(raw, path, kind), with_body=False)
+    except DocumentError as exc:
+        return Version(error=exc.diagnostic.text())
+    model = checked.model
+    if model is None:
+        first = checked.diagnostics[0].text() if checked.diagnostics else "the front matter is not valid"
+        # What can still be read is kept: an old base version need not pass today's rules.
+        data = checked.document.data
+        tier = _text(data.get("tier"))
+        return Version(
+            status=_text(data.get("status")), tier=int(tier) if tier and tier.isdigit() else None, error=first
+        )
+    people = {name: value for name in DOCUMENT_PEOPLE[kind] if (value := _person(model, name))}
+    if isinstance(model, TechReview):
+        return Version(status=model.status.value, asked=frozenset(model.asks.teams()), people=people)
+    assert isinstance(model, AccountPlan)
+    return Version(tier=model.tier, people=people)
+
+
+def _person(model: TechReview | AccountPlan, dotted: str) -> str | None:
+    value: Any = model
+    for part in dotted.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value if isinstance(value, str) else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,419 @@
+"""The verdict: which roles each changed document needs, and which approvals fill them.
+
+Pure: plain data in (policy, the changed files with their base and head versions, reviews, commits,
+team memberships, head SHA), a verdict out. No clock, no I/O, so every rule is unit-testable.
+
+Counted: each reviewer's latest review, if it is an approval of the head commit, by an active member
+of a required role who is not the author, a commit author, committer or co-author, the last pusher
+or a bot. A request for changes by anyone holding a required role blocks until lifted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from generator.signoff.policy import Change, Policy, Rule, path_matches
+
+APPROVED, CHANGES_REQUESTED, DISMISSED = "APPROVED", "CHANGES_REQUESTED", "DISMISSED"
+# Review states that replace a reviewer's earlier verdict; COMMENTED and PENDING leave it standing.
+_DECISIVE = {APPROVED, CHANGES_REQUESTED, DISMISSED}
+_CO_AUTHOR = re.compile(r"^\s*co-authored-by:\s*(?P<name>[^<\n]*?)\s*<(?P<email>[^>\n]+)>\s*$", re.I | re.M)
+_NOREPLY = re.compile(r"^(?:\d+\+)?(?P<login>[A-Za-z0-9-]+)@users\.noreply\.github\.com$", re.I)
+
+
+# --- input -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Version:
+    """What the rules read from one version of a document (None fields: not given)."""
+
+    status: str | None = None
+    tier: int | None = None
+    asked: frozenset[str] = frozenset()
+    people: Mapping[str, str] = field(default_factory=dict)
+    # Why this version could not be read; the document then cannot be signed off.
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    path: str
+    change: Change = "modified"
+    previous_path: str | None = None
+    kind: str | None = None  # "review" | "account" for documents, None for other files
+    base: Version | None = None
+    head: Version | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    login: str
+    state: str
+    commit_id: str | None
+    submitted_at: dt.datetime | None = None
+    bot: bool = False
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Identity:
+    login: str | None
+    name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author: Identity
+    committer: Identity
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int
+    author: str
+    head_sha: str
+    files: Sequence[ChangedFile]
+    reviews: Sequence[Review]
+    commits: Sequence[Commit]
+    # The head commit's committer is added by the engine; this carries the synchronize event's sender.
+    pushers: frozenset[str] = frozenset()
+
+
+# team ('org/slug', lower case) -> login (lower case) -> membership state ('active' | 'pending')
+Memberships = Mapping[str, Mapping[str, str]]
+
+
+# --- output ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Approval:
+    login: str
+    approved_at: dt.datetime | None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    login: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RoleVerdict:
+    role: str
+    by: tuple[Approval, ...] = ()
+
+    @property
+    def satisfied(self) -> bool:
+        return bool(self.by)
+
+
+@dataclass(frozen=True)
+class DocumentVerdict:
+    path: str
+    previous_path: str | None
+    change: Change
+    rules: tuple[str, ...]
+    roles: tuple[RoleVerdict, ...]
+    blocked_by: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    not_counted: tuple[NotCounted, ...] = ()
+
+    @property
+    def required(self) -> list[str]:
+        return [r.role for r in self.roles]
+
+    @property
+    def missing(self) -> list[str]:
+        return [r.role for r in self.roles if not r.satisfied]
+
+    @property
+    def satisfied(self) -> bool:
+        return not self.missing and not self.blocked_by and not self.problems
+
+
+@dataclass(frozen=True)
+class Verdict:
+    pull_request: int
+    head_sha: str
+    documents: tuple[DocumentVerdict, ...]
+    not_counted: tuple[NotCounted, ...]
+
+    @property
+    def satisfied(self) -> bool:
+        return all(d.satisfied for d in self.documents)
+
+    @property
+    def missing(self) -> list[str]:
+        """Missing roles over all documents, in first-seen order."""
+        return list(dict.fromkeys(role for d in self.documents for role in d.missing))
+
+    @property
+    def blocked_by(self) -> list[str]:
+        return list(dict.fromkeys(login for d in self.documents for login in d.blocked_by))
+
+
+# --- the verdict -----------------------------------------------------------------------------------
+
+
+def verdict(policy: Policy, pull: PullRequest, memberships: Memberships) -> Verdict:
+    latest = latest_reviews(pull.reviews)
+    excluded = excluded_people(policy, pull)
+    approvals: dict[str, Approval] = {}
+    refused: dict[str, str] = {}
+    for key, review in latest.items():
+        state = review.state.upper()
+        reason = excluded.get(key) or ("a bot" if is_bot(review) else None)
+        if state == APPROVED:
+            if reason:
+                refused[key] = reason
+            elif review.commit_id != pull.head_sha:
+                refused[key] = (
+                    f"approved an older commit ({(review.commit_id or 'unknown')[:7]}), not the head"
+                )
+            else:
+                approvals[key] = Approval(review.login, review.submitted_at, review.url)
+        elif state == DISMISSED:
+            # GitHub turns a dismissed review's own state into DISMISSED: whatever it was no longer counts.
+            refused[key] = "review was dismissed"
+        elif state == CHANGES_REQUESTED and _ever_approved(pull.reviews, key):
+            refused[key] = "approval was followed by a request for changes"
+    documents = tuple(
+        _document_verdict(policy, changed, latest, approvals, memberships)
+        for changed in pull.files
+        if changed.kind is not None or _path_rules(policy, changed)
+    )
+    counted = {a.login.lower() for d in documents for r in d.roles for a in r.by}
+    not_counted = [NotCounted(latest[key].login, reason) for key, reason in refused.items()]
+    for key, approval in approvals.items():
+        if key not in counted:
+            reasons = [n.reason for d in documents for n in d.not_counted if n.login.lower() == key]
+            not_counted.append(NotCounted(approval.login, "; ".join(dict.fromkeys(reasons)) or "not needed"))
+    return Verdict(pull.number, pull.head_sha, documents, tuple(not_counted))
+
+
+def latest_reviews(reviews: Iterable[Review]) -> dict[str, Review]:
+    """Each reviewer's last decisive review (approve, request changes, dismissed), by login in lower case."""
+    ordered = sorted(
+        enumerate(reviews),
+        key=lambda pair: (pair[1].submitted_at is not None, pair[1].submitted_at or _EPOCH, pair[0]),
+    )
+    latest: dict[str, Review] = {}
+    for _, review in ordered:
+        if review.state.upper() in _DECISIVE and review.login:
+            latest[review.login.lower()] = review
+    return latest
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _ever_approved(reviews: Iterable[Review], key: str) -> bool:
+    return any(r.login.lower() == key and r.state.upper() == APPROVED for r in reviews)
+
+
+def is_bot(review: Review) -> bool:
+    return review.bot or review.login.lower().endswith("[bot]")
+
+
+def excluded_people(policy: Policy, pull: PullRequest) -> dict[str, str]:
+    """Logins (lower case) whose approval never counts, with the reason."""
+    by_email = {
+        email.lower(): login.lower() for login, emails in policy.identities.items() for email in emails
+    }
+    excluded: dict[str, str] = {}
+
+    def add(identity: Identity, reason: str) -> None:
+        for login in _logins_of(identity, by_email):
+            excluded.setdefault(login, reason)
+
+    excluded[pull.author.lower()] = "the pull request's author"
+    for commit in pull.commits:
+        short = commit.sha[:7]
+        add(commit.author, f"authored commit {short}")
+        add(commit.committer, f"committed {short}")
+        for match in _CO_AUTHOR.finditer(commit.message):
+            add(Identity(None, match["name"], match["email"]), f"co-authored commit {short}")
+    if pull.commits:
+        add(pull.commits[-1].committer, "pushed the head commit")
+    for login in pull.pushers:
+        excluded.setdefault(login.lower(), "pushed to the pull request")
+    return excluded
+
+
+def _logins_of(identity: Identity, by_email: Mapping[str, str]) -> set[str]:
+    """Every login an identity may stand for: its own, a noreply address, a known e-mail, a name."""
+    logins = {identity.login.lower()} if identity.login else set()
+    email = identity.email.strip().lower()
+    noreply = _NOREPLY.match(email)
+    if noreply:
+        logins.add(noreply["login"].lower())
+    if email in by_email:
+        logins.add(by_email[email])
+    name = identity.name.strip()
+    if name and re.fullmatch(r"[A-Za-z0-9-]{1,39}", name):
+        # A trailer naming a login ("Co-authored-by: octocat <...>") is taken at its word.
+        logins.add(name.lower())
+    return logins
+
+
+# --- one document ----------------------------------------------------------------------------------
+
+
+def matching_rules(policy: Policy, changed: ChangedFile) -> list[Rule]:
+    return [rule for rule in policy.rules if _matches(rule, changed)]
+
+
+def _path_rules(policy: Policy, changed: ChangedFile) -> list[Rule]:
+    return [rule for rule in policy.rules if rule.kind is None and _matches(rule, changed)]
+
+
+def _matches(rule: Rule, changed: ChangedFile) -> bool:
+    if rule.kind is not None and rule.kind != changed.kind:
+        return False
+    paths = [p for p in (changed.path, changed.previous_path) if p]
+    if rule.paths and not any(path_matches(p, rule.paths) for p in paths):
+        return False
+    if rule.change and changed.change not in rule.change:
+        return False
+    base, head = changed.base, changed.head
+    base_status = base.status if base else None
+    head_status = head.status if head else None
+    if rule.to and not (head_status in rule.to and base_status != head_status):
+        return False
+    if rule.status and head_status not in rule.status:
+        return False
+    if rule.from_ and base_status not in rule.from_:
+        return False
+    # A tier rule holds when the plan had or has that tier: lowering the tier cannot dodge leadership.
+    return not rule.tier or any(v is not None and v.tier in rule.tier for v in (base, head))
+
+
+def required_roles(policy: Policy, changed: ChangedFile, rules: Sequence[Rule]) -> list[str]:
+    asked: frozenset[str] = frozenset().union(*(v.asked for v in (changed.base, changed.head) if v))
+    wanted: list[str] = []
+    for rule in rules:
+        wanted += rule.require
+        wanted += [role for role in rule.require_if_asked if role in asked]
+    order = list(policy.roles)
+    return sorted(set(wanted), key=order.index)
+
+
+def holds(
+    policy: Policy, role: str, login: str, changed: ChangedFile, memberships: Memberships
+) -> tuple[bool, str]:
+    """Whether `login` can fill `role` for this document, and if not, why."""
+    definition = policy.roles[role]
+    key = login.lower()
+    if definition.from_document:
+        named = (changed.head or changed.base or Version()).people.get(definition.from_document)
+        if not named:
+            return False, f"the document names no {definition.from_document}"
+        if named.lower() != key:
+            return False, f"{role} is {named}, named in {definition.from_document}"
+        if not (definition.teams or definition.users):
+            return True, ""
+    if key in {user.lower() for user in definition.users}:
+        return True, ""
+    pending = []
+    for team in definition.teams:
+        state = memberships.get(policy.team(team), {}).get(key)
+        if state == "active":
+            return True, ""
+        if state is not None:
+            pending.append(f"membership of {policy.team(team)} is {state}")
+    if pending:
+        return False, "; ".join(pending)
+    return False, f"not a member of {role}"
+
+
+def _document_verdict(
+    policy: Policy,
+    changed: ChangedFile,
+    latest: Mapping[str, Review],
+    approvals: Mapping[str, Approval],
+    memberships: Memberships,
+) -> DocumentVerdict:
+    problems = []
+    if changed.head is not None and changed.head.error:
+        problems.append(f"the new version does not validate: {changed.head.error}")
+    base = changed.base
+    if base is not None and base.error and (base.status if changed.kind == "review" else base.tier) is None:
+        problems.append(f"the old version cannot be read: {base.error}")
+    rules = matching_rules(policy, changed)
+    required = required_roles(policy, changed, rules)
+    eligible: dict[str, list[str]] = {}
+    reasons: dict[str, list[str]] = {}
+    for key in approvals:
+        for role in required:
+            ok, why = holds(policy, role, key, changed, memberships)
+            if ok:
+                eligible.setdefault(key, []).append(role)
+            else:
+                reasons.setdefault(key, []).append(why)
+    filled = _assign(required, eligible, approvals, policy.one_role_per_person)
+    counted = {a.login.lower() for approvals_ in filled.values() for a in approvals_}
+    not_counted = []
+    for key, approval in approvals.items():
+        if key in counted or not required:
+            continue
+        if key in eligible:
+            held = ", ".join(eligible[key])
+            reason = f"already counted once on this document; one person fills one role ({held})"
+        else:
+            reason = "; ".join(dict.fromkeys(reasons.get(key, []))) or "holds no required role"
+        not_counted.append(NotCounted(approval.login, reason))
+    blocked_by = tuple(
+        review.login
+        for key, review in latest.items()
+        if review.state.upper() == CHANGES_REQUESTED
+        and any(holds(policy, role, key, changed, memberships)[0] for role in required)
+    )
+    return DocumentVerdict(
+        path=changed.path,
+        previous_path=changed.previous_path,
+        change=changed.change,
+        rules=tuple(rule.name for rule in rules),
+        roles=tuple(RoleVerdict(role, tuple(filled.get(role, ()))) for role in required),
+        blocked_by=blocked_by,
+        problems=tuple(problems),
+        not_counted=tuple(not_counted),
+    )
+
+
+def _assign(
+    roles: Sequence[str],
+    eligible: Mapping[str, Sequence[str]],
+    approvals: Mapping[str, Approval],
+    one_role_per_person: bool,
+) -> dict[str, list[Approval]]:
+    """Approvers to roles; with one role per person, a maximum matching (augmenting paths)."""
+    if not one_role_per_person:
+        return {
+            role: [approvals[key] for key in sorted(eligible) if role in eligible[key]]
+            for role in roles
+            if any(role in held for held in eligible.values())
+        }
+    owner: dict[str, str] = {}
+
+    def place(key: str, seen: set[str]) -> bool:
+        for role in eligible.get(key, ()):
+            if role in seen:
+                continue
+            seen.add(role)
+            if role not in owner or place(owner[role], seen):
+                owner[role] = key
+                return True
+        return False
+
+    for key in sorted(eligible, key=lambda k: (len(eligible[k]), k)):
+        place(key, set())
+    return {role: [approvals[key]] for role, key in owner.items()}

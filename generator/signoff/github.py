@@ -1,0 +1,350 @@
+"""The GitHub edge: read a pull request's facts with PyGithub, and publish the status and comment.
+
+Everything here can fail; every failure becomes one `GitHubFault` with its cause, so callers can
+fail closed. Retries follow an explicit budget: at most six tries per request, exponential backoff,
+rate-limit waits capped, a timeout on every request.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import requests
+import urllib3
+from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededException
+from github.PullRequest import PullRequest as GhPullRequest
+from github.Repository import Repository
+
+from generator.signoff.documents import document_kind, read_version
+from generator.signoff.engine import (
+    ChangedFile,
+    Commit,
+    Identity,
+    Memberships,
+    PullRequest,
+    Review,
+    Version,
+    latest_reviews,
+    matching_rules,
+    required_roles,
+)
+from generator.signoff.policy import POLICY_PATH, Policy, PolicyError, parse_policy
+from generator.signoff.report import CONTEXT, MARKER
+
+T = TypeVar("T")
+_CHANGE = {"added": "added", "copied": "added", "removed": "removed", "renamed": "renamed"}
+
+
+class GitHubFault(Exception):
+    """GitHub could not be reached or answered with an error: the sign-off cannot be decided."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How hard to try: `tries` per request, backoff doubling from `backoff` s, waits capped at `max_wait`."""
+
+    tries: int = 6
+    backoff: float = 1.0
+    max_wait: float = 60.0
+    timeout: int = 15
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Budget:
+        """HANDBOOK_GITHUB_BACKOFF=0 (tests) turns off backoff, rate-limit waits and client throttling;
+        HANDBOOK_GITHUB_TRIES lowers the tries (never above 6), HANDBOOK_GITHUB_TIMEOUT sets whole seconds."""
+        budget = cls()
+        try:
+            backoff = max(0.0, float(env.get("HANDBOOK_GITHUB_BACKOFF", budget.backoff)))
+            tries = min(budget.tries, max(1, int(env.get("HANDBOOK_GITHUB_TRIES", budget.tries))))
+            timeout = max(1, int(env.get("HANDBOOK_GITHUB_TIMEOUT", budget.timeout)))
+        except ValueError as exc:
+            raise GitHubFault(f"bad HANDBOOK_GITHUB_* setting: {exc}") from exc
+        return cls(tries, backoff, min(budget.max_wait, backoff * 60), timeout)
+
+
+class _Retry(GithubRetry):
+    """GitHub's retry rules, with Retry-After capped too (urllib3 would sleep as long as it says)."""
+
+    def get_retry_after(self, response: Any) -> float | None:
+        wait = super().get_retry_after(response)
+        cap = self.max_rate_limit_wait
+        return None if wait is None else min(wait, cap if cap is not None else wait)
+
+
+def connect(api_url: str, token: str, budget: Budget | None = None) -> Github:
+    budget = budget or Budget.from_env(os.environ)
+    # PyGithub logs each retry through its own stderr handler; the command reports one cause instead.
+    logging.getLogger("github").setLevel(logging.CRITICAL)
+    retry = _Retry(
+        total=budget.tries - 1,
+        backoff_factor=budget.backoff,
+        backoff_max=max(budget.max_wait, budget.backoff),
+        secondary_rate_wait=budget.max_wait,
+        max_rate_limit_wait=budget.max_wait,
+        status_forcelist=[*range(500, 600), 429],  # GitHubRetry adds 403 (rate limits only)
+        # Editing the comment is idempotent, so PATCH is retried too (PyGithub leaves it out).
+        allowed_methods=urllib3.Retry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"},
+    )
+    throttled = budget.backoff > 0
+    try:
+        return Github(
+            base_url=api_url.rstrip("/"),
+            auth=Auth.Token(token),
+            lazy=True,
+            retry=retry,
+            timeout=budget.timeout,
+            per_page=100,
+            seconds_between_requests=0.25 if throttled else None,
+            seconds_between_writes=1.0 if throttled else None,
+        )
+    except (AssertionError, ValueError) as exc:
+        raise GitHubFault(f"cannot use the API address {api_url!r}: {exc or 'unsupported URL'}") from exc
+
+
+def cause(exc: BaseException) -> str:
+    """One line saying what went wrong, without the token or a traceback."""
+    if isinstance(exc, RateLimitExceededException):
+        return f"rate limited ({exc.status}): {_message(exc)}"
+    if isinstance(exc, GithubException):
+        return f"HTTP {exc.status}: {_message(exc)}"
+    if isinstance(exc, requests.exceptions.RetryError):
+        return f"gave up after retries: {_reason(exc)}"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "timed out"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return f"cannot connect: {_reason(exc)}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _message(exc: GithubException) -> str:
+    data = exc.data
+    if isinstance(data, dict) and data.get("message"):
+        return str(data["message"])
+    return str(data) if data else "no message"
+
+
+def _reason(exc: BaseException) -> str:
+    inner = exc.args[0] if exc.args else exc
+    reason = getattr(inner, "reason", None)
+    return str(reason or inner)
+
+
+@contextmanager
+def guard(what: str) -> Iterator[None]:
+    """Any failure while talking to GitHub becomes a GitHubFault naming the step."""
+    try:
+        yield
+    except (GitHubFault, PolicyError):
+        raise
+    except Exception as exc:  # PyGithub, requests, urllib3 and malformed answers alike: fail closed
+        raise GitHubFault(f"{what}: {cause(exc)}") from exc
+
+
+def _listed(what: str, items: Iterable[T]) -> list[T]:
+    with guard(what):
+        return list(items)
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PullFacts:
+    """Everything the engine needs about one pull request, plus what the report shows."""
+
+    repository: str
+    number: int
+    title: str
+    url: str
+    author: str
+    state: str
+    merged: bool
+    merged_at: Any
+    merge_commit_sha: str | None
+    base_ref: str
+    base_sha: str
+    head_sha: str
+    opened_at: Any
+    policy: Policy
+    pull: PullRequest
+    memberships: Memberships
+
+
+def read_file(repo: Repository, path: str, ref: str) -> bytes | None:
+    """A file's bytes at a commit, or None when it is not there."""
+    try:
+        content = repo.get_contents(path, ref=ref)
+    except GithubException as exc:
+        if exc.status == 404:
+            return None
+        raise GitHubFault(f"reading {path} at {ref[:12]}: {cause(exc)}") from exc
+    except Exception as exc:
+        raise GitHubFault(f"reading {path} at {ref[:12]}: {cause(exc)}") from exc
+    if isinstance(content, list):
+        raise GitHubFault(f"reading {path} at {ref[:12]}: it is a folder, not a file")
+    with guard(f"reading {path} at {ref[:12]}"):
+        return bytes(content.decoded_content)
+
+
+def read_policy(repo: Repository, base_sha: str) -> Policy:
+    """The policy as it is on the base commit: never the pull request's own copy."""
+    raw = read_file(repo, POLICY_PATH, base_sha)
+    if raw is None:
+        from generator.diagnostics import Diagnostic
+
+        raise PolicyError(
+            [
+                Diagnostic(
+                    POLICY_PATH, 1, 1, "", f"there is no sign-off policy on the base commit {base_sha[:12]}"
+                )
+            ]
+        )
+    return parse_policy(raw, f"{POLICY_PATH}@{base_sha[:12]}")
+
+
+def read_pull(
+    gh: Github, repository: str, number: int, *, pushers: frozenset[str] = frozenset()
+) -> PullFacts:
+    with guard(f"reading pull request #{number}"):
+        repo = gh.get_repo(repository)
+        pr = repo.get_pull(number)
+        head_sha, base_sha = pr.head.sha, pr.base.sha
+        facts = (pr.title, pr.html_url, pr.user.login, pr.state, pr.merged, pr.merged_at, pr.created_at)
+        merge_sha = pr.merge_commit_sha
+        base_ref = pr.base.ref
+    policy = read_policy(repo, base_sha)
+    files = [_changed_file(repo, f, base_sha, head_sha) for f in _listed("listing files", pr.get_files())]
+    commits = [_commit(c) for c in _listed("listing commits", pr.get_commits())]
+    reviews = [_review(r) for r in _listed("listing reviews", pr.get_reviews())]
+    pull = PullRequest(number, facts[2], head_sha, files, reviews, commits, pushers)
+    memberships = read_memberships(gh, policy, pull)
+    return PullFacts(
+        repository, number, facts[0], facts[1], facts[2], facts[3], bool(facts[4]), facts[5], merge_sha,
+        base_ref, base_sha, head_sha, facts[6], policy, pull, memberships,
+    )  # fmt: skip
+
+
+def _changed_file(repo: Repository, entry: Any, base_sha: str, head_sha: str) -> ChangedFile:
+    with guard("reading the changed files"):
+        path, status, previous = entry.filename, entry.status, entry.previous_filename
+    change: Any = _CHANGE.get(status, "modified")
+    kind = document_kind(path) or (document_kind(previous) if previous else None)
+    if kind is None:
+        return ChangedFile(path=path, change=change, previous_path=previous)
+    base = head = None
+    if change != "added":
+        base = _version(repo, previous or path, base_sha, kind)
+    if change != "removed":
+        head = _version(repo, path, head_sha, kind)
+    return ChangedFile(path=path, change=change, previous_path=previous, kind=kind, base=base, head=head)
+
+
+def _version(repo: Repository, path: str, ref: str, kind: Any) -> Version | None:
+    raw = read_file(repo, path, ref)
+    if raw is None:
+        return None
+    # A document moved out of (or into) its folder keeps the kind of its other side.
+    return read_version(raw, path, document_kind(path) or kind)
+
+
+def _identity(user: Any, git: Any) -> Identity:
+    login = user.login if user is not None else None
+    return Identity(login, (git.name or "") if git else "", (git.email or "") if git else "")
+
+
+def _commit(entry: Any) -> Commit:
+    with guard("reading the commits"):
+        git = entry.commit
+        return Commit(
+            entry.sha,
+            _identity(entry.author, git.author),
+            _identity(entry.committer, git.committer),
+            git.message or "",
+        )
+
+
+def _review(entry: Any) -> Review:
+    with guard("reading the reviews"):
+        user = entry.user
+        login = user.login if user is not None else ""
+        bot = user is not None and (user.type or "") == "Bot"
+        return Review(login, entry.state or "", entry.commit_id, entry.submitted_at, bot, entry.html_url)
+
+
+def relevant_teams(policy: Policy, pull: PullRequest) -> list[str]:
+    """Teams behind the roles this pull request needs ('org/slug')."""
+    roles = {role for f in pull.files for role in required_roles(policy, f, matching_rules(policy, f))}
+    return sorted({policy.team(t) for role in roles for t in policy.roles[role].teams})
+
+
+def read_memberships(gh: Github, policy: Policy, pull: PullRequest) -> Memberships:
+    """Membership state of each reviewer in each team that matters: members listed, others asked."""
+    reviewers = sorted({key for key in latest_reviews(pull.reviews)})
+    found: dict[str, dict[str, str]] = {}
+    for team in relevant_teams(policy, pull):
+        org_name, slug = team.split("/", 1)
+        states = found.setdefault(team, {})
+        with guard(f"listing members of {team}"):
+            handle = gh.get_organization(org_name).get_team_by_slug(slug)
+            listed = {member.login.lower() for member in handle.get_members()}
+        for login in reviewers:
+            if login in listed:
+                states[login] = "active"
+                continue
+            state = _membership(handle, login, team)
+            if state:
+                states[login] = state
+    return found
+
+
+def team_members(gh: Github, team: str) -> list[str]:
+    """Active members of a team, every page of them."""
+    org_name, slug = team.split("/", 1)
+    with guard(f"listing members of {team}"):
+        return sorted(m.login for m in gh.get_organization(org_name).get_team_by_slug(slug).get_members())
+
+
+def _membership(handle: Any, login: str, team: str) -> str | None:
+    try:
+        return str(handle.get_team_membership(login).state)
+    except GithubException as exc:
+        if exc.status == 404:
+            return None  # not a member (or a team this token cannot see): either way, not counted
+        raise GitHubFault(f"membership of {login} in {team}: {cause(exc)}") from exc
+    except Exception as exc:
+        raise GitHubFault(f"membership of {login} in {team}: {cause(exc)}") from exc
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def post_status(gh: Github, repository: str, sha: str, state: str, description: str, url: str | None) -> None:
+    with guard(f"posting the {state} status"):
+        commit = gh.get_repo(repository).get_commit(sha)
+        extra: dict[str, Any] = {"target_url": url} if url else {}
+        commit.create_status(state=state, description=description[:140], context=CONTEXT, **extra)
+
+
+def upsert_comment(gh: Github, repository: str, number: int, body: str, bot: str | None) -> str:
+    """Edit our one sign-off comment in place, or create it; returns its URL."""
+    with guard("updating the sign-off comment"):
+        pr: GhPullRequest = gh.get_repo(repository).get_pull(number)
+        ours = [c for c in pr.get_issue_comments() if _is_ours(c, bot)]
+        if ours:
+            ours[0].edit(body)
+            return str(ours[0].html_url)
+        return str(pr.create_issue_comment(body).html_url)
+
+
+def _is_ours(comment: Any, bot: str | None) -> bool:
+    """Our marker, written by a bot (or by the configured login): people cannot hijack the comment."""
+    if not (comment.body or "").startswith(MARKER) or comment.user is None:
+        return False
+    if bot:
+        return bool(comment.user.login.lower() == bot.lower())
+    return bool(comment.user.type == "Bot" or comment.user.login.lower().endswith("[bot]"))
