@@ -419,7 +419,16 @@ def test_any_one_line_title_is_written_as_a_valid_review_and_read_back_as_text(
         root = Path(folder)
         handbook(capsys, "new", "account", *ACCOUNT_FLAGS, "--root", folder, "--today", TODAY)
         code, _, err = handbook(
-            capsys, "new", "review", *REVIEW_FLAGS, "--title", title, "--root", folder, "--today", TODAY
+            # --title=VALUE: a title may itself start with a dash.
+            capsys,
+            "new",
+            "review",
+            *REVIEW_FLAGS,
+            f"--title={title}",
+            "--root",
+            folder,
+            "--today",
+            TODAY,
         )
 
         assert code == 0, err
