@@ -42,6 +42,16 @@ def test_a_server_error_then_ok_is_retried_and_judged_on_the_real_answer(world, 
     assert len(world.fake.calls(REVIEWS)) == 3
 
 
+def test_a_server_error_then_ok_on_an_unsigned_pull_request_is_not_success(world, capsys):
+    head = world.pull(5, {REVIEW: (review_text("in-review"), review_text("approved"))})
+    world.approve(5, *APPROVERS["approved"][:-1])
+    world.fake.fail(REVIEWS, 500, times=2)
+    code, result, _ = check(capsys, world.fake, 5)
+    assert code == 1
+    assert result["satisfied"] is False
+    assert "success" not in [state for state, _ in world.statuses(head)]
+
+
 @pytest.mark.parametrize("retry_after", [None, 30])
 def test_a_secondary_rate_limit_that_does_not_lift(world, capsys, signed, retry_after):
     world.fake.secondary_rate_limit(REVIEWS, retry_after=retry_after)
