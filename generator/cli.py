@@ -23,6 +23,7 @@ PLUGINS = (
     "generator.site_cli",
     "generator.signoff.cli",
     "generator.remind",
+    "generator.protect",
 )
 
 
@@ -50,8 +51,8 @@ def _expand(paths: Sequence[str], root: Path) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             found += sorted(p for p in path.rglob("*.md") if p.is_file())
-        elif path.is_file():
-            found.append(path)
+        elif path.exists() or path.is_symlink():
+            found.append(path)  # the loader refuses, with a message, what is not a regular file
         else:
             raise UsageError(f"{raw}: no such file or folder")
     return found

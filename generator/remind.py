@@ -1,0 +1,290 @@
+"""`handbook remind`: nudge the reviewers of tech reviews whose feedback is overdue.
+
+Pipeline: open pull requests (GitHub) → the overdue ones (pure calendar arithmetic) → who has not
+approved yet (the sign-off engine, exactly as `handbook signoff check` judges it) → the reminder
+(pure text) → one comment per pull request, edited in place and touched at most once a day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator.cli import UsageError
+
+FEEDBACK_BUSINESS_DAYS = 3
+MARKER = "<!-- handbook/remind -->"
+EXIT_OK, EXIT_USAGE, EXIT_GITHUB = 0, 2, 3
+
+
+# --- the calendar (pure) ---------------------------------------------------------------------------
+
+
+def add_business_days(start: dt.date, days: int) -> dt.date:
+    """`days` working days (Monday to Friday) after `start`; no holiday calendar."""
+    current = start
+    while days > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def feedback_due(asked_on: dt.date) -> dt.date:
+    """Reviewers give initial feedback within 3 business days of being asked."""
+    return add_business_days(asked_on, FEEDBACK_BUSINESS_DAYS)
+
+
+# --- what a reminder says (pure) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A role that has not approved, and the people who could fill it."""
+
+    role: str
+    people: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """An open pull request changing a tech review whose feedback deadline has passed."""
+
+    number: int
+    url: str
+    asked_on: dt.date
+    due: dt.date
+    reviews: tuple[str, ...]
+    missing: tuple[Missing, ...]
+
+
+def _plain(value: str) -> str:
+    """Text from GitHub (paths, logins) made inert inside Markdown: no links, mentions or tables."""
+    text = "".join(" " if ord(char) < 32 or ord(char) == 127 else char for char in value)
+    for char in "\\`*_[]<>|#@!~":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _mention(login: str) -> str:
+    # Logins are [A-Za-z0-9-] (plus "[bot]" for Apps); anything else is shown, not mentioned.
+    plain = login.replace("-", "")
+    return f"@{login}" if plain.isascii() and plain.isalnum() else _plain(login)
+
+
+def reminder(overdue: Overdue, today: dt.date) -> str:
+    """The comment body: which roles have not approved, and who can fill each."""
+    late = business_days_between(overdue.due, today)
+    days = f"{late} business day{'s' if late != 1 else ''}"
+    lines = [
+        MARKER,
+        f"### ⏰ Feedback is overdue by {days}",
+        "",
+        f"This pull request asked for feedback on {overdue.asked_on.isoformat()}; initial feedback was due "
+        f"within {FEEDBACK_BUSINESS_DAYS} business days, by {overdue.due.isoformat()}.",
+        "Tech review: " + ", ".join(_plain(path) for path in overdue.reviews),
+        "",
+        "| role | not approved yet — any of |",
+        "| --- | --- |",
+    ]
+    for entry in overdue.missing:
+        people = (
+            ", ".join(_mention(login) for login in entry.people) or "nobody can fill this role: ask an admin"
+        )
+        lines.append(f"| {_plain(entry.role)} | {people} |")
+    lines += [
+        "",
+        "Approve the pull request's latest commit to sign off, request changes to raise a concern, "
+        "or ask the author for a meeting.",
+        f"<sub>Reminder of {today.isoformat()}; updated at most once a business day.</sub>",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def business_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (0 when end is not after start)."""
+    count, current = 0, start
+    while current < end:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            count += 1
+    return count
+
+
+# --- GitHub (the edge) -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    number: int
+    action: str  # "created" | "edited" | "already reminded today" | "would post"
+    body: str
+
+
+def find_overdue(gh: Any, repository: str, today: dt.date, branch: str | None = None) -> list[Overdue]:
+    """Open, ready pull requests into the default branch that change a tech review, are past the
+    feedback deadline, and still miss required approvals."""
+    from generator.signoff.collect import _waiting
+    from generator.signoff.github import guard, read_pull, team_members
+    from generator.signoff.policy import PolicyError
+
+    with guard("listing open pull requests"):
+        repo = gh.get_repo(repository)
+        branch = branch or repo.default_branch
+        candidates = [
+            (p.number, p.created_at.date())
+            for p in repo.get_pulls(state="open", base=branch, sort="created", direction="asc")
+            if not p.draft
+        ]
+    members: dict[str, list[str]] = {}
+
+    def cached(team: str) -> list[str]:
+        if team not in members:
+            members[team] = team_members(gh, team)
+        return members[team]
+
+    found = []
+    for number, asked_on in candidates:
+        due = feedback_due(asked_on)
+        if today <= due:
+            continue
+        try:
+            facts = read_pull(gh, repository, number)
+        except PolicyError as exc:
+            # The sign-off check reports the broken policy on the pull request itself.
+            print(f"#{number}: skipped, the sign-off policy cannot be read: {exc}", file=sys.stderr)
+            continue
+        reviews = tuple(f.path for f in facts.pull.files if f.kind == "review" and f.head is not None)
+        waiting = _waiting(facts, cached)
+        if not reviews or waiting is None or waiting.satisfied or not waiting.waiting:
+            continue
+        missing = tuple(Missing(w.role, tuple(w.people)) for w in waiting.waiting)
+        found.append(Overdue(number, facts.url, asked_on, due, reviews, missing))
+    return found
+
+
+def _ours(comment: Any, bot: str | None) -> bool:
+    """Our marker, written by our App (or the configured login): nobody else's comment is edited."""
+    if not (comment.body or "").startswith(MARKER) or comment.user is None:
+        return False
+    login = str(comment.user.login).lower()
+    if bot:
+        return login == bot.lower()
+    return bool(comment.user.type == "Bot" or login.endswith("[bot]"))
+
+
+def post(gh: Any, repository: str, overdue: Overdue, body: str, today: dt.date, bot: str | None) -> str:
+    """Create or edit our one reminder; leave it alone when it was already touched today."""
+    from generator.signoff.github import guard
+
+    with guard(f"updating the reminder on pull request #{overdue.number}"):
+        issue = gh.get_repo(repository).get_issue(overdue.number)
+        ours = [c for c in issue.get_comments() if _ours(c, bot)]
+        if not ours:
+            issue.create_comment(body)
+            return "created"
+        comment = ours[0]
+        touched = comment.updated_at or comment.created_at
+        if touched is not None and touched.astimezone(dt.UTC).date() >= today:
+            return "already reminded today"
+        comment.edit(body)
+        return "edited"
+
+
+def remind(
+    gh: Any,
+    repository: str,
+    today: dt.date,
+    *,
+    dry_run: bool = False,
+    bot: str | None = None,
+    branch: str | None = None,
+    say: Callable[[str], None] = print,
+) -> list[Outcome]:
+    outcomes = []
+    for overdue in find_overdue(gh, repository, today, branch):
+        body = reminder(overdue, today)
+        if dry_run:
+            say(f"#{overdue.number}: would post\n{body}")
+            outcomes.append(Outcome(overdue.number, "would post", body))
+            continue
+        action = post(gh, repository, overdue, body, today, bot)
+        say(f"#{overdue.number}: {action} ({', '.join(m.role for m in overdue.missing)} missing)")
+        outcomes.append(Outcome(overdue.number, action, body))
+    if not outcomes:
+        say("no pull request is past its feedback deadline")
+    return outcomes
+
+
+def step_summary(outcomes: Sequence[Outcome], today: dt.date) -> str:
+    lines = [f"## ⏰ Feedback reminders, {today.isoformat()}", ""]
+    if not outcomes:
+        return "\n".join([*lines, "No pull request is past its feedback deadline.", ""])
+    lines += ["| pull request | reminder |", "| --- | --- |"]
+    lines += [f"| #{o.number} | {o.action} |" for o in outcomes]
+    return "\n".join([*lines, ""])
+
+
+# --- the command -----------------------------------------------------------------------------------
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (expected YYYY-MM-DD)") from exc
+
+
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subcommands.add_parser(
+        "remind",
+        help="remind reviewers of tech reviews past their 3-business-day feedback deadline",
+        description="One comment per overdue pull request naming the roles and people who have not "
+        "approved; edited in place, at most once a day. The token is read from GITHUB_TOKEN. "
+        "Exit 0 done, 2 usage error, 3 GitHub unreachable or erroring.",
+    )
+    parser.add_argument("--repo", metavar="OWNER/NAME", help="default: GITHUB_REPOSITORY")
+    parser.add_argument("--api-url", metavar="URL", help="default: GITHUB_API_URL or https://api.github.com")
+    parser.add_argument("--branch", help="pull requests into this branch (default: the default branch)")
+    parser.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="default: today (UTC)")
+    parser.add_argument("--dry-run", action="store_true", help="print the reminders; post nothing")
+    parser.add_argument(
+        "--bot",
+        metavar="LOGIN",
+        default=os.environ.get("HANDBOOK_SIGNOFF_BOT"),
+        help="login that owns the reminder comments (default: HANDBOOK_SIGNOFF_BOT, else any bot)",
+    )
+    parser.set_defaults(run=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from generator.signoff.check import SettingsError, api_address, repository_name
+    from generator.signoff.github import GitHubFault, connect
+
+    try:
+        repository = repository_name(args.repo or os.environ.get("GITHUB_REPOSITORY", ""))
+        api_url = api_address(args.api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com")
+    except SettingsError as exc:
+        raise UsageError(f"{exc}; pass --repo OWNER/NAME") from exc
+    token = os.environ.get("GITHUB_TOKEN", "").strip()
+    if not token:
+        raise UsageError(
+            "set GITHUB_TOKEN to a token that can read pull requests and teams and write comments"
+        )
+    today: dt.date = args.today or dt.datetime.now(dt.UTC).date()
+    try:
+        gh = connect(api_url, token)
+        outcomes = remind(gh, repository, today, dry_run=args.dry_run, bot=args.bot, branch=args.branch)
+    except GitHubFault as exc:
+        print(f"handbook: remind: GitHub: {exc}", file=sys.stderr)
+        return EXIT_GITHUB
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(step_summary(outcomes, today))
+    return EXIT_OK
