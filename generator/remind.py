@@ -129,7 +129,7 @@ class Outcome:
 def find_overdue(gh: Any, repository: str, today: dt.date, branch: str | None = None) -> list[Overdue]:
     """Open, ready pull requests into the default branch that change a tech review, are past the
     feedback deadline, and still miss required approvals."""
-    from generator.signoff.collect import _waiting
+    from generator.signoff.collect import open_pull_request_waiting
     from generator.signoff.github import guard, read_pull, team_members
     from generator.signoff.policy import PolicyError
 
@@ -160,7 +160,7 @@ def find_overdue(gh: Any, repository: str, today: dt.date, branch: str | None = 
             print(f"#{number}: skipped, the sign-off policy cannot be read: {exc}", file=sys.stderr)
             continue
         reviews = tuple(f.path for f in facts.pull.files if f.kind == "review" and f.head is not None)
-        waiting = _waiting(facts, cached)
+        waiting = open_pull_request_waiting(facts, cached)
         if not reviews or waiting is None or waiting.satisfied or not waiting.waiting:
             continue
         missing = tuple(Missing(w.role, tuple(w.people)) for w in waiting.waiting)

@@ -133,13 +133,16 @@ def _open(gh: Github, repository: str, branch: str) -> list[OpenPullRequest]:
             facts = read_pull(gh, repository, number)
         except PolicyError:
             continue  # the check itself reports it on the pull request
-        entry = _waiting(facts, cached)
+        entry = open_pull_request_waiting(facts, cached)
         if entry is not None:
             waiting.append(entry)
     return waiting
 
 
-def _waiting(facts: PullFacts, members: Callable[[str], list[str]]) -> OpenPullRequest | None:
+def open_pull_request_waiting(
+    facts: PullFacts, members: Callable[[str], list[str]]
+) -> OpenPullRequest | None:
+    """The open pull request as the ledger lists it: the roles it still needs and who can fill them."""
     result = verdict(facts.policy, facts.pull, facts.memberships)
     documents = [f for f in facts.pull.files if f.kind is not None]
     if not documents:
