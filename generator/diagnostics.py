@@ -7,8 +7,17 @@ CLI decides how to show them (terminal text, GitHub workflow commands, JSON).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+
+# Control characters (line breaks, ESC, bidi overrides) that a document's values could bring into a
+# message: shown escaped, so one diagnostic stays one line and cannot drive the terminal.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(value: str) -> str:
+    return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), value)
 
 
 @dataclass(frozen=True, order=True)
@@ -23,10 +32,10 @@ class Diagnostic:
     hint: str = ""
 
     def text(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}"
-        field = f" {self.field}:" if self.field else ""
-        hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}:{field} {self.message}{hint}"
+        where = f"{visible(self.path)}:{self.line}:{self.column}"
+        field = f" {visible(self.field)}:" if self.field else ""
+        hint = f" ({visible(self.hint)})" if self.hint else ""
+        return f"{where}:{field} {visible(self.message)}{hint}"
 
 
 class DocumentError(Exception):
@@ -73,7 +82,7 @@ def _escape_data(value: str) -> str:
 
 
 def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+    return _escape_data(visible(value)).replace(":", "%3A").replace(",", "%2C")
 
 
 def github_annotation(d: Diagnostic, level: str = "error") -> str:
@@ -86,7 +95,7 @@ def github_annotation(d: Diagnostic, level: str = "error") -> str:
         ]
     )
     hint = f" ({d.hint})" if d.hint else ""
-    return f"::{level} {props}::{_escape_data(d.message + hint)}"
+    return f"::{level} {props}::{_escape_data(visible(d.message + hint))}"
 
 
 def format_github(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
@@ -96,7 +105,7 @@ def format_github(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
 
 
 def _md_cell(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "'")
+    return visible(value).replace("\\", "\\\\").replace("|", "\\|").replace("`", "'")
 
 
 def format_step_summary(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:

@@ -8,11 +8,14 @@ to dates, numbers and booleans where a field asks for them, with clear errors.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal, NoReturn
+from typing import Any, Literal, NamedTuple, NoReturn
 
 import yaml
 
@@ -23,6 +26,8 @@ FieldPath = tuple[str | int, ...]
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 12
+# No field needs more: past this a list or mapping is refused once, not reported item by item.
+MAX_ITEMS = 1000
 # libyaml's composer recurses in C: a deeply nested flow collection crashes the
 # interpreter. Text that could nest deeper than this is first checked by the
 # pure-Python event parser, which is iterative.
@@ -32,10 +37,59 @@ _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _KIND_BY_FOLDER: dict[str, Kind] = {"reviews": "review", "accounts": "account"}
 _CSafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG, _MAP_TAG, _SEQ_TAG = _CORE + "str", _CORE + "map", _CORE + "seq"
+# First characters of plain text that an implicit resolver (bool, number, null, date...) looks at.
+_IMPLICIT_FIRST = frozenset(k for k in _CSafeLoader.yaml_implicit_resolvers if k)
+_FAST_RESOLVE = None not in _CSafeLoader.yaml_implicit_resolvers and not _CSafeLoader.yaml_path_resolvers
 
 
-@dataclass(frozen=True)
-class Position:
+class _Composer(_CSafeLoader):  # type: ignore[misc]
+    """libyaml's composer with the safe resolver's own answers, skipping its Python work where it is known.
+
+    Resolving is a Python call per node: most scalars are text that no implicit resolver looks at
+    (quoted, or plain starting with a letter no resolver checks), and there are no path resolvers.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if not _FAST_RESOLVE:
+            return super().resolve(kind, value, implicit)
+        if kind is yaml.ScalarNode:
+            if not implicit[0] or (value and value[0] not in _IMPLICIT_FIRST):
+                return _STR_TAG
+            return _implicit_tag(value)
+        return _MAP_TAG if kind is yaml.MappingNode else _SEQ_TAG
+
+    if _FAST_RESOLVE:  # no path resolvers: nothing to track while descending
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
+
+
+# The same plain values come back again and again (handles, statuses, dates): resolved once each.
+_implicit_tag = functools.lru_cache(maxsize=8192)(
+    functools.partial(yaml.resolver.Resolver().resolve, yaml.ScalarNode, implicit=(True, False))
+)
+_new_position = tuple.__new__  # Position(...) without the Python-level __new__ of a NamedTuple
+
+# Characters YAML refuses (C0/C1 controls, DEL, non-characters): found first, so the message has a position.
+_NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_OPENERS = {"quoted scalar": "a quoted text", "flow sequence": "a '[' list", "flow mapping": "a '{' mapping"}
+# What a YAML 1.1 resolver makes of an unquoted field name that is not text.
+_KEY_READ_AS = {
+    "int": "a number",
+    "float": "a number",
+    "bool": "a true/false value",
+    "null": "an empty value",
+    "timestamp": "a date",
+}
+
+
+class Position(NamedTuple):
+    """A 1-based line and column; a tuple, as a large repository makes millions of them."""
+
     line: int
     column: int
 
@@ -91,30 +145,44 @@ def read_document(path: Path, *, shown_as: str | None = None) -> Document:
             shown, 1, 1, "not a document folder", "tech reviews live in reviews/, account plans in accounts/"
         )
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            _fault(
-                shown,
-                1,
-                1,
-                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
-                "move large material (logs, exports) to a link",
-            )
-        raw = path.read_bytes()
+        # Non-blocking open and fstat: a FIFO, device (a symlink to /dev/zero) or folder is refused, not read.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode):
+                _fault(shown, 1, 1, f"{_file_type(info.st_mode)}, not a document file", "remove or rename it")
+            if info.st_size > MAX_FILE_BYTES:
+                _oversize(shown, info.st_size)
+            with os.fdopen(handle, "rb", closefd=False) as stream:
+                raw = stream.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(handle)
     except OSError as exc:
         _fault(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
     return parse_document(raw, shown, kind)
 
 
+def _file_type(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "this is a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "this is a device"
+    return "this is a pipe" if stat.S_ISFIFO(mode) else "this is a special file"
+
+
+def _oversize(path: str, size: int) -> NoReturn:
+    _fault(
+        path,
+        1,
+        1,
+        f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
+        "move large material such as logs or exports to a link",
+    )
+
+
 def parse_document(raw: bytes, path: str, kind: Kind) -> Document:
     if len(raw) > MAX_FILE_BYTES:
-        _fault(
-            path,
-            1,
-            1,
-            f"file is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
-            "move large material (logs, exports) to a link",
-        )
+        _oversize(path, len(raw))
     text = _decode(raw, path)
     front, front_first_line, body, body_line = _split(text, path)
     data, values, keys = parse_front_matter(front, path, front_first_line)
@@ -128,12 +196,13 @@ def _decode(raw: bytes, path: str) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
         _fault(
             path,
             line,
             column,
-            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+            f"the file is not UTF-8 text: byte 0x{raw[exc.start]:02x} is not valid here",
             "save the file as UTF-8",
         )
     if "\x00" in text:
@@ -160,9 +229,9 @@ def _split(text: str, path: str) -> tuple[str, int, str, int]:
             return front, 2, body, index + 2
     _fault(
         path,
-        len(lines),
         1,
-        "the front matter is never closed",
+        1,
+        "the front matter opened on line 1 is never closed",
         "end the fields with a line '---' before the text",
     )
     raise AssertionError("unreachable")
@@ -172,12 +241,22 @@ def parse_front_matter(
     front: str, path: str, first_line: int = 2
 ) -> tuple[dict[str, Any], dict[FieldPath, Position], dict[FieldPath, Position]]:
     """Parse front-matter text (which starts at file line `first_line`) into plain data and positions."""
+    unprintable = _NOT_YAML_PRINTABLE.search(front)
+    if unprintable:
+        at = unprintable.start()
+        _fault(
+            path,
+            front.count("\n", 0, at) + first_line,
+            at - (front.rfind("\n", 0, at) + 1) + 1,
+            f"the front matter contains the control character U+{ord(unprintable.group()):04X}",
+            "delete it; most editors do not show it",
+        )
     if _could_be_hostile(front):
         _screen_events(front, path, first_line)
     try:
-        root = yaml.compose(front, Loader=_CSafeLoader)
+        root = yaml.compose(front, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
-        _yaml_fault(exc, path, first_line)
+        _yaml_fault(exc, path, first_line, front)
     except yaml.YAMLError as exc:
         _fault(path, first_line, 1, f"the front matter is not valid YAML: {exc}")
     if root is None:
@@ -235,15 +314,33 @@ def _screen_events(front: str, path: str, first_line: int) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
-        _yaml_fault(exc, path, first_line)
+        _yaml_fault(exc, path, first_line, front)
 
 
-def _yaml_fault(exc: yaml.MarkedYAMLError, path: str, first_line: int) -> NoReturn:
+def _yaml_fault(exc: yaml.MarkedYAMLError, path: str, first_line: int, front: str) -> NoReturn:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + first_line if mark else first_line
     column = mark.column + 1 if mark else 1
+    lines = front.split("\n")
+    if mark and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t":
+        _fault(path, line, column, "a tab is used here; YAML indents with spaces", "use spaces instead")
     problem = exc.problem or "invalid YAML"
     context = f" {exc.context}" if exc.context else ""
+    start = exc.context_mark
+    opened = next((words for kind, words in _OPENERS.items() if kind in (exc.context or "")), "")
+    at_end = "end of stream" in problem or (mark is not None and mark.line >= len(lines) - 1)
+    if start and opened and at_end:
+        # A quote or bracket that is never closed: the fault is where it opens, not at the end.
+        _fault(
+            path,
+            start.line + first_line,
+            start.column + 1,
+            f"the front matter is not valid YAML: {opened} opened here is never closed",
+            "close it, or check the quotes and brackets on this line",
+        )
+    if context and start and mark and start.line != mark.line:
+        # An unclosed bracket or quote fails lines later: say where it was opened.
+        context += f" started on line {start.line + first_line}"
     _fault(
         path,
         line,
@@ -262,7 +359,8 @@ class _Converter:
         self.seen: set[int] = set()
 
     def _pos(self, node: yaml.Node) -> Position:
-        return Position(node.start_mark.line + self.first_line, node.start_mark.column + 1)
+        mark = node.start_mark
+        return _new_position(Position, (mark.line + self.first_line, mark.column + 1))
 
     def _fail(self, node: yaml.Node, message: str, hint: str = "", fld: FieldPath = ()) -> NoReturn:
         pos = self._pos(node)
@@ -278,48 +376,111 @@ class _Converter:
                 node, f"the front matter nests deeper than {MAX_DEPTH} levels", "flatten the structure", where
             )
         self.values[where] = self._pos(node)
+        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+            return node.value  # text: the common case
+        if isinstance(node, yaml.CollectionNode) and len(node.value) > MAX_ITEMS:
+            self._fail(
+                node,
+                f"{'a list' if isinstance(node, yaml.SequenceNode) else 'a mapping'} of "
+                f"{len(node.value):,} entries, over the limit of {MAX_ITEMS:,}",
+                "move long material to a linked document",
+                where,
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, where, depth)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _CORE + "seq":
-                self._fail(node, f"YAML tag {node.tag} is not allowed", "remove the tag", where)
-            return [self.convert(item, (*where, i), depth + 1) for i, item in enumerate(node.value)]
+                self._fail(node, f"YAML tag {_shown_tag(node.tag)} is not allowed", "remove the tag", where)
+            return self._sequence(node, where, depth)
         if node.tag not in _SCALAR_TAGS:
-            self._fail(node, f"YAML tag {node.tag} is not allowed", "write plain text", where)
+            self._fail(node, f"YAML tag {_shown_tag(node.tag)} is not allowed", "write plain text", where)
         if node.tag == _CORE + "null" and not getattr(node, "style", None):
             return None
         return node.value
 
     def _mapping(self, node: yaml.MappingNode, where: FieldPath, depth: int) -> dict[str, Any]:
         if node.tag != _CORE + "map":
-            self._fail(node, f"YAML tag {node.tag} is not allowed", "remove the tag", where)
+            self._fail(node, f"YAML tag {_shown_tag(node.tag)} is not allowed", "remove the tag", where)
         result: dict[str, Any] = {}
+        keys, values, seen, first_line = self.keys, self.values, self.seen, self.first_line
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._fail(key_node, "a field name must be plain text, not a list or mapping", fld=where)
+            if key_node.tag != _STR_TAG or type(key_node) is not yaml.ScalarNode:
+                self._check_key(key_node, where)
             key = key_node.value
-            if key_node.tag == _CORE + "merge":
-                self._fail(
-                    key_node, "YAML merge keys (<<) are not allowed", "write the fields out in full", where
-                )
-            if not key_node.style and key_node.tag != _CORE + "str":
-                self._fail(
-                    key_node,
-                    f"field name {key!r} is read by YAML as a {key_node.tag.removeprefix(_CORE)}, not text",
-                    f'use a name made of letters, or quote it: "{key}"',
-                    where,
-                )
             if key in result:
-                first = self.keys[(*where, key)]
+                first = keys[(*where, key)]
                 self._fail(
                     key_node,
-                    f"duplicate field {key!r} (first given on line {first.line})",
+                    f"duplicate field {key!r}, first given on line {first.line}",
                     "keep one of them",
                     (*where, key),
                 )
-            self.keys[(*where, key)] = self._pos(key_node)
-            result[key] = self.convert(value_node, (*where, key), depth + 1)
+            path = (*where, key)
+            mark = key_node.start_mark
+            keys[path] = _new_position(Position, (mark.line + first_line, mark.column + 1))
+            value_id = id(value_node)
+            if (
+                value_node.tag == _STR_TAG
+                and type(value_node) is yaml.ScalarNode
+                and depth < MAX_DEPTH
+                and value_id not in seen
+            ):
+                # Text, the common case, inline: what convert() does for it, without a call per value.
+                seen.add(value_id)
+                mark = value_node.start_mark
+                values[path] = _new_position(Position, (mark.line + first_line, mark.column + 1))
+                result[key] = value_node.value
+            else:
+                result[key] = self.convert(value_node, path, depth + 1)
         return result
+
+    def _sequence(self, node: yaml.SequenceNode, where: FieldPath, depth: int) -> list[Any]:
+        items: list[Any] = []
+        values, seen, first_line = self.values, self.seen, self.first_line
+        for index, item in enumerate(node.value):
+            path = (*where, index)
+            item_id = id(item)
+            if (
+                item.tag == _STR_TAG
+                and type(item) is yaml.ScalarNode
+                and depth < MAX_DEPTH
+                and item_id not in seen
+            ):
+                seen.add(item_id)  # text inline, as in _mapping
+                mark = item.start_mark
+                values[path] = _new_position(Position, (mark.line + first_line, mark.column + 1))
+                items.append(item.value)
+            else:
+                items.append(self.convert(item, path, depth + 1))
+        return items
+
+    def _check_key(self, key_node: yaml.Node, where: FieldPath) -> None:
+        """A field name that is not plain text: a list or mapping, a merge key, or a number/date/boolean."""
+        if not isinstance(key_node, yaml.ScalarNode):
+            self._fail(
+                key_node,
+                "a field name must be plain text, not a list or mapping",
+                "write a plain name before the colon, like 'title:'",
+                where,
+            )
+        key = key_node.value
+        if key_node.tag == _CORE + "merge":
+            self._fail(
+                key_node, "YAML merge keys (<<) are not allowed", "write the fields out in full", where
+            )
+        if not key_node.style and key_node.tag != _CORE + "str":
+            read_as = _KEY_READ_AS.get(key_node.tag.removeprefix(_CORE), _shown_tag(key_node.tag))
+            self._fail(
+                key_node,
+                f"field name {key!r} is read by YAML as {read_as}, not text",
+                f'quote it if you mean the text: "{key}"',
+                where,
+            )
+
+
+def _shown_tag(tag: str) -> str:
+    """tag:yaml.org,2002:python/object -> !!python/object, as the author wrote it."""
+    return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
 
 
 def dotted(path: FieldPath) -> str:
@@ -335,4 +496,5 @@ def iter_document_files(root: Path) -> Iterator[Path]:
     for folder in _KIND_BY_FOLDER:
         directory = root / folder
         if directory.is_dir():
-            yield from sorted(p for p in directory.iterdir() if p.suffix == ".md" and p.is_file())
+            # Folders, devices and pipes named *.md too: the loader reports them instead of skipping them.
+            yield from sorted(p for p in directory.iterdir() if p.suffix == ".md")

@@ -8,10 +8,11 @@ handful), so a small change never costs a parse of every body in the repository.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,16 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
-from generator.load import Document, FieldPath, Position, display_path, dotted, iter_document_files
+from generator.load import (
+    Document,
+    FieldPath,
+    Kind,
+    Position,
+    display_path,
+    dotted,
+    iter_document_files,
+    kind_of,
+)
 from generator.load import read_document as _read
 from generator.models import AccountPlan, Fault, TechReview, model_for
 from generator.models.account import PHASE_LABELS, past_tech_design
@@ -33,6 +43,7 @@ REVIEW_SECTIONS = (
     "Asks",
 )
 _FILE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_REVIEW_FILE_NUMBER = re.compile(r"^tr-([0-9]{4,6})(?:-|$)")
 
 
 @dataclass
@@ -117,7 +128,7 @@ def _file_name_rules(document: Document, model: TechReview | AccountPlan) -> Ite
             document,
             ("id",),
             f"the file name does not follow the rule for {model.id}",
-            f"name it reviews/{prefix}-<short-slug>.md (lower case, hyphens)",
+            f"name it reviews/{prefix}-<short-slug>.md, in lower case with hyphens",
         )
 
 
@@ -239,6 +250,9 @@ def _from_pydantic(document: Document, model: type[BaseModel], error: Any) -> Di
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         message = f"unknown field {name!r}"
         hint = f"did you mean {close[0]!r}?" if close else "known fields: " + ", ".join(known)
+        head, dot, rest = name.partition(".")
+        if dot and head in known:
+            hint = f"nest it: write {rest!r} on its own line, indented under '{head}:'"
     else:
         pos = document.position(loc)
         message, hint = _value_message(kind, value, ctx, error.get("msg", ""))
@@ -291,21 +305,39 @@ def load(paths: Iterable[Path]) -> tuple[list[Document], list[Diagnostic]]:
 def validate_repository(root: Path, targets: Sequence[Path] | None = None) -> Report:
     """Check every document under root, or only `targets` (with what they reference)."""
     all_files = list(iter_document_files(root))
-    target_paths = {display_path(p) for p in (targets if targets is not None else all_files)}
-    extra = [p for p in (targets or []) if p.resolve() not in {f.resolve() for f in all_files}]
+    # A target is the repository's file however it is spelled (./x, a/../x, absolute, from a subfolder):
+    # otherwise it would match no document and be checked by nobody.
+    in_repo = {os.path.abspath(f): f for f in all_files}
+    wanted = all_files if targets is None else [in_repo.get(os.path.abspath(p), p) for p in targets]
+    target_paths = {display_path(p) for p in wanted}
+    extra = [p for p in wanted if os.path.abspath(p) not in in_repo]
     documents, faults = load([*all_files, *extra])
+    unreadable = {found for f in faults if (found := implied_id(f.path))}
     faults = [f for f in faults if f.path in target_paths]
     checked = [check_document(d, with_body=d.path in target_paths) for d in documents]
     diagnostics = list(faults)
     for item in checked:
         if item.path in target_paths:
             diagnostics += item.diagnostics
-    diagnostics += [d for d in cross_document_rules(checked, target_paths)]
+    diagnostics += [d for d in cross_document_rules(checked, target_paths, unreadable)]
     checked_count = len(target_paths & ({c.path for c in checked} | {f.path for f in faults}))
     return Report(checked_count, sort_diagnostics(diagnostics), checked)
 
 
-def cross_document_rules(checked: Sequence[Checked], targets: set[str]) -> Iterator[Diagnostic]:
+def implied_id(path: str) -> tuple[Kind, str] | None:
+    """The id a file name promises (accounts/<id>.md, reviews/tr-NNNN-<slug>.md): for unreadable files."""
+    kind = kind_of(path)
+    stem = Path(path).stem
+    if kind == "account":
+        return kind, stem
+    number = _REVIEW_FILE_NUMBER.match(stem)
+    return (kind, f"TR-{number.group(1)}") if kind == "review" and number else None
+
+
+def cross_document_rules(
+    checked: Sequence[Checked], targets: set[str], unreadable: Collection[tuple[Kind, str]] = ()
+) -> Iterator[Diagnostic]:
+    """References between documents; one to an unreadable file is that file's fault, not a dangling one."""
     reviews = {key: c for c in checked if c.document.kind == "review" and (key := c.id)}
     accounts = {key: c for c in checked if c.document.kind == "account" and (key := c.id)}
     yield from _unique_ids(checked, targets)
@@ -317,7 +349,7 @@ def cross_document_rules(checked: Sequence[Checked], targets: set[str]) -> Itera
             )
             if not involved:
                 continue
-            if model.customer not in accounts:
+            if model.customer not in accounts and ("account", model.customer) not in unreadable:
                 hint = _suggest(model.customer, accounts)
                 yield _at(
                     item.document,
@@ -326,7 +358,7 @@ def cross_document_rules(checked: Sequence[Checked], targets: set[str]) -> Itera
                     hint or f"create accounts/{model.customer}.md first",
                 )
             for index, related in enumerate(model.related_reviews):
-                if related not in reviews and item.path in targets:
+                if related not in reviews and item.path in targets and ("review", related) not in unreadable:
                     yield _at(
                         item.document,
                         ("related_reviews", index),
@@ -334,7 +366,7 @@ def cross_document_rules(checked: Sequence[Checked], targets: set[str]) -> Itera
                         _suggest(related, reviews),
                     )
         elif isinstance(model, AccountPlan):
-            yield from _opportunity_rules(item, model, reviews, targets)
+            yield from _opportunity_rules(item, model, reviews, targets, unreadable)
 
 
 def _suggest(value: str, known: dict[str, Checked]) -> str:
@@ -374,7 +406,11 @@ def _unique_ids(checked: Sequence[Checked], targets: set[str]) -> Iterator[Diagn
 
 
 def _opportunity_rules(
-    item: Checked, plan: AccountPlan, reviews: dict[str, Checked], targets: set[str]
+    item: Checked,
+    plan: AccountPlan,
+    reviews: dict[str, Checked],
+    targets: set[str],
+    unreadable: Collection[tuple[Kind, str]],
 ) -> Iterator[Diagnostic]:
     for index, opportunity in enumerate(plan.opportunities):
         if not opportunity.tech_review:
@@ -384,6 +420,8 @@ def _opportunity_rules(
         if item.path not in targets and not (target and target.path in targets):
             continue
         if target is None:
+            if ("review", opportunity.tech_review) in unreadable:
+                continue
             yield _at(
                 item.document,
                 where,

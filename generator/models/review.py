@@ -160,7 +160,8 @@ class TechReview(Strict):
                 "add account_team.ta",
                 ("moment",),
             )
-        if self.status is not ReviewStatus.DRAFT:
+        # A review can be withdrawn at any time, even as a draft that was never submitted.
+        if self.status not in (ReviewStatus.DRAFT, ReviewStatus.WITHDRAWN):
             yield from _submission_rules(self)
         yield from _decision_rules(self)
         if self.status is ReviewStatus.WITHDRAWN and self.withdrawal is None:
@@ -258,7 +259,8 @@ def _decision_rules(review: TechReview) -> Faults:
         yield Fault(
             ("decision", "outcome"),
             f"outcome {decision.outcome.value!r} contradicts status {review.status.value!r}",
-            f"an {review.status.value} review has outcome {expected.value!r}",
+            f"{'an' if review.status.value[0] in 'aeiou' else 'a'} {review.status.value} review "
+            f"has outcome {expected.value!r}",
         )
     if decision.decided_on < review.opened:
         yield Fault(("decision", "decided_on"), "is before the review was opened")
