@@ -141,6 +141,16 @@ def read_document(path: Path, *, shown_as: str | None = None) -> Document:
     shown = shown_as or display_path(path)
     kind = kind_of(path)
     if kind is None:
+        parents = PurePosixPath(Path(path).as_posix()).parent.parts
+        folder = next((part for part in reversed(parents) if part in _KIND_BY_FOLDER), None)
+        if folder:
+            _fault(
+                shown,
+                1,
+                1,
+                f"documents live directly in {folder}/, not in a subfolder",
+                f"move it to {folder}/{Path(path).name}",
+            )
         _fault(
             shown, 1, 1, "not a document folder", "tech reviews live in reviews/, account plans in accounts/"
         )
@@ -497,4 +507,9 @@ def iter_document_files(root: Path) -> Iterator[Path]:
         directory = root / folder
         if directory.is_dir():
             # Folders, devices and pipes named *.md too: the loader reports them instead of skipping them.
-            yield from sorted(p for p in directory.iterdir() if p.suffix == ".md")
+            # Nested ones too (reviews/2026/x.md): the loader says they are not where documents live.
+            yield from sorted(p for p in directory.rglob("*.md") if not _hidden(p.relative_to(directory)))
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
