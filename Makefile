@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 site: $(STAMP)
-	$(BIN)/handbook validate
+	$(BIN)/handbook build
 
 test: lint typecheck unit
 

@@ -1,0 +1,310 @@
+"""Build the site: validate → index → render → write the docs tree → mkdocs → publish atomically.
+
+The docs tree (`build/docs`: `mkdocs.yml`, `overrides/`, `pages/`) is plain, so any builder that reads
+mkdocs.yml can build it. Files are written only when their content changed, which keeps `serve` and
+repeated builds cheap. The site is built into a staging folder and swapped in whole: a failed build
+never touches the last good site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import posixpath
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.diagnostics import Diagnostic
+from generator.ledger import Ledger, LedgerError, load_ledger
+from generator.models import AccountPlan, TechReview
+from generator.site.index import AccountEntry, Handbook, ReviewEntry
+from generator.site.render import SITE_SOURCE, Settings, Tree, render_tree
+from generator.validate import Report, validate_repository
+
+PAGES = "pages"
+Progress = Callable[[int, int], None]
+
+
+class BuildError(Exception):
+    """The site cannot be built; `problems` are one line each, naming the file at fault."""
+
+    def __init__(self, summary: str, problems: list[str] | None = None) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.problems = problems or []
+
+
+class InvalidDocuments(BuildError):
+    def __init__(self, report: Report) -> None:
+        super().__init__("invalid documents stop the build", [d.text() for d in report.diagnostics])
+        self.report = report
+
+
+@dataclass
+class BuildResult:
+    site: Path
+    pages: int
+    written: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- stage 1: documents ---------------------------------------------------------------------------
+
+
+def load_handbook(root: Path, ledger_path: Path, today: dt.date) -> Handbook:
+    """Validated documents and the sign-off ledger; raises BuildError when either is unusable."""
+    report = validate_repository(root)
+    if not report.ok:
+        raise InvalidDocuments(report)
+    try:
+        ledger: Ledger | None = load_ledger(ledger_path)
+    except LedgerError as exc:
+        raise BuildError("the sign-off ledger cannot be read", [str(exc)]) from exc
+    return handbook_from(report, ledger, today)
+
+
+def handbook_from(report: Report, ledger: Ledger | None, today: dt.date) -> Handbook:
+    reviews, accounts = [], []
+    for checked in report.checked:
+        name = Path(checked.document.path).name
+        if isinstance(checked.model, TechReview):
+            reviews.append(ReviewEntry(checked.model, f"reviews/{name}", checked.document.body))
+        elif isinstance(checked.model, AccountPlan):
+            accounts.append(AccountEntry(checked.model, f"accounts/{name}", checked.document.body))
+    return Handbook(reviews, accounts, ledger, today)
+
+
+def document_assets(root: Path) -> dict[str, bytes]:
+    """Images and other files kept beside the documents (reviews/img/…), published as they are."""
+    found: dict[str, bytes] = {}
+    for folder in ("reviews", "accounts"):
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for file in sorted(base.rglob("*")):
+            relative = file.relative_to(root)
+            hidden = any(part.startswith(".") for part in relative.parts)
+            if file.is_file() and file.suffix != ".md" and not hidden:
+                found[relative.as_posix()] = file.read_bytes()
+    return found
+
+
+# --- stage 2: the docs tree -----------------------------------------------------------------------
+
+
+def site_config(source: Path, repo_url: str | None, site_url: str | None) -> dict[str, Any]:
+    loaded = yaml.safe_load((source / "mkdocs.yml").read_text(encoding="utf-8"))
+    config: dict[str, Any] = dict(loaded)
+    if repo_url is not None:
+        config["repo_url"] = repo_url
+    if site_url is not None:
+        config["site_url"] = site_url
+    return config
+
+
+def settings_for(config: dict[str, Any]) -> Settings:
+    return Settings(repo_url=config.get("repo_url") or None, site_url=config.get("site_url") or "/")
+
+
+def check_links(tree: Tree) -> list[str]:
+    """Every internal link must reach a page or file of the site."""
+    problems = []
+    known = set(tree.files)
+    for page, links in sorted(tree.links.items()):
+        source = f"site/{page}" if page.startswith("handbook/") else page
+        for written, target in links:
+            if not target or target in known or _page_of(target) in known:
+                continue
+            if target.endswith("/") and posixpath.join(target, "index.md") in known:
+                continue
+            problems.append(f"{source}: link '{written}' goes nowhere (no '{target}' in the site)")
+    return problems
+
+
+def _page_of(target: str) -> str:
+    return target[:-5] + ".md" if target.endswith(".html") else target
+
+
+def docs_tree(tree: Tree, config: dict[str, Any], source: Path) -> dict[str, str | bytes]:
+    """The whole generated folder: mkdocs.yml, the theme overrides, and the pages."""
+    files: dict[str, str | bytes] = {f"{PAGES}/{path}": content for path, content in tree.files.items()}
+    files["mkdocs.yml"] = (
+        "# Generated by `handbook build` from site/mkdocs.yml; build with `mkdocs build` here.\n"
+        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    )
+    for file in sorted((source / "overrides").rglob("*")):
+        if file.is_file():
+            files[f"overrides/{file.relative_to(source / 'overrides').as_posix()}"] = file.read_bytes()
+    return files
+
+
+def write_tree(files: dict[str, str | bytes], docs: Path) -> int:
+    """Write what changed, remove what is gone; returns how many files were written."""
+    written = 0
+    docs.mkdir(parents=True, exist_ok=True)
+    for relative, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        target = docs / relative
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(target)
+        written += 1
+    wanted = {docs / relative for relative in files}
+    for existing in sorted(docs.rglob("*"), reverse=True):
+        if existing.is_file() and existing not in wanted:
+            existing.unlink()
+        elif existing.is_dir() and not any(existing.iterdir()):
+            existing.rmdir()
+    return written
+
+
+# --- stage 3: mkdocs ------------------------------------------------------------------------------
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _mkdocs_warnings() -> Iterator[list[str]]:
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    previous = logger.propagate
+    logger.propagate = False  # we report the warnings ourselves, once
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
+
+
+def run_mkdocs(
+    docs: Path, site_dir: Path, *, dirty: bool = False, progress: Progress | None = None
+) -> list[str]:
+    """Build the docs tree with mkdocs into site_dir; returns mkdocs' warnings."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    with _mkdocs_warnings() as warnings:
+        try:
+            # mkdocs reads a relative site_dir against the config file's folder, not ours.
+            config = load_config(config_file=str(docs / "mkdocs.yml"), site_dir=str(site_dir.resolve()))
+            if progress is not None:
+                config.plugins["handbook-progress"] = _progress_plugin(progress)
+            build(config, dirty=dirty)
+        except (MkDocsException, OSError, yaml.YAMLError) as exc:
+            raise BuildError("mkdocs could not build the site", [*warnings, str(exc)]) from exc
+    return warnings
+
+
+def _progress_plugin(progress: Progress) -> Any:
+    """Counts pages as mkdocs renders them (only added when a progress bar is shown)."""
+    from mkdocs.plugins import BasePlugin
+
+    class Pages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+        total = 0
+        done = 0
+
+        def on_files(self, files: Any, **_: Any) -> Any:
+            self.total = len(files.documentation_pages())
+            progress(0, self.total)
+            return files
+
+        def on_post_page(self, output: str, **_: Any) -> str:
+            self.done += 1
+            progress(self.done, self.total)
+            return output
+
+    return Pages()
+
+
+def publish(staging: Path, out: Path) -> None:
+    """Swap the freshly built site in place of the old one."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    old = out.with_name(f".{out.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        out.replace(old)
+    staging.replace(out)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# --- the pipeline ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path
+    out: Path
+    docs: Path
+    ledger: Path
+    today: dt.date
+    repo_url: str | None = None
+    site_url: str | None = None
+    source: Path = SITE_SOURCE
+
+
+def generate(options: BuildOptions, timings: dict[str, float] | None = None) -> tuple[Tree, int]:
+    """Validate, render and write the docs tree; returns the tree and how many files changed."""
+    timings = timings if timings is not None else {}
+    started = time.perf_counter()
+    handbook = load_handbook(options.root, options.ledger, options.today)
+    timings["load"] = time.perf_counter() - started
+    started = time.perf_counter()
+    config = site_config(options.source, options.repo_url, options.site_url)
+    tree = render_tree(handbook, settings_for(config), options.source)
+    for path, content in document_assets(options.root).items():
+        tree.files.setdefault(path, content)
+    problems = check_links(tree)
+    if problems:
+        raise BuildError("some internal links go nowhere", problems)
+    timings["render"] = time.perf_counter() - started
+    started = time.perf_counter()
+    written = write_tree(docs_tree(tree, config, options.source), options.docs)
+    timings["write"] = time.perf_counter() - started
+    return tree, written
+
+
+def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """The whole build; the published site is replaced only when every stage succeeded."""
+    timings: dict[str, float] = {}
+    tree, written = generate(options, timings)
+    started = time.perf_counter()
+    staging = options.out.with_name(f".{options.out.name}.staging")
+    if staging.exists():
+        shutil.rmtree(staging)
+    try:
+        warnings = run_mkdocs(options.docs, staging, progress=progress)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    timings["mkdocs"] = time.perf_counter() - started
+    publish(staging, options.out)
+    pages = sum(1 for path in tree.files if path.endswith(".md"))
+    return BuildResult(options.out, pages, written, timings, warnings)
+
+
+def diagnostics_of(error: BuildError) -> list[Diagnostic]:
+    return list(error.report.diagnostics) if isinstance(error, InvalidDocuments) else []

@@ -1,0 +1,414 @@
+"""Cross-document views: what the dashboards, people pages and tags show, computed from the models.
+
+Everything here is a pure function of the validated documents, the sign-off ledger and "today",
+so the dashboards are deterministic in tests (`--today`) and cheap to recompute on every build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from generator.ledger import Ledger, MergedChange, OpenPullRequest, Waiting
+from generator.models import AccountPlan, Opportunity, TechReview
+from generator.models.account import Health, Segment, past_tech_design
+from generator.models.review import DECIDED, Outcome, ReviewStatus, Trigger
+
+FEEDBACK_BUSINESS_DAYS = 3
+RENEWAL_WINDOW_DAYS = 90
+_HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """A valid tech review with where it came from: `source` is its path in the repository."""
+
+    review: TechReview
+    source: str
+    body: str
+
+
+@dataclass(frozen=True)
+class AccountEntry:
+    plan: AccountPlan
+    source: str
+    body: str
+
+
+@dataclass
+class Handbook:
+    """All valid documents, the ledger (None until collected) and the day the site is built for."""
+
+    reviews: list[ReviewEntry]
+    accounts: list[AccountEntry]
+    ledger: Ledger | None
+    today: dt.date
+    review_by_id: dict[str, ReviewEntry] = field(init=False)
+    account_by_id: dict[str, AccountEntry] = field(init=False)
+    reviews_by_customer: dict[str, list[ReviewEntry]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reviews = sorted(self.reviews, key=lambda e: e.review.id)
+        self.accounts = sorted(self.accounts, key=lambda e: e.plan.name.casefold())
+        self.review_by_id = {e.review.id: e for e in self.reviews}
+        self.account_by_id = {e.plan.id: e for e in self.accounts}
+        self.reviews_by_customer = defaultdict(list)
+        for entry in self.reviews:
+            self.reviews_by_customer[entry.review.customer].append(entry)
+
+
+# --- dates ------------------------------------------------------------------------------------------
+
+
+def add_business_days(start: dt.date, days: int) -> dt.date:
+    """`days` working days (Monday to Friday) after `start`."""
+    current = start
+    left = days
+    while left > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def business_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (0 when end is not after start)."""
+    count = 0
+    current = start
+    while current < end:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            count += 1
+    return count
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def next_quarter_start(day: dt.date) -> dt.date:
+    start = quarter_start(day)
+    return dt.date(start.year + 1, 1, 1) if start.month == 10 else dt.date(start.year, start.month + 3, 1)
+
+
+def quarter_label(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+# --- tech reviews -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenReview:
+    entry: ReviewEntry
+    days_waiting: int
+    feedback_due: dt.date
+    overdue: bool
+    business_days_late: int
+    decision_late: bool
+
+
+def open_reviews(handbook: Handbook) -> list[OpenReview]:
+    """Reviews waiting on reviewers (in review), oldest first, with the 3-business-day deadline."""
+    rows = []
+    for entry in handbook.reviews:
+        review = entry.review
+        if review.status is not ReviewStatus.IN_REVIEW:
+            continue
+        due = add_business_days(review.opened, FEEDBACK_BUSINESS_DAYS)
+        rows.append(
+            OpenReview(
+                entry=entry,
+                days_waiting=max((handbook.today - review.opened).days, 0),
+                feedback_due=due,
+                overdue=handbook.today > due,
+                business_days_late=business_days_between(due, handbook.today),
+                decision_late=handbook.today > review.decision_needed_by,
+            )
+        )
+    return sorted(rows, key=lambda row: (row.entry.review.opened, row.entry.review.id))
+
+
+def drafts(handbook: Handbook) -> list[ReviewEntry]:
+    return [e for e in handbook.reviews if e.review.status is ReviewStatus.DRAFT]
+
+
+def decision_log(handbook: Handbook) -> list[ReviewEntry]:
+    """Decided reviews, newest decision first."""
+    decided = [e for e in handbook.reviews if e.review.status in DECIDED and e.review.decision]
+    return sorted(
+        decided,
+        key=lambda e: (e.review.decision.decided_on if e.review.decision else e.review.opened, e.review.id),
+        reverse=True,
+    )
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: str
+    opened: int
+    approved: int
+    denied: int
+
+
+def reviews_per_month(handbook: Handbook) -> list[MonthCount]:
+    """Reviews opened and decided (by outcome) per calendar month, every month in the range."""
+    opened: dict[str, int] = defaultdict(int)
+    outcomes: dict[tuple[str, Outcome], int] = defaultdict(int)
+    for entry in handbook.reviews:
+        opened[entry.review.opened.strftime("%Y-%m")] += 1
+        decision = entry.review.decision
+        if decision and entry.review.status in DECIDED:
+            outcomes[(decision.decided_on.strftime("%Y-%m"), decision.outcome)] += 1
+    months = set(opened) | {month for month, _ in outcomes}
+    if not months:
+        return []
+    return [
+        MonthCount(month, opened[month], outcomes[(month, Outcome.YES)], outcomes[(month, Outcome.NO)])
+        for month in _month_range(min(months), max(months))
+    ]
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    year, month = (int(part) for part in first.split("-"))
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def reviews_by_trigger(handbook: Handbook) -> dict[Trigger, list[ReviewEntry]]:
+    tags: dict[Trigger, list[ReviewEntry]] = {trigger: [] for trigger in Trigger}
+    for entry in handbook.reviews:
+        for trigger in dict.fromkeys(entry.review.triggers):
+            tags[trigger].append(entry)
+    return tags
+
+
+# --- account plans ----------------------------------------------------------------------------------
+
+
+def accounts_by_segment(handbook: Handbook) -> dict[Segment, list[AccountEntry]]:
+    tags: dict[Segment, list[AccountEntry]] = {segment: [] for segment in Segment}
+    for entry in handbook.accounts:
+        tags[entry.plan.segment].append(entry)
+    return tags
+
+
+def red_accounts(handbook: Handbook) -> list[AccountEntry]:
+    red = [e for e in handbook.accounts if e.plan.health.status is Health.RED]
+    return sorted(red, key=lambda e: e.plan.red_account.since if e.plan.red_account else handbook.today)
+
+
+@dataclass(frozen=True)
+class Renewal:
+    entry: AccountEntry
+    date: dt.date
+    days_left: int
+
+
+def renewals(handbook: Handbook, within: int = RENEWAL_WINDOW_DAYS) -> list[Renewal]:
+    """Renewals from today to `within` days ahead: the value-realization window."""
+    rows = []
+    for entry in handbook.accounts:
+        when = entry.plan.renewal_date
+        if when is not None and 0 <= (when - handbook.today).days <= within:
+            rows.append(Renewal(entry, when, (when - handbook.today).days))
+    return sorted(rows, key=lambda r: (r.date, r.entry.plan.id))
+
+
+def days_to_renewal(plan: AccountPlan, today: dt.date) -> int | None:
+    return (plan.renewal_date - today).days if plan.renewal_date else None
+
+
+def stale_plans(handbook: Handbook) -> list[AccountEntry]:
+    """Plans last revisited before this quarter began, longest-forgotten first."""
+    start = quarter_start(handbook.today)
+    stale = [e for e in handbook.accounts if e.plan.last_revisited < start]
+    return sorted(stale, key=lambda e: (e.plan.last_revisited, e.plan.id))
+
+
+# --- technical win ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TechWinRow:
+    account: AccountEntry
+    opportunity: Opportunity
+    review: ReviewEntry | None
+    window: str
+    gate_violation: str | None
+
+
+def gate_violation(opportunity: Opportunity, review: ReviewEntry | None) -> str | None:
+    """Non-standard requirements past Tech Design & Trial Planning need an approved tech review."""
+    if not (opportunity.non_standard and past_tech_design(opportunity.tech_win_phase)):
+        return None
+    if review is None:
+        return "non-standard requirements without an approved tech review"
+    if review.review.status is not ReviewStatus.APPROVED:
+        return f"{review.review.id} is {review.review.status.value}, not approved"
+    return None
+
+
+def tech_win(handbook: Handbook) -> list[TechWinRow]:
+    """Stage 2–4 opportunities closing this quarter and stage 3–4 ones closing next quarter."""
+    this_start = quarter_start(handbook.today)
+    next_start = next_quarter_start(handbook.today)
+    after_next = next_quarter_start(next_start)
+    rows = []
+    for account in handbook.accounts:
+        for opportunity in account.plan.opportunities:
+            closing = opportunity.close_date
+            stage = opportunity.sales_stage
+            if this_start <= closing < next_start and 2 <= stage <= 4:
+                window = "this quarter"
+            elif next_start <= closing < after_next and 3 <= stage <= 4:
+                window = "next quarter"
+            else:
+                continue
+            review = handbook.review_by_id.get(opportunity.tech_review or "")
+            rows.append(TechWinRow(account, opportunity, review, window, gate_violation(opportunity, review)))
+    return sorted(rows, key=lambda r: (r.opportunity.close_date, r.opportunity.id))
+
+
+def all_gate_violations(handbook: Handbook) -> list[TechWinRow]:
+    """Every opportunity breaking the tech-review gate, whatever its close date."""
+    rows = []
+    for account in handbook.accounts:
+        for opportunity in account.plan.opportunities:
+            review = handbook.review_by_id.get(opportunity.tech_review or "")
+            problem = gate_violation(opportunity, review)
+            if problem:
+                rows.append(TechWinRow(account, opportunity, review, "", problem))
+    return rows
+
+
+# --- people -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    pull_request: OpenPullRequest
+    roles: list[str]
+    days_waiting: int
+
+
+@dataclass
+class Person:
+    handle: str
+    reviews: list[tuple[ReviewEntry, list[str]]] = field(default_factory=list)
+    accounts: list[tuple[AccountEntry, list[str]]] = field(default_factory=list)
+    waiting: list[WaitingItem] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.handle.lower()
+
+
+def _review_roles(review: TechReview) -> Iterable[tuple[str, str]]:
+    yield review.author, "author"
+    yield review.account_team.ae, "AE"
+    yield review.account_team.ce, "CE"
+    if review.account_team.ta:
+        yield review.account_team.ta, "TA"
+    if review.peer_reviewer:
+        yield review.peer_reviewer, "peer reviewer"
+    if review.decision:
+        yield review.decision.recommended_by, "recommended the decision"
+        deciders = review.decision.deciders
+        if deciders:
+            for handle in (deciders.ce_vp, deciders.vp_engineering, deciders.sales_vp):
+                if handle:
+                    yield handle, "decider"
+    for meeting in review.meetings:
+        if meeting.requested_by:
+            yield meeting.requested_by, "asked for a meeting"
+        for handle in meeting.attendees:
+            yield handle, "attended a meeting"
+
+
+def _plan_roles(plan: AccountPlan) -> Iterable[tuple[str, str]]:
+    yield plan.ae, "AE"
+    yield plan.ce, "CE"
+    if plan.ta:
+        yield plan.ta, "TA"
+    actions = [*plan.next_steps, *(plan.red_account.action_plan if plan.red_account else [])]
+    for item in actions:
+        if not item.done:
+            yield item.owner, "owns an open action"
+    for opportunity in plan.opportunities:
+        yield opportunity.ce, "opportunity CE"
+        yield opportunity.ae, "opportunity AE"
+
+
+def people(handbook: Handbook) -> dict[str, Person]:
+    """Everyone named in a document or waited on by an open pull request, keyed by lower-case handle."""
+    found: dict[str, Person] = {}
+
+    def person(handle: str) -> Person:
+        return found.setdefault(handle.lower(), Person(handle))
+
+    for entry in handbook.reviews:
+        roles: dict[str, list[str]] = defaultdict(list)
+        for handle, role in _review_roles(entry.review):
+            person(handle)
+            if role not in roles[handle.lower()]:
+                roles[handle.lower()].append(role)
+        for key, held in roles.items():
+            found[key].reviews.append((entry, held))
+    for account in handbook.accounts:
+        roles = defaultdict(list)
+        for handle, role in _plan_roles(account.plan):
+            person(handle)
+            if role not in roles[handle.lower()]:
+                roles[handle.lower()].append(role)
+        for key, held in roles.items():
+            found[key].accounts.append((account, held))
+    if handbook.ledger is not None:
+        for changes in handbook.ledger.documents.values():
+            for change in changes:
+                for signoff in change.signoffs:
+                    if is_handle(signoff.login):
+                        person(signoff.login)
+        for pull in handbook.ledger.open_pull_requests:
+            for handle in {p.lower(): p for w in pull.waiting for p in w.people}.values():
+                if not is_handle(handle):
+                    continue  # ledger text is untrusted: only real handles get pages
+                held = [w.role for w in pull.waiting if handle.lower() in (p.lower() for p in w.people)]
+                days = max((handbook.today - pull.opened_at.date()).days, 0)
+                person(handle).waiting.append(WaitingItem(pull, held, days))
+    for someone in found.values():
+        someone.waiting.sort(key=lambda item: (item.pull_request.opened_at, item.pull_request.pull_request))
+    return dict(sorted(found.items()))
+
+
+def is_handle(text: str) -> bool:
+    return bool(_HANDLE.fullmatch(text))
+
+
+# --- sign-offs --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignOffView:
+    """What the site says about a document's sign-offs."""
+
+    collected: bool
+    latest: MergedChange | None
+    open_pull_requests: list[OpenPullRequest]
+
+    def waiting_roles(self) -> list[Waiting]:
+        return [w for pr in self.open_pull_requests for w in pr.waiting]
+
+
+def signoffs(handbook: Handbook, source: str) -> SignOffView:
+    ledger = handbook.ledger
+    if ledger is None:
+        return SignOffView(False, None, [])
+    pulls = [pr for pr in ledger.open_pull_requests if source in pr.documents]
+    return SignOffView(True, ledger.latest(source), pulls)

@@ -1,0 +1,389 @@
+"""Pages from jinja2 templates: the handbook as a plain docs tree (Markdown pages + static files).
+
+Templates live in site/templates and autoescape: front-matter values only ever reach HTML escaped,
+page titles reach the theme through an escaped Markdown H1 (never as raw `title:` metadata), and
+bodies are sanitized HTML. Every internal link a page makes is recorded, so `build` can check them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from generator.models.account import PHASE_LABELS, Health, Segment
+from generator.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigger
+from generator.site import charts, exports, index
+from generator.site.index import AccountEntry, Handbook, ReviewEntry
+from generator.site.sanitize import markdown_heading_text, markdown_to_safe_html, page_url
+
+SITE_SOURCE = Path(__file__).resolve().parents[2] / "site"
+PAGE_SIZE = 100
+_MD_LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+T = TypeVar("T")
+# Search finds documents and people; lists and dashboards would only repeat their rows.
+_SEARCHABLE = {"review.md.j2", "account.md.j2", "person.md.j2", "home.md.j2"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the documents' sources live (for "edit this page") and the public address of the site."""
+
+    repo_url: str | None = None
+    branch: str = "main"
+    site_url: str = "https://handbook.example/"
+
+
+@dataclass
+class Tree:
+    """The docs tree: path -> content, and each page's internal links (as written, resolved target)."""
+
+    files: dict[str, str | bytes] = field(default_factory=dict)
+    links: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+def review_page(source: str) -> str:
+    return source  # documents keep their repository path, so their relative links keep working
+
+
+def person_page(handle: str) -> str:
+    return f"people/{handle.lower()}.md"
+
+
+def account_page(slug: str) -> str:
+    return f"accounts/{slug}.md"
+
+
+def pages_of(items: Sequence[T], size: int = PAGE_SIZE) -> list[Sequence[T]]:
+    """Split a list for pagination; an empty list is one empty page."""
+    return [items[i : i + size] for i in range(0, len(items), size)] or [items]
+
+
+def paged_path(first: str, number: int) -> str:
+    """Page 1 is `first`; later pages sit beside it as `<stem>-page-N.md`."""
+    return first if number == 1 else f"{first[:-3]}-page-{number}.md"
+
+
+@functools.lru_cache(maxsize=65536)
+def relative_url(folder: str, target: str) -> str:
+    """`target` seen from a page in `folder` (both docs-tree paths; posixpath.relpath is slow)."""
+    here = folder.split("/") if folder else []
+    parts = target.split("/")
+    common = 0
+    while common < len(here) and common < len(parts) - 1 and here[common] == parts[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + parts[common:])
+
+
+class Renderer:
+    def __init__(self, handbook: Handbook, settings: Settings, source: Path) -> None:
+        self.handbook = handbook
+        self.settings = settings
+        self.source = source
+        self.tree = Tree()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(source / "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(heading=_heading, date=_date, label=_label)
+        self.env.tests["match_handle"] = index.is_handle
+        self._here = ""
+        self.env.globals.update(
+            link=self._link,
+            person_link=self.person_link,
+            review_link=self.review_link,
+            account_link=self.account_link,
+            customer_link=self.customer_link,
+            status_badge=_status_badge,
+            health_badge=_health_badge,
+            outcome_badge=_outcome_badge,
+            yesno=_yesno,
+            ext=_external,
+            safe_url=_safe_url,
+            edit_url=self.edit_url,
+            person_page=person_page,
+            account_page=account_page,
+            today=handbook.today,
+            phase_labels=PHASE_LABELS,
+            trigger_labels=TRIGGER_LABELS,
+            handbook=handbook,
+        )
+
+    def _link(self, target: str) -> str:
+        """Relative URL from the page being rendered to `target` (a docs-tree path), recorded for checking."""
+        here = self._here
+        path, _, anchor = target.partition("#")
+        self.tree.links.setdefault(here, []).append((target, path))
+        relative = relative_url(posixpath.dirname(here), page_url(path))
+        return relative + (f"#{anchor}" if anchor else "")
+
+    def edit_url(self, source: str) -> str | None:
+        if not self.settings.repo_url:
+            return None
+        return f"{self.settings.repo_url.rstrip('/')}/edit/{self.settings.branch}/{source}"
+
+    # Links used on every row of every list: Python, not template macros (they are the hot path).
+    def person_link(self, handle: str) -> Markup:
+        return Markup('<a class="hb-person" href="{}">@{}</a>').format(
+            self._link(person_page(handle)), handle
+        )
+
+    def review_link(self, entry: ReviewEntry) -> Markup:
+        return Markup('<a class="hb-review-link" href="{}">{}</a>').format(
+            self._link(review_page(entry.source)), entry.review.id
+        )
+
+    def account_link(self, entry: AccountEntry) -> Markup:
+        return Markup('<a class="hb-account-link" href="{}">{}</a>').format(
+            self._link(account_page(entry.plan.id)), entry.plan.name
+        )
+
+    def customer_link(self, slug: str) -> Markup | str:
+        account = self.handbook.account_by_id.get(slug)
+        return self.account_link(account) if account else slug
+
+    def page(self, path: str, template: str, **context: Any) -> None:
+        self._here = path
+        self.tree.files[path] = self.env.get_template(template).render(
+            here=path, searchable=template in _SEARCHABLE, **context
+        )
+
+    def paged(self, first: str, template: str, items: Sequence[Any], **context: Any) -> None:
+        chunks = pages_of(items)
+        for number, chunk in enumerate(chunks, start=1):
+            pager = {
+                "number": number,
+                "count": len(chunks),
+                "total": len(items),
+                "previous": paged_path(first, number - 1) if number > 1 else None,
+                "next": paged_path(first, number + 1) if number < len(chunks) else None,
+                "offset": (number - 1) * PAGE_SIZE,
+            }
+            self.page(paged_path(first, number), template, items=chunk, pager=pager, **context)
+
+
+def render_tree(handbook: Handbook, settings: Settings, source: Path = SITE_SOURCE) -> Tree:
+    """Every page and static file of the site, in memory."""
+    r = Renderer(handbook, settings, source)
+    _documents(r)
+    _dashboards(r)
+    _browse(r)
+    _handbook_pages(r)
+    _exports(r)
+    _static(r)
+    return r.tree
+
+
+def _documents(r: Renderer) -> None:
+    hb = r.handbook
+    for entry in hb.reviews:
+        path = review_page(entry.source)
+        body = markdown_to_safe_html(entry.body, path)
+        r.tree.links.setdefault(path, []).extend(body.links)
+        account = hb.account_by_id.get(entry.review.customer)
+        r.page(
+            path,
+            "review.md.j2",
+            entry=entry,
+            review=entry.review,
+            account=account,
+            signoffs=index.signoffs(hb, entry.source),
+            deadline=index.add_business_days(entry.review.opened, index.FEEDBACK_BUSINESS_DAYS),
+            body=Markup(body.html),
+        )
+    for account in hb.accounts:
+        path = account_page(account.plan.id)
+        body = markdown_to_safe_html(account.body, path)
+        r.tree.links.setdefault(path, []).extend(body.links)
+        opportunities = [(o, hb.review_by_id.get(o.tech_review or "")) for o in account.plan.opportunities]
+        r.page(
+            path,
+            "account.md.j2",
+            entry=account,
+            plan=account.plan,
+            reviews=hb.reviews_by_customer.get(account.plan.id, []),
+            opportunities=[(o, rev, index.gate_violation(o, rev)) for o, rev in opportunities],
+            renewal_days=index.days_to_renewal(account.plan, hb.today),
+            signoffs=index.signoffs(hb, account.source),
+            body=Markup(body.html),
+        )
+
+
+def _dashboards(r: Renderer) -> None:
+    hb = r.handbook
+    open_rows = index.open_reviews(hb)
+    decisions = index.decision_log(hb)
+    counts = index.reviews_per_month(hb)
+    r.tree.files["dashboards/reviews-per-month.svg"] = charts.reviews_per_month_svg(counts)
+    r.page(
+        "dashboards/index.md",
+        "dashboards.md.j2",
+        open_rows=open_rows,
+        decisions=decisions[:10],
+        red=index.red_accounts(hb),
+        renewals=index.renewals(hb),
+        stale=index.stale_plans(hb),
+        tech_win=index.tech_win(hb),
+        violations=index.all_gate_violations(hb),
+    )
+    r.page("dashboards/open-reviews.md", "open_reviews.md.j2", rows=open_rows, drafts=index.drafts(hb))
+    r.paged("dashboards/decisions.md", "decisions.md.j2", decisions)
+    r.page("dashboards/red-accounts.md", "red_accounts.md.j2", accounts=index.red_accounts(hb))
+    r.page("dashboards/renewals.md", "renewals.md.j2", rows=index.renewals(hb))
+    r.page(
+        "dashboards/stale-plans.md",
+        "stale_plans.md.j2",
+        accounts=index.stale_plans(hb),
+        quarter=index.quarter_label(hb.today),
+        since=index.quarter_start(hb.today),
+    )
+    r.page(
+        "dashboards/tech-win.md",
+        "tech_win.md.j2",
+        rows=index.tech_win(hb),
+        violations=index.all_gate_violations(hb),
+        quarter=index.quarter_label(hb.today),
+        next_quarter=index.quarter_label(index.next_quarter_start(hb.today)),
+    )
+    r.page("dashboards/charts.md", "charts.md.j2", counts=counts)
+    r.page(
+        "index.md",
+        "home.md.j2",
+        open_rows=open_rows,
+        overdue=[row for row in open_rows if row.overdue],
+        decisions=decisions[:5],
+        red=index.red_accounts(hb),
+        renewals=index.renewals(hb),
+    )
+
+
+def _browse(r: Renderer) -> None:
+    hb = r.handbook
+    r.paged("reviews/index.md", "review_list.md.j2", hb.reviews, title="Tech reviews", intro="")
+    r.paged("accounts/index.md", "account_list.md.j2", hb.accounts, title="Account plans", intro="")
+    everyone = index.people(hb)
+    for person in everyone.values():
+        r.page(person_page(person.handle), "person.md.j2", person=person, ledger=hb.ledger)
+    r.paged("people/index.md", "people.md.j2", list(everyone.values()))
+    by_trigger = index.reviews_by_trigger(hb)
+    by_segment = index.accounts_by_segment(hb)
+    for trigger, entries in by_trigger.items():
+        r.paged(
+            f"tags/trigger-{trigger.value}.md",
+            "review_list.md.j2",
+            entries,
+            title=f"Trigger: {TRIGGER_LABELS[trigger]}",
+            intro="Tech reviews raised for this trigger.",
+        )
+    for segment, accounts in by_segment.items():
+        r.paged(
+            f"tags/segment-{segment.value}.md",
+            "account_list.md.j2",
+            accounts,
+            title=f"Segment: {_label(segment)}",
+            intro="Account plans in this segment.",
+        )
+    r.page("tags/index.md", "tags.md.j2", by_trigger=by_trigger, by_segment=by_segment)
+
+
+def _handbook_pages(r: Renderer) -> None:
+    """The process handbook: our own Markdown, with an edit link to its source."""
+    folder = r.source / "handbook"
+    for file in sorted(folder.glob("*.md")):
+        path = f"handbook/{file.name}"
+        text = file.read_text(encoding="utf-8")
+        for target in _MD_LINK.findall(text):
+            parts = urlsplit(target)
+            if not parts.scheme and parts.path:
+                resolved = posixpath.normpath(posixpath.join("handbook", parts.path))
+                r.tree.links.setdefault(path, []).append((target, resolved))
+        edit = r.edit_url(f"site/handbook/{file.name}")
+        if edit:
+            text += f'\n\n<p class="hb-edit"><a href="{_safe_url(edit)}">Edit this page</a></p>\n'
+        r.tree.files[path] = text
+
+
+def _exports(r: Renderer) -> None:
+    hb = r.handbook
+    r.tree.files["exports/reviews.json"] = exports.reviews_json(hb)
+    r.tree.files["exports/accounts.json"] = exports.accounts_json(hb)
+    r.tree.files["exports/reviews.csv"] = exports.reviews_csv(hb)
+    r.tree.files["exports/accounts.csv"] = exports.accounts_csv(hb)
+    r.tree.files["exports/opportunities.csv"] = exports.opportunities_csv(hb)
+    urls = {e.review.id: page_url(review_page(e.source)) for e in hb.reviews}
+    r.tree.files["feed.xml"] = exports.decisions_feed(hb, r.settings.site_url, urls)
+    r.page("exports/index.md", "exports.md.j2")
+
+
+def _static(r: Renderer) -> None:
+    for file in sorted((r.source / "assets").rglob("*")):
+        if file.is_file():
+            r.tree.files[f"assets/{file.relative_to(r.source / 'assets').as_posix()}"] = file.read_bytes()
+
+
+# --- filters ----------------------------------------------------------------------------------------
+
+
+def _heading(text: str) -> Markup:
+    """Front-matter text for a Markdown `# ` line: escaped for both Markdown and HTML."""
+    return Markup(markdown_heading_text(text))
+
+
+def _date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.strftime("%Y-%m-%d %H:%M UTC") if isinstance(value, dt.datetime) else value.isoformat()
+
+
+def _label(value: Any) -> str:
+    if isinstance(value, Trigger):
+        return TRIGGER_LABELS[value]
+    if isinstance(value, Segment):
+        return value.value.replace("-", " ").capitalize()
+    raw = getattr(value, "value", value)
+    return str(raw).replace("-", " ")
+
+
+def _status_badge(status: ReviewStatus) -> Markup:
+    return Markup('<span class="hb-badge hb-status-{}">{}</span>').format(status.value, _label(status))
+
+
+def _health_badge(health: Health) -> Markup:
+    return Markup('<span class="hb-badge hb-health-{}">{}</span>').format(health.value, health.value)
+
+
+def _outcome_badge(outcome: Outcome) -> Markup:
+    return Markup('<span class="hb-badge hb-outcome-{}">{}</span>').format(outcome.value, outcome.value)
+
+
+def _yesno(value: bool) -> Markup:
+    word = "yes" if value else "no"
+    return Markup('<span class="hb-{}">{}</span>').format(word, word)
+
+
+def _external(url: str | None, text: str) -> Markup:
+    safe = _safe_url(url)
+    if safe is None:
+        return Markup("{}").format(text)
+    return Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(safe, text)
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Only web and mail addresses become links (ledger and front-matter text is untrusted)."""
+    if not url:
+        return None
+    scheme = urlsplit(url).scheme.lower()
+    return url if scheme in ("http", "https", "mailto") and not any(c.isspace() for c in url) else None

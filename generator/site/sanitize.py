@@ -1,0 +1,98 @@
+"""Contributors' Markdown to safe HTML, and front-matter text to safe Markdown headings.
+
+Bodies are untrusted: they are converted with Python-Markdown, then cleaned by nh3 with an allow-list
+(tables, code, images, anchors; http/https/mailto or relative URLs only), so no script, event handler,
+`javascript:` URL or iframe survives. Relative links are rewritten to the built page names and
+collected, so the build can fail on a link that goes nowhere.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+import markdown  # type: ignore[import-untyped]
+import nh3
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre",
+    "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+_CELL = {"align", "colspan", "rowspan"}
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": _CELL,
+    "td": _CELL,
+    "ol": {"start"},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+}
+_SCHEMES = {"http", "https", "mailto"}
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,80}$")
+# Python-Markdown's placeholders and other C0 controls never belong in a document's text.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+@dataclass
+class Fragment:
+    """Safe HTML of one body, and the relative links it makes (as written, and as resolved)."""
+
+    html: str
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+
+def page_url(source: str) -> str:
+    """The built page of a docs-tree Markdown file (the site uses plain `.html` URLs)."""
+    return source[:-3] + ".html" if source.endswith(".md") else source
+
+
+def _rewrite(value: str, page: str, links: list[tuple[str, str]]) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme or value.startswith("//"):
+        return value if parts.scheme.lower() in _SCHEMES else None
+    if not parts.path:
+        return value  # an anchor on the same page
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+    links.append((value, target))
+    path = page_url(parts.path)
+    return (
+        path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+    )
+
+
+def markdown_to_safe_html(body: str, page: str) -> Fragment:
+    """Render a contributor's Markdown body found at docs-tree path `page` to sanitized HTML."""
+    text = _CONTROLS.sub("", body)
+    rendered = markdown.markdown(
+        text, extensions=["tables", "fenced_code", "sane_lists"], output_format="html"
+    )
+    links: list[tuple[str, str]] = []
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute in ("href", "src"):
+            return _rewrite(value, page, links)
+        if attribute == "id":
+            return value if _ID.match(value) else None
+        return value
+
+    cleaned = nh3.clean(
+        rendered,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=_SCHEMES,
+        attribute_filter=keep,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Fragment(cleaned, links)
+
+
+def markdown_heading_text(text: str) -> str:
+    """Front-matter text made inert inside a Markdown heading: no HTML, no Markdown syntax."""
+    flat = " ".join(_CONTROLS.sub("", text).split())
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", flat), quote=False)

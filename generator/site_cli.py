@@ -1,0 +1,146 @@
+"""`handbook build` and `handbook serve`: the site pipeline behind two subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from generator.cli import UsageError
+from generator.diagnostics import format_text, summarize
+from generator.site.build import BuildError, BuildOptions, InvalidDocuments
+
+EXIT_OK, EXIT_FAILED = 0, 1
+_PROGRESS_FROM = 200  # pages; smaller builds finish before a bar is worth drawing
+
+
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    build = subcommands.add_parser("build", help="validate the documents and build the handbook site")
+    _options(build)
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.set_defaults(run=_build)
+    serve = subcommands.add_parser("serve", help="live preview that rebuilds when a document changes")
+    _options(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=_serve)
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", default=".", help="the handbook repository (default: .)")
+    parser.add_argument("--out", metavar="DIR", help="where the site goes (default: ROOT/build/site)")
+    parser.add_argument("--docs", metavar="DIR", help="the generated docs tree (default: ROOT/build/docs)")
+    parser.add_argument("--ledger", metavar="PATH", help="sign-off ledger (default: ROOT/build/ledger.json)")
+    parser.add_argument(
+        "--today", metavar="YYYY-MM-DD", help="the date dashboards count from (default: today)"
+    )
+    parser.add_argument("--repo-url", metavar="URL", help="GitHub repository for 'edit this page' links")
+    parser.add_argument("--site-url", metavar="URL", help="public address of the site (for the feed)")
+
+
+def options_from(args: argparse.Namespace) -> BuildOptions:
+    root = Path(args.root)
+    if not root.is_dir():
+        raise UsageError(f"--root {args.root}: no such folder")
+    if args.today:
+        try:
+            today = dt.date.fromisoformat(args.today)
+        except ValueError:
+            raise UsageError(f"--today {args.today!r} is not a date (expected YYYY-MM-DD)") from None
+    else:
+        today = dt.date.today()
+    out = Path(args.out) if args.out else root / "build" / "site"
+    docs = Path(args.docs) if args.docs else root / "build" / "docs"
+    if docs.resolve() == out.resolve() or out.resolve() in docs.resolve().parents:
+        raise UsageError("--docs and --out must be separate folders")
+    for url, flag in ((args.repo_url, "--repo-url"), (args.site_url, "--site-url")):
+        if url is not None and not url.startswith(("https://", "http://")):
+            raise UsageError(f"{flag} {url!r} is not a web address (expected https://...)")
+    return BuildOptions(
+        root=root,
+        out=out,
+        docs=docs,
+        ledger=Path(args.ledger) if args.ledger else root / "build" / "ledger.json",
+        today=today,
+        repo_url=args.repo_url,
+        site_url=args.site_url,
+    )
+
+
+def _build(args: argparse.Namespace) -> int:
+    from generator.site.build import build_site
+
+    options = options_from(args)
+    bar = _ProgressBar() if not args.quiet and sys.stderr.isatty() else None
+    try:
+        result = build_site(options, progress=bar.update if bar else None)
+    except BuildError as exc:
+        return _failed(exc)
+    finally:
+        if bar:
+            bar.close()
+    for warning in result.warnings:
+        print(f"mkdocs: {warning}", file=sys.stderr)
+    total = sum(result.seconds.values())
+    print(f"site built: {_shown(result.site)} ({result.pages} pages, {total:.1f}s)")
+    print(f"open {_shown(result.site / 'index.html')}")
+    return EXIT_OK
+
+
+def _shown(path: Path) -> str:
+    """Relative to the working directory when inside it, absolute otherwise."""
+    absolute = path.resolve()
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _failed(exc: BuildError) -> int:
+    if isinstance(exc, InvalidDocuments):
+        report = exc.report
+        sys.stdout.write(format_text(report.diagnostics, summarize(report.documents, report.diagnostics)))
+        print("handbook: the site was not built: fix the documents above first", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"handbook: the site was not built: {exc.summary}", file=sys.stderr)
+    for problem in exc.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from generator.site.serve import serve
+
+    options = options_from(args)
+    try:
+        serve(options, args.host, args.port, lambda line: print(line, flush=True))
+    except BuildError as exc:
+        return _failed(exc)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    return EXIT_OK
+
+
+class _ProgressBar:
+    """A rich progress bar that appears only once mkdocs says the build is long."""
+
+    def __init__(self) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if total < _PROGRESS_FROM:
+            return
+        if self._progress is None:
+            from rich.progress import Progress as Bar
+
+            self._progress = Bar(transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task("rendering pages", total=total)
+        self._progress.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()

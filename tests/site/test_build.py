@@ -1,0 +1,205 @@
+"""`handbook build`: the pipeline end to end on real files, and its failures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.site.build import BuildError, build_site, generate
+from tests.site import content
+from tests.site.conftest import HOSTILE_TITLE, TODAY, BuiltSite, options_for
+
+
+def _cli(repo: Path, *extra: str) -> int:
+    return main(["build", "--root", str(repo), "--today", TODAY.isoformat(), "--quiet", *extra])
+
+
+def test_every_document_gets_a_page(sample_site: BuiltSite) -> None:
+    for source in ("reviews/tr-0001-air-gap.md", "accounts/northwind-test.md"):
+        assert (sample_site.out / source.replace(".md", ".html")).is_file()
+        assert (sample_site.options.docs / "pages" / source).is_file()
+
+
+def test_the_docs_tree_is_plain_mkdocs(sample_site: BuiltSite) -> None:
+    tree = sample_site.options.docs
+    assert (tree / "mkdocs.yml").is_file()
+    assert (tree / "overrides" / "main.html").is_file()
+    config = (tree / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "docs_dir: pages" in config
+    assert "reviews/tr-" not in config  # documents stay out of the nav
+
+
+def test_an_invalid_document_stops_the_build_with_the_validators_message(
+    sample_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = content.review(9, "northwind-test", "Broken", status="sideways")
+    content.write_review(sample_repo, bad, "broken")
+    assert _cli(sample_repo) == 1
+    out = capsys.readouterr()
+    assert "reviews/tr-0009-broken.md:" in out.out
+    assert "status" in out.out and "'sideways'" in out.out
+    assert "not built" in out.err
+    assert not (sample_repo / "build" / "site").exists()
+
+
+def test_the_cli_prints_where_the_site_is(sample_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _cli(sample_repo) == 0
+    out = capsys.readouterr().out
+    assert "site built:" in out
+    assert str((sample_repo / "build" / "site" / "index.html").resolve()) in out
+
+
+def test_a_bad_today_is_a_usage_error(sample_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--root", str(sample_repo), "--today", "23/11/2026"]) == 2
+    assert "--today" in capsys.readouterr().err
+
+
+def test_a_link_that_goes_nowhere_fails_the_build_naming_file_and_link(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    review = content.review(5, "northwind-test", "Linked")
+    content.write_review(sample_repo, review, "linked", "See [the plan](../accounts/no-such-plan.md).\n")
+    with pytest.raises(BuildError) as failure:
+        build_site(options_for(sample_repo, tmp_path / "out"))
+    assert failure.value.problems == [
+        "reviews/tr-0005-linked.md: link '../accounts/no-such-plan.md' goes nowhere "
+        "(no 'accounts/no-such-plan.md' in the site)"
+    ]
+
+
+def test_links_between_documents_resolve_to_their_pages(sample_repo: Path, tmp_path: Path) -> None:
+    review = content.review(5, "northwind-test", "Linked")
+    content.write_review(
+        sample_repo, review, "linked", "See [the plan](../accounts/northwind-test.md#summary).\n"
+    )
+    result = build_site(options_for(sample_repo, tmp_path / "out"))
+    html = (result.site / "reviews" / "tr-0005-linked.html").read_text(encoding="utf-8")
+    assert 'href="../accounts/northwind-test.html#summary"' in html
+
+
+def test_a_failed_build_leaves_the_last_good_site_in_place(sample_repo: Path, tmp_path: Path) -> None:
+    options = options_for(sample_repo, tmp_path / "out")
+    build_site(options)
+    before = (options.out / "index.html").read_text(encoding="utf-8")
+    content.write_review(sample_repo, content.review(6, "northwind-test", "X"), "x", "[gone](gone.md)\n")
+    with pytest.raises(BuildError):
+        build_site(options)
+    assert (options.out / "index.html").read_text(encoding="utf-8") == before
+    assert not (options.out / "reviews" / "tr-0006-x.html").exists()
+
+
+def test_an_unchanged_repository_rewrites_no_file(sample_repo: Path, tmp_path: Path) -> None:
+    options = options_for(sample_repo, tmp_path / "out")
+    _, first = generate(options)
+    _, second = generate(options)
+    assert first > 0
+    assert second == 0
+
+
+def test_a_removed_document_leaves_the_docs_tree(sample_repo: Path, tmp_path: Path) -> None:
+    options = options_for(sample_repo, tmp_path / "out")
+    generate(options)
+    (sample_repo / "reviews" / "tr-0002-korean.md").unlink()
+    generate(options)
+    assert not (options.docs / "pages" / "reviews" / "tr-0002-korean.md").exists()
+
+
+def test_the_title_reaches_the_theme_escaped(sample_site: BuiltSite) -> None:
+    html = sample_site.html("reviews/tr-0003-hostile.html")
+    assert "<script>window.__pwned" not in html
+    assert "&lt;/title&gt;&lt;script&gt;" in html.split("</title>")[0]
+
+
+def test_the_hostile_body_is_sanitized_in_the_html(sample_site: BuiltSite) -> None:
+    body = sample_site.html("reviews/tr-0003-hostile.html").split('class="hb-body"')[1].split("</article>")[0]
+    for needle in ("<script", "<iframe", "onerror", "onclick", "javascript:"):
+        assert needle not in body
+    assert "<table>" in body and "<code>code</code>" in body
+
+
+def test_sign_offs_say_not_yet_collected_without_a_ledger(bundled_site: BuiltSite) -> None:
+    review = next((bundled_site.out / "reviews").glob("tr-*.html"))
+    assert "Sign-offs: not yet collected" in review.read_text(encoding="utf-8")
+
+
+def test_a_persons_page_lists_pull_requests_waiting_on_them_oldest_first(sample_site: BuiltSite) -> None:
+    html = sample_site.html("people/rita-reviewer.html")
+    waiting = html.split('class="hb-table hb-waiting"')[1].split("</table>")[0]
+    assert waiting.index("#7") < waiting.index("#12")
+    assert "&lt;b&gt;answer&lt;/b&gt;" in waiting  # a pull-request title is text, never markup
+    assert "<td>20</td>" in waiting  # opened 2026-11-03, 20 days before TODAY
+
+
+def test_an_open_pull_request_shows_on_its_review(sample_site: BuiltSite) -> None:
+    html = sample_site.html("reviews/tr-0001-air-gap.html")
+    assert "pull request #12" in html and "waits on: <strong>product</strong>" in html
+
+
+def test_exports_hold_every_documents_front_matter(sample_site: BuiltSite) -> None:
+    exports = sample_site.out / "exports"
+    reviews = json.loads((exports / "reviews.json").read_text(encoding="utf-8"))
+    assert [r["id"] for r in reviews] == ["TR-0001", "TR-0002", "TR-0003"]
+    assert reviews[2]["title"] == HOSTILE_TITLE
+    accounts = list(csv.DictReader(io.StringIO((exports / "accounts.csv").read_text(encoding="utf-8"))))
+    assert {a["id"] for a in accounts} == {"northwind-test", "quiet-co"}
+    assert (exports / "opportunities.csv").read_text(encoding="utf-8").startswith("id,account,name")
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas(sample_repo: Path, tmp_path: Path) -> None:
+    team = {"ae": "bea-ae", "ce": "dan-ce"}
+    formula = content.review(7, "quiet-co", '=HYPERLINK("https://x")', author="dan-ce", account_team=team)
+    content.write_review(sample_repo, formula, "formula")
+    result = build_site(options_for(sample_repo, tmp_path / "out"))
+    rows = list(csv.DictReader(io.StringIO((result.site / "exports" / "reviews.csv").read_text())))
+    assert next(r for r in rows if r["id"] == "TR-0007")["title"] == '\'=HYPERLINK("https://x")'
+
+
+def test_the_decision_feed_is_atom_with_one_entry_per_decision(sample_site: BuiltSite) -> None:
+    feed = ET.parse(sample_site.out / "feed.xml").getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == 1
+    assert entries[0].findtext(f"{atom}title", "").startswith("TR-0003 approved: </title>")
+
+
+def test_the_chart_is_static_svg_without_script(sample_site: BuiltSite) -> None:
+    svg = (sample_site.out / "dashboards" / "reviews-per-month.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "<script" not in svg
+    assert "2026-10" in svg and "2026-11" in svg
+
+
+def test_long_lists_paginate(sample_repo: Path, tmp_path: Path) -> None:
+    for number in range(10, 115):
+        data = content.review(number, "quiet-co", f"Case {number}", author="dan-ce",
+                              account_team={"ae": "bea-ae", "ce": "dan-ce"}, status="draft")  # fmt: skip
+        content.write_review(sample_repo, data, f"case-{number}")
+    tree, _ = generate(options_for(sample_repo, tmp_path / "out"))
+    first = str(tree.files["reviews/index.md"])
+    assert "Page 1 of 2 (108 in all)" in first
+    assert "reviews/index-page-2.md" in tree.files
+
+
+def test_files_beside_documents_are_published(sample_repo: Path, tmp_path: Path) -> None:
+    (sample_repo / "reviews" / "img").mkdir()
+    shutil.copy(Path(__file__), sample_repo / "reviews" / "img" / "diagram.png")
+    content.write_review(
+        sample_repo, content.review(8, "northwind-test", "Pic"), "pic", "![d](img/diagram.png)\n"
+    )
+    result = build_site(options_for(sample_repo, tmp_path / "out"))
+    assert (result.site / "reviews" / "img" / "diagram.png").is_file()
+
+
+def test_relative_folders_build_where_they_say(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(sample_repo)
+    assert main(["build", "--today", TODAY.isoformat(), "--quiet"]) == 0
+    assert (sample_repo / "build" / "site" / "index.html").is_file()
+    assert not (sample_repo / "build" / "docs" / "build").exists()
