@@ -19,11 +19,11 @@ site: $(STAMP)
 test: lint typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff format --check generator tests benchmarks
 
 typecheck: $(STAMP)
-	$(BIN)/mypy generator tests
+	$(BIN)/mypy generator tests benchmarks
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
