@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from generator.cli import UsageError
+from generator.dates import quarter_label, quarter_start
 from generator.load import display_path
 from generator.models.account import PHASE_STAGES, ContactRole, Health, Segment, TechWinPhase
 from generator.models.review import Moment, Outcome, ReviewStatus, Trigger
@@ -529,14 +530,6 @@ def _day(base: dt.date, days: int) -> dt.date:
     return base + dt.timedelta(days=days)
 
 
-def _quarter(day: dt.date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def _quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
 def _handles(rng: random.Random, count: int) -> list[str]:
     """Unique GitHub handles like 'amelia-hart'; a number is added once the name pairs run out."""
     pairs = [f"{first}-{last}" for first in FIRST_NAMES for last in LAST_NAMES]
@@ -811,9 +804,9 @@ def _decision(rng: random.Random, review: Review, cast: Cast) -> Data | None:
 def account_front_matter(rng: random.Random, account: Account, slots: dict[str, str], today: dt.date) -> Data:
     stale = rng.random() < 0.15  # some plans are a quarter behind
     revisited = (
-        _day(_quarter_start(today), -rng.randint(1, 80))
+        _day(quarter_start(today), -rng.randint(1, 80))
         if stale
-        else _day(_quarter_start(today), rng.randint(0, max((today - _quarter_start(today)).days, 0)))
+        else _day(quarter_start(today), rng.randint(0, max((today - quarter_start(today)).days, 0)))
     )
     said = rng.choice(HEALTH_REASONS[account.health]).format(**slots).rstrip(".")
     reason = said[0].upper() + said[1:] + "."
@@ -824,7 +817,7 @@ def account_front_matter(rng: random.Random, account: Account, slots: dict[str, 
         "name": account.name,
         "tier": account.tier,
         "segment": account.segment.value,
-        "quarter": _quarter(revisited),
+        "quarter": quarter_label(revisited),
         "ae": account.ae,
         "ce": account.ce,
     }

@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.cli import UsageError
+from generator.dates import add_business_days, quarter_label
 from generator.diagnostics import Diagnostic, DocumentError
 from generator.load import Kind, display_path, parse_document, read_document
 from generator.models import AccountPlan, TechReview
@@ -192,19 +193,6 @@ def next_review_id(reviews: Path) -> str:
     if highest >= _MAX_REVIEW_NUMBER:
         raise UsageError(f"no review id is free after TR-{highest}")
     return f"TR-{highest + 1:04d}"
-
-
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
-
-
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 # --- account plans the review can belong to ------------------------------------------------------------
@@ -487,7 +475,7 @@ def new_account(args: argparse.Namespace) -> int:
     if args.ta is not None:
         ta = asker.get(args.ta, "--ta", "TA", field_check(AccountPlan, "ta"))
     quarter: str = asker.get(
-        args.quarter, "--quarter", "Quarter", field_check(AccountPlan, "quarter"), quarter_of(today)
+        args.quarter, "--quarter", "Quarter", field_check(AccountPlan, "quarter"), quarter_label(today)
     )
     health: Health = asker.get(
         args.health, "--health", "Health (green / yellow / red)", field_check(HealthReport, "status"), "green"
@@ -593,12 +581,10 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 __all__ = [
-    "add_business_days",
     "field_check",
     "new_account",
     "new_review",
     "next_review_id",
-    "quarter_of",
     "register",
     "slug_of",
 ]

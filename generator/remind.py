@@ -16,28 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.cli import UsageError
+from generator.dates import FEEDBACK_BUSINESS_DAYS, business_days_between, feedback_due
 
-FEEDBACK_BUSINESS_DAYS = 3
 MARKER = "<!-- handbook/remind -->"
 EXIT_OK, EXIT_USAGE, EXIT_GITHUB = 0, 2, 3
 
 
 # --- the calendar (pure) ---------------------------------------------------------------------------
-
-
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    """`days` working days (Monday to Friday) after `start`; no holiday calendar."""
-    current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
-
-
-def feedback_due(asked_on: dt.date) -> dt.date:
-    """Reviewers give initial feedback within 3 business days of being asked."""
-    return add_business_days(asked_on, FEEDBACK_BUSINESS_DAYS)
 
 
 # --- what a reminder says (pure) -------------------------------------------------------------------
@@ -104,16 +89,6 @@ def reminder(overdue: Overdue, today: dt.date) -> str:
         f"<sub>Reminder of {today.isoformat()}; updated at most once a business day.</sub>",
     ]
     return "\n".join(lines) + "\n"
-
-
-def business_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end` (0 when end is not after start)."""
-    count, current = 0, start
-    while current < end:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            count += 1
-    return count
 
 
 # --- GitHub (the edge) -----------------------------------------------------------------------------

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.dates import add_business_days
 from generator.models.account import Health, Segment, TechWinPhase, past_tech_design
 from generator.models.review import DECIDED, Moment, ReviewStatus, Trigger
-from generator.new import add_business_days
 from generator.validate import Report, validate_repository
 
 ROOT = Path(__file__).resolve().parents[1]

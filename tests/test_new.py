@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.dates import add_business_days
 from generator.load import read_document
-from generator.new import add_business_days, slug_of
+from generator.new import slug_of
 from generator.validate import validate_repository
 
 TODAY = "2026-11-23"  # a Monday
