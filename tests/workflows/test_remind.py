@@ -8,7 +8,8 @@ import re
 import pytest
 
 from generator.cli import main
-from generator.remind import MARKER, Missing, Overdue, feedback_due, reminder
+from generator.dates import feedback_due
+from generator.remind import MARKER, Missing, Overdue, reminder
 from tests.fakegithub import FakeGitHub
 from tests.signoff.world import REPO, World
 from tests.workflows.documents import REVIEW_PATH, review
