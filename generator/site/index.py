@@ -12,12 +12,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from generator.dates import (
+    FEEDBACK_BUSINESS_DAYS,
+    add_business_days,
+    business_days_between,
+    next_quarter_start,
+    quarter_start,
+)
 from generator.ledger import Ledger, MergedChange, OpenPullRequest, Waiting
 from generator.models import AccountPlan, Opportunity, TechReview
 from generator.models.account import Health, Segment, past_tech_design
 from generator.models.review import DECIDED, Outcome, ReviewStatus, Trigger
 
-FEEDBACK_BUSINESS_DAYS = 3
 RENEWAL_WINDOW_DAYS = 90
 _HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 
@@ -61,41 +67,6 @@ class Handbook:
 
 
 # --- dates ------------------------------------------------------------------------------------------
-
-
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    """`days` working days (Monday to Friday) after `start`."""
-    current = start
-    left = days
-    while left > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current
-
-
-def business_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end` (0 when end is not after start)."""
-    count = 0
-    current = start
-    while current < end:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            count += 1
-    return count
-
-
-def quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def next_quarter_start(day: dt.date) -> dt.date:
-    start = quarter_start(day)
-    return dt.date(start.year + 1, 1, 1) if start.month == 10 else dt.date(start.year, start.month + 3, 1)
-
-
-def quarter_label(day: dt.date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 # --- tech reviews -----------------------------------------------------------------------------------

@@ -18,20 +18,25 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from generator import dates
 from generator.models.account import PHASE_LABELS, Health, Segment
 from generator.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigger
 from generator.site import charts, exports, index
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
-from generator.site.sanitize import markdown_heading_text, markdown_to_safe_html, page_url
+from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START
+from generator.site.sanitize import body_markdown, markdown_heading_text, page_url
 
 SITE_SOURCE = Path(__file__).resolve().parents[2] / "site"
 PAGE_SIZE = 100
+_SPACE = re.compile(r"\s")
 _MD_LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 T = TypeVar("T")
 # Search finds documents and people; lists and dashboards would only repeat their rows.
 _SEARCHABLE = {"review.md.j2", "account.md.j2", "person.md.j2", "home.md.j2"}
+# Pages that end with a contributor's body (Markdown, sanitized by the mkdocs hook).
+_WITH_BODY = {"review.md.j2", "account.md.j2"}
 
 
 @dataclass(frozen=True)
@@ -84,12 +89,37 @@ def relative_url(folder: str, target: str) -> str:
     return "/".join([".."] * (len(here) - common) + parts[common:])
 
 
+Inputs = tuple[object, ...]
+
+
+@dataclass
+class PageMemo:
+    """Document pages of the last render with the inputs each was made from (kept by `serve`): a page
+    whose inputs are the same objects again is reused, not rendered. Unchanged documents keep their
+    model objects between rebuilds, so the check is mostly `is`."""
+
+    pages: dict[str, tuple[Inputs, str | bytes, list[tuple[str, str]]]] = field(default_factory=dict)
+    rendered: int = 0
+
+    def lookup(self, path: str, inputs: Inputs) -> tuple[str | bytes, list[tuple[str, str]]] | None:
+        found = self.pages.get(path)
+        if found is None or len(found[0]) != len(inputs):
+            return None
+        if all(old is new or old == new for old, new in zip(found[0], inputs, strict=True)):
+            return found[1], found[2]
+        return None
+
+
 class Renderer:
-    def __init__(self, handbook: Handbook, settings: Settings, source: Path) -> None:
+    def __init__(
+        self, handbook: Handbook, settings: Settings, source: Path, memo: PageMemo | None = None
+    ) -> None:
         self.handbook = handbook
         self.settings = settings
         self.source = source
         self.tree = Tree()
+        self.memo = memo
+        self._remembered: dict[str, tuple[Inputs, str | bytes, list[tuple[str, str]]]] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(source / "templates"),
             autoescape=True,
@@ -97,6 +127,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # Compiled templates are kept (per user, checked against the source) like .pyc files: compiling
+            # them is most of a small site's render time.
+            bytecode_cache=_bytecode_cache(),
         )
         self.env.filters.update(heading=_heading, date=_date, label=_label)
         self.env.tests["match_handle"] = index.is_handle
@@ -120,6 +153,10 @@ class Renderer:
             phase_labels=PHASE_LABELS,
             trigger_labels=TRIGGER_LABELS,
             handbook=handbook,
+            marker=Markup(BODY_MARKER),
+            html_start=Markup(HTML_START),
+            html_end=Markup(HTML_END),
+            has_body_key=HAS_BODY,
         )
 
     def _link(self, target: str) -> str:
@@ -135,21 +172,19 @@ class Renderer:
             return None
         return f"{self.settings.repo_url.rstrip('/')}/edit/{self.settings.branch}/{source}"
 
-    # Links used on every row of every list: Python, not template macros (they are the hot path).
+    # Links used on every row of every list: Python, not template macros (they are the hot path), and
+    # f-strings over escape() rather than Markup.format, which costs a string.Formatter per call.
     def person_link(self, handle: str) -> Markup:
-        return Markup('<a class="hb-person" href="{}">@{}</a>').format(
-            self._link(person_page(handle)), handle
-        )
+        href = escape(self._link(person_page(handle)))
+        return Markup(f'<a class="hb-person" href="{href}">@{escape(handle)}</a>')
 
     def review_link(self, entry: ReviewEntry) -> Markup:
-        return Markup('<a class="hb-review-link" href="{}">{}</a>').format(
-            self._link(review_page(entry.source)), entry.review.id
-        )
+        href = escape(self._link(review_page(entry.source)))
+        return Markup(f'<a class="hb-review-link" href="{href}">{escape(entry.review.id)}</a>')
 
     def account_link(self, entry: AccountEntry) -> Markup:
-        return Markup('<a class="hb-account-link" href="{}">{}</a>').format(
-            self._link(account_page(entry.plan.id)), entry.plan.name
-        )
+        href = escape(self._link(account_page(entry.plan.id)))
+        return Markup(f'<a class="hb-account-link" href="{href}">{escape(entry.plan.name)}</a>')
 
     def customer_link(self, slug: str) -> Markup | str:
         account = self.handbook.account_by_id.get(slug)
@@ -158,8 +193,35 @@ class Renderer:
     def page(self, path: str, template: str, **context: Any) -> None:
         self._here = path
         self.tree.files[path] = self.env.get_template(template).render(
-            here=path, searchable=template in _SEARCHABLE, **context
+            here=path, searchable=template in _SEARCHABLE, has_body=template in _WITH_BODY, **context
         )
+
+    def reuse(self, path: str, inputs: Inputs) -> bool:
+        """Take the page from the memo when it was made from the same inputs."""
+        if self.memo is None:
+            return False
+        found = self.memo.lookup(path, (self.settings, *inputs))
+        if found is None:
+            return False
+        self.tree.files[path], links = found
+        if links:
+            self.tree.links[path] = links
+        self._remembered[path] = ((self.settings, *inputs), *found)
+        return True
+
+    def remember(self, path: str, inputs: Inputs) -> None:
+        if self.memo is not None:
+            self.memo.rendered += 1
+            self._remembered[path] = (
+                (self.settings, *inputs),
+                self.tree.files[path],
+                self.tree.links.get(path, []),
+            )
+
+    def close(self) -> None:
+        """The memo now holds this render's pages only (documents gone are forgotten)."""
+        if self.memo is not None:
+            self.memo.pages = self._remembered
 
     def paged(self, first: str, template: str, items: Sequence[Any], **context: Any) -> None:
         chunks = pages_of(items)
@@ -175,24 +237,57 @@ class Renderer:
             self.page(paged_path(first, number), template, items=chunk, pager=pager, **context)
 
 
-def render_tree(handbook: Handbook, settings: Settings, source: Path = SITE_SOURCE) -> Tree:
-    """Every page and static file of the site, in memory."""
-    r = Renderer(handbook, settings, source)
+@functools.cache
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except OSError:  # no private temporary folder: compile every time
+        return None
+
+
+def render_tree(
+    handbook: Handbook, settings: Settings, source: Path = SITE_SOURCE, memo: PageMemo | None = None
+) -> Tree:
+    """Every page and static file of the site, in memory; with a memo, unchanged document pages are
+    reused (lists, dashboards and people pages are always rendered: they read every document)."""
+    r = Renderer(handbook, settings, source, memo)
     _documents(r)
     _dashboards(r)
     _browse(r)
     _handbook_pages(r)
     _exports(r)
     _static(r)
+    r.close()
     return r.tree
+
+
+def _review_inputs(hb: Handbook, entry: ReviewEntry) -> Inputs:
+    """Everything a review's page shows: itself, its account's name, related reviews, sign-offs, today."""
+    account = hb.account_by_id.get(entry.review.customer)
+    related = [hb.review_by_id.get(rid) for rid in entry.review.related_reviews]
+    return (
+        entry.review, entry.body, entry.source, account.plan if account else None,
+        *[(e.review, e.source) if e else None for e in related], hb.ledger, hb.today,
+    )  # fmt: skip
+
+
+def _account_inputs(hb: Handbook, entry: AccountEntry) -> Inputs:
+    """An account's page: itself, its customer's reviews, its opportunities' reviews, sign-offs, today."""
+    reviews = hb.reviews_by_customer.get(entry.plan.id, [])
+    linked = [hb.review_by_id.get(o.tech_review or "") for o in entry.plan.opportunities]
+    return (
+        entry.plan, entry.body, entry.source, *[(e.review, e.source) for e in reviews], "|",
+        *[(e.review, e.source) if e else None for e in linked], hb.ledger, hb.today,
+    )  # fmt: skip
 
 
 def _documents(r: Renderer) -> None:
     hb = r.handbook
     for entry in hb.reviews:
         path = review_page(entry.source)
-        body = markdown_to_safe_html(entry.body, path)
-        r.tree.links.setdefault(path, []).extend(body.links)
+        inputs = _review_inputs(hb, entry)
+        if r.reuse(path, inputs):
+            continue
         account = hb.account_by_id.get(entry.review.customer)
         r.page(
             path,
@@ -201,13 +296,15 @@ def _documents(r: Renderer) -> None:
             review=entry.review,
             account=account,
             signoffs=index.signoffs(hb, entry.source),
-            deadline=index.add_business_days(entry.review.opened, index.FEEDBACK_BUSINESS_DAYS),
-            body=Markup(body.html),
+            deadline=dates.add_business_days(entry.review.opened, dates.FEEDBACK_BUSINESS_DAYS),
+            body=Markup(body_markdown(entry.body)),  # Markdown, not HTML: sanitized after mkdocs
         )
+        r.remember(path, inputs)
     for account in hb.accounts:
         path = account_page(account.plan.id)
-        body = markdown_to_safe_html(account.body, path)
-        r.tree.links.setdefault(path, []).extend(body.links)
+        inputs = _account_inputs(hb, account)
+        if r.reuse(path, inputs):
+            continue
         opportunities = [(o, hb.review_by_id.get(o.tech_review or "")) for o in account.plan.opportunities]
         r.page(
             path,
@@ -218,8 +315,9 @@ def _documents(r: Renderer) -> None:
             opportunities=[(o, rev, index.gate_violation(o, rev)) for o, rev in opportunities],
             renewal_days=index.days_to_renewal(account.plan, hb.today),
             signoffs=index.signoffs(hb, account.source),
-            body=Markup(body.html),
+            body=Markup(body_markdown(account.body)),
         )
+        r.remember(path, inputs)
 
 
 def _dashboards(r: Renderer) -> None:
@@ -247,16 +345,16 @@ def _dashboards(r: Renderer) -> None:
         "dashboards/stale-plans.md",
         "stale_plans.md.j2",
         accounts=index.stale_plans(hb),
-        quarter=index.quarter_label(hb.today),
-        since=index.quarter_start(hb.today),
+        quarter=dates.quarter_label(hb.today),
+        since=dates.quarter_start(hb.today),
     )
     r.page(
         "dashboards/tech-win.md",
         "tech_win.md.j2",
         rows=index.tech_win(hb),
         violations=index.all_gate_violations(hb),
-        quarter=index.quarter_label(hb.today),
-        next_quarter=index.quarter_label(index.next_quarter_start(hb.today)),
+        quarter=dates.quarter_label(hb.today),
+        next_quarter=dates.quarter_label(dates.next_quarter_start(hb.today)),
     )
     r.page("dashboards/charts.md", "charts.md.j2", counts=counts)
     r.page(
@@ -342,10 +440,12 @@ def _heading(text: str) -> Markup:
     return Markup(markdown_heading_text(text))
 
 
-def _date(value: dt.date | dt.datetime | None) -> str:
+def _date(value: dt.date | dt.datetime | None) -> Markup | str:
+    """A <time> element, so tables never break a date at its hyphens."""
     if value is None:
         return "—"
-    return value.strftime("%Y-%m-%d %H:%M UTC") if isinstance(value, dt.datetime) else value.isoformat()
+    text = value.strftime("%Y-%m-%d %H:%M UTC") if isinstance(value, dt.datetime) else value.isoformat()
+    return Markup(f'<time datetime="{value.isoformat()}">{text}</time>')
 
 
 def _label(value: Any) -> str:
@@ -357,28 +457,41 @@ def _label(value: Any) -> str:
     return str(raw).replace("-", " ")
 
 
+# Badges depend only on the value: made once, looked up on every row.
+_STATUS_BADGES = {
+    s: Markup('<span class="hb-badge hb-status-{}">{}</span>').format(s.value, _label(s))
+    for s in ReviewStatus
+}
+_HEALTH_BADGES = {
+    h: Markup('<span class="hb-badge hb-health-{0}">{0}</span>').format(h.value) for h in Health
+}
+_OUTCOME_BADGES = {
+    o: Markup('<span class="hb-badge hb-outcome-{0}">{0}</span>').format(o.value) for o in Outcome
+}
+_YES, _NO = Markup('<span class="hb-yes">yes</span>'), Markup('<span class="hb-no">no</span>')
+
+
 def _status_badge(status: ReviewStatus) -> Markup:
-    return Markup('<span class="hb-badge hb-status-{}">{}</span>').format(status.value, _label(status))
+    return _STATUS_BADGES[status]
 
 
 def _health_badge(health: Health) -> Markup:
-    return Markup('<span class="hb-badge hb-health-{}">{}</span>').format(health.value, health.value)
+    return _HEALTH_BADGES[health]
 
 
 def _outcome_badge(outcome: Outcome) -> Markup:
-    return Markup('<span class="hb-badge hb-outcome-{}">{}</span>').format(outcome.value, outcome.value)
+    return _OUTCOME_BADGES[outcome]
 
 
 def _yesno(value: bool) -> Markup:
-    word = "yes" if value else "no"
-    return Markup('<span class="hb-{}">{}</span>').format(word, word)
+    return _YES if value else _NO
 
 
 def _external(url: str | None, text: str) -> Markup:
     safe = _safe_url(url)
     if safe is None:
-        return Markup("{}").format(text)
-    return Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(safe, text)
+        return escape(text)
+    return Markup(f'<a href="{escape(safe)}" rel="noopener noreferrer">{escape(text)}</a>')
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -386,4 +499,4 @@ def _safe_url(url: str | None) -> str | None:
     if not url:
         return None
     scheme = urlsplit(url).scheme.lower()
-    return url if scheme in ("http", "https", "mailto") and not any(c.isspace() for c in url) else None
+    return url if scheme in ("http", "https", "mailto") and not _SPACE.search(url) else None

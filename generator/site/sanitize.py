@@ -1,9 +1,11 @@
-"""Contributors' Markdown to safe HTML, and front-matter text to safe Markdown headings.
+"""Contributors' Markdown and front-matter text on their way into pages.
 
-Bodies are untrusted: they are converted with Python-Markdown, then cleaned by nh3 with an allow-list
-(tables, code, images, anchors; http/https/mailto or relative URLs only), so no script, event handler,
-`javascript:` URL or iframe survives. Relative links are rewritten to the built page names and
-collected, so the build can fail on a link that goes nowhere.
+Bodies are untrusted. They reach the docs tree as Markdown after a marker (`body_markdown`), mkdocs
+converts them once with the rest of the page, and the site's mkdocs hook (generator/site/hooks.py)
+hands everything after the marker to `clean_body_html`: nh3 with an allow-list (tables, code, images,
+anchors; http/https/mailto or relative URLs only), so no script, event handler, `javascript:` URL or
+iframe survives. Relative links are rewritten to the built page names and collected, so the build can
+fail on a link that goes nowhere.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-import markdown  # type: ignore[import-untyped]
 import nh3
 
 _TAGS = {
@@ -25,7 +27,9 @@ _TAGS = {
 }  # fmt: skip
 _CELL = {"align", "colspan", "rowspan"}
 _ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "class"},
+    "div": {"class"},
+    "p": {"class"},
     "img": {"src", "alt", "title", "width", "height"},
     "th": _CELL,
     "td": _CELL,
@@ -33,6 +37,13 @@ _ATTRIBUTES = {
     **{f"h{level}": {"id"} for level in range(1, 7)},
 }
 _SCHEMES = {"http", "https", "mailto"}
+# Classes mkdocs' own Markdown extensions put on a body (heading permalinks, admonitions): nothing else.
+_CLASSES = {
+    "a": {"headerlink"},
+    "div": {"admonition", "note", "abstract", "info", "tip", "success", "question", "warning", "failure",
+            "danger", "bug", "example", "quote"},
+    "p": {"admonition-title"},
+}  # fmt: skip
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,80}$")
 # Python-Markdown's placeholders and other C0 controls never belong in a document's text.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -52,6 +63,20 @@ def page_url(source: str) -> str:
     return source[:-3] + ".html" if source.endswith(".md") else source
 
 
+def goes_nowhere(target: str, exists: Callable[[str], bool]) -> bool:
+    """Whether a resolved docs-tree link target is neither a file of the site nor a page's `.html`."""
+    if not target or exists(target):
+        return False
+    if target.endswith(".html") and exists(target[:-5] + ".md"):
+        return False
+    return not (target.endswith("/") and exists(posixpath.join(target, "index.md")))
+
+
+def link_problem(page: str, written: str, target: str) -> str:
+    source = f"site/{page}" if page.startswith("handbook/") else page
+    return f"{source}: link '{written}' goes nowhere (no '{target}' in the site)"
+
+
 def _rewrite(value: str, page: str, links: list[tuple[str, str]]) -> str | None:
     parts = urlsplit(value)
     if parts.scheme or value.startswith("//"):
@@ -66,12 +91,14 @@ def _rewrite(value: str, page: str, links: list[tuple[str, str]]) -> str | None:
     )
 
 
-def markdown_to_safe_html(body: str, page: str) -> Fragment:
-    """Render a contributor's Markdown body found at docs-tree path `page` to sanitized HTML."""
-    text = _CONTROLS.sub("", body)
-    rendered = markdown.markdown(
-        text, extensions=["tables", "fenced_code", "sane_lists"], output_format="html"
-    )
+def body_markdown(body: str) -> str:
+    """A contributor's body as it goes into the docs tree: Markdown, minus the control characters
+    Python-Markdown uses as placeholders (a body must not reach into the rest of the page's stash)."""
+    return _CONTROLS.sub("", body).strip("\n") + "\n"
+
+
+def clean_body_html(rendered: str, page: str) -> Fragment:
+    """Sanitize the HTML mkdocs made of a body found at docs-tree path `page`."""
     links: list[tuple[str, str]] = []
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
@@ -79,6 +106,10 @@ def markdown_to_safe_html(body: str, page: str) -> Fragment:
             return _rewrite(value, page, links)
         if attribute == "id":
             return value if _ID.match(value) else None
+        if attribute == "class":
+            allowed = _CLASSES.get(tag, set())
+            kept = [name for name in value.split() if name in allowed]
+            return " ".join(kept) or None
         return value
 
     cleaned = nh3.clean(

@@ -1,25 +1,99 @@
-"""Live preview: build once, serve over HTTP, and rebuild what changed when a document changes."""
+"""Live preview: build once, serve over HTTP, and rebuild only what a change touched.
+
+A rebuild re-reads only the documents whose file changed (by modification time, size and inode),
+re-runs the cross-document rules over all of them (cheap), re-renders the pages whose inputs changed
+(the changed documents' pages, the pages of their accounts and related reviews, and the lists,
+dashboards and people pages), writes the files whose text changed, and lets mkdocs rebuild only those
+pages (its dirty mode, with the same configuration and plugins kept between builds).
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from generator.site.build import BuildError, BuildOptions, generate, run_mkdocs
+from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
+from generator.ledger import Ledger, LedgerError, load_ledger
+from generator.load import iter_document_files, read_document
+from generator.site.build import (
+    PAGES,
+    BuildError,
+    BuildOptions,
+    InvalidDocuments,
+    build_with,
+    handbook_from,
+    mkdocs_config,
+    render_site,
+    write_tree,
+)
+from generator.site.render import PageMemo
+from generator.site.sanitize import page_url
+from generator.validate import Checked, Report, check_document, cross_document_rules, implied_id
+
+# What identifies one version of a file without reading it; None when it cannot be stat'ed.
+Stamp = tuple[int, int, int, int] | None
+
+
+def _stamp(path: Path) -> Stamp:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size, found.st_ino, found.st_mode)
+
+
+class DocumentCache:
+    """Checked documents kept between rebuilds: only files whose stamp changed are read and checked
+    again. `report` gives what `validate_repository(root)` gives for the whole repository."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[Stamp, Checked | Diagnostic]] = {}
+        self.read = 0  # files read by the last report, for tests and the benchmark
+
+    def report(self, root: Path) -> Report:
+        files: dict[Path, tuple[Stamp, Checked | Diagnostic]] = {}
+        self.read = 0
+        for path in iter_document_files(root):
+            stamp = _stamp(path)
+            cached = self._files.get(path)
+            if cached is not None and stamp is not None and cached[0] == stamp:
+                files[path] = cached
+                continue
+            files[path] = (stamp, self._check(path))
+            self.read += 1
+        self._files = files
+        checked = [item for _, item in files.values() if isinstance(item, Checked)]
+        faults = [item for _, item in files.values() if isinstance(item, Diagnostic)]
+        unreadable = {found for fault in faults if (found := implied_id(fault.path))}
+        paths = {item.path for item in checked} | {fault.path for fault in faults}
+        diagnostics = [*faults, *(d for item in checked for d in item.diagnostics)]
+        diagnostics += cross_document_rules(checked, paths, unreadable)
+        return Report(len(paths), sort_diagnostics(diagnostics), checked)
+
+    @staticmethod
+    def _check(path: Path) -> Checked | Diagnostic:
+        try:
+            return check_document(read_document(path))
+        except DocumentError as exc:
+            return exc.diagnostic
 
 
 @dataclass
 class Rebuild:
-    """One rebuild: how long it took and how many files of the docs tree changed."""
+    """One rebuild: how long it took, how many files of the docs tree changed, and how much was redone."""
 
     seconds: float
     written: int
+    read: int = 0
+    rendered: int = 0
 
 
 class Preview:
@@ -27,38 +101,73 @@ class Preview:
 
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
+        self._documents = DocumentCache()
+        self._memo = PageMemo()
+        self._ledger: tuple[Stamp, Ledger | None] | None = None
+        self._written: dict[str, str | bytes] | None = None  # the docs tree as last written
         self._config: Any = None
 
     def full(self) -> Rebuild:
+        """Build everything from scratch (the first build of a preview)."""
         started = time.perf_counter()
-        _, written = generate(self.options)
+        self._documents = DocumentCache()
+        self._memo = PageMemo()
+        self._written = None
+        written = self._generate()
         if self.options.out.exists():
             shutil.rmtree(self.options.out)
-        self._build(dirty=False)
-        return Rebuild(time.perf_counter() - started, written)
+        self._config = None
+        build_with(self._mkdocs(), dirty=False)
+        return Rebuild(time.perf_counter() - started, written, self._documents.read, self._memo.rendered)
 
     def update(self) -> Rebuild:
-        """Re-render the docs tree (only changed files are written) and rebuild only those pages."""
-        started = time.perf_counter()
-        _, written = generate(self.options)
-        if written:
-            self._build(dirty=True)
-        return Rebuild(time.perf_counter() - started, written)
-
-    def _build(self, *, dirty: bool) -> None:
-        from mkdocs.commands.build import build
-        from mkdocs.config import load_config
-
+        """Re-read changed documents, re-render what they touch, and rebuild only the changed pages."""
         if self._config is None:
-            self._config = load_config(
-                config_file=str(self.options.docs / "mkdocs.yml"), site_dir=str(self.options.out.resolve())
-            )
-            # Material's search keeps its index across dirty rebuilds when told it runs dirty.
+            return self.full()
+        started = time.perf_counter()
+        written = self._generate()
+        if written:
+            build_with(self._config, dirty=True)
+        return Rebuild(time.perf_counter() - started, written, self._documents.read, self._memo.rendered)
+
+    def _generate(self) -> int:
+        report = self._documents.report(self.options.root)
+        if not report.ok:
+            raise InvalidDocuments(report)
+        handbook = handbook_from(report, self._read_ledger(), self.options.today)
+        self._memo.rendered = 0
+        _, files = render_site(handbook, self.options, self._memo)
+        written = write_tree(files, self.options.docs, self._written)
+        if self._written is not None:
+            self._unpublish(self._written.keys() - files.keys())
+        self._written = files
+        return written
+
+    def _unpublish(self, gone: set[str]) -> None:
+        """mkdocs' dirty mode never deletes: the built pages and files of removed documents go here."""
+        for relative in gone:
+            if not relative.startswith(f"{PAGES}/"):
+                continue
+            path = relative.removeprefix(f"{PAGES}/")
+            built = page_url(path) if path.endswith(".md") else path
+            (self.options.out / built).unlink(missing_ok=True)
+
+    def _read_ledger(self) -> Ledger | None:
+        """The same ledger object while its file is unchanged, so pages that show it can be reused."""
+        stamp = _stamp(self.options.ledger)
+        if self._ledger is None or self._ledger[0] != stamp or stamp is None:
+            try:
+                self._ledger = (stamp, load_ledger(self.options.ledger))
+            except LedgerError as exc:
+                raise BuildError("the sign-off ledger cannot be read", [str(exc)]) from exc
+        return self._ledger[1]
+
+    def _mkdocs(self) -> Any:
+        if self._config is None:
+            self._config = mkdocs_config(self.options.docs, self.options.out)
+            # Material's search keeps its index across dirty rebuilds only when told it runs dirty.
             self._config.plugins.on_startup(command="serve", dirty=True)
-        if not dirty:
-            run_mkdocs(self.options.docs, self.options.out)
-            return
-        build(self._config, dirty=True)
+        return self._config
 
 
 def serve(
@@ -72,15 +181,23 @@ def serve(
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
+    # Bound first: a port in use is reported before a full build is spent on nothing.
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(options.out))
+    server = http.server.ThreadingHTTPServer((host, port), handler)
     preview = Preview(options)
-    first = preview.full()
+    try:
+        first = preview.full()
+    except BaseException:
+        server.server_close()
+        raise
     report(f"site built in {first.seconds:.1f}s; serving http://{host}:{port}/ (Ctrl-C to stop)")
     changed = threading.Event()
 
     class OnChange(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
-            if str(event.src_path).endswith(".md") or str(getattr(event, "dest_path", "")).endswith(".md"):
-                changed.set()
+            if event.event_type in ("opened", "closed_no_write"):
+                return  # reading a file changes nothing
+            changed.set()
 
     observer = Observer()
     for folder in ("reviews", "accounts"):
@@ -88,8 +205,6 @@ def serve(
         if path.is_dir():
             observer.schedule(OnChange(), str(path), recursive=True)
     observer.start()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(options.out))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     stop = stop or threading.Event()
@@ -102,11 +217,12 @@ def serve(
             try:
                 result = preview.update()
                 report(f"rebuilt {result.written} changed files in {result.seconds:.2f}s")
-            except BuildError as exc:
+            except BuildError as exc:  # invalid documents too: their problems are the diagnostics
                 report(f"not rebuilt: {exc.summary}")
                 for problem in exc.problems:
                     report(f"  {problem}")
     finally:
         server.shutdown()
+        server.server_close()
         observer.stop()
         observer.join()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from generator import dates
 from generator.site import index
 from generator.site.build import load_handbook
 from tests.site import content
@@ -17,13 +18,13 @@ def _handbook(root: Path, today: dt.date = TODAY) -> index.Handbook:
 
 def test_three_business_days_skip_the_weekend() -> None:
     friday = dt.date(2026, 11, 20)
-    assert index.add_business_days(friday, 3) == dt.date(2026, 11, 25)
-    assert index.add_business_days(dt.date(2026, 11, 16), 3) == dt.date(2026, 11, 19)
+    assert dates.add_business_days(friday, 3) == dt.date(2026, 11, 25)
+    assert dates.add_business_days(dt.date(2026, 11, 16), 3) == dt.date(2026, 11, 19)
 
 
 def test_business_days_late_count_only_weekdays() -> None:
-    assert index.business_days_between(dt.date(2026, 11, 20), dt.date(2026, 11, 23)) == 1
-    assert index.business_days_between(dt.date(2026, 11, 23), dt.date(2026, 11, 20)) == 0
+    assert dates.business_days_between(dt.date(2026, 11, 20), dt.date(2026, 11, 23)) == 1
+    assert dates.business_days_between(dt.date(2026, 11, 23), dt.date(2026, 11, 20)) == 0
 
 
 def test_a_review_is_overdue_the_day_after_its_feedback_deadline(tmp_path: Path) -> None:
