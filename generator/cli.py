@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -10,23 +11,24 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.diagnostics import FORMATTERS, Diagnostic, format_step_summary, summarize
+from generator.diagnostics import FORMATTERS, format_step_summary, summarize
 from generator.load import display_path
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
-Command = Callable[[argparse.Namespace], int]
-# Modules that add their own subcommands through `register(subcommands)`.
-PLUGINS = (
-    "generator.new",
-    "generator.demo",
-    "generator.site_cli",
-    "generator.signoff.cli",
-    "generator.remind",
-    "generator.protect",
-)
-# Commands whose module is known up front: running one imports only that module (start-up time).
-PLUGIN_OF = {"build": "generator.site_cli", "serve": "generator.site_cli"}
+Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+# Commands that live with their own pipeline: command -> module exposing `register(subcommands)`.
+# Only the module of the command being run is imported (start-up time on every pull request).
+COMMAND_MODULES = {
+    "new": "generator.new",
+    "demo": "generator.demo",
+    "build": "generator.site_cli",
+    "serve": "generator.site_cli",
+    "signoff": "generator.signoff.cli",
+    "remind": "generator.remind",
+    "protect": "generator.protect",
+}
+BUILT_IN = ("validate", "schema")
 
 
 class UsageError(Exception):
@@ -101,26 +103,19 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     schema.add_argument("--out", metavar="DIR", help="write <kind>.schema.json files into DIR")
     schema.set_defaults(run=_schema)
 
-    # `handbook validate` runs on every pull request: it skips importing the other commands' modules.
-    for register in [] if command in ("validate", "schema") else _plugins(PLUGIN_OF.get(command or "")):
+    for register in _registrars(command):
         register(commands)
     return parser
 
 
-def _plugins(
-    only: str | None = None,
+def _registrars(
+    command: str | None,
 ) -> list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]]:
-    """Subcommands that live with their own pipeline (site build, sign-off, reminders)."""
-    found = []
-    for module_name in (only,) if only else PLUGINS:
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name and not module_name.startswith(str(exc.name)):
-                raise
-            continue
-        found.append(module.register)
-    return found
+    """The `register` functions the command line needs: the command's own, or all for help."""
+    if command in BUILT_IN:
+        return []
+    names = [COMMAND_MODULES[command]] if command in COMMAND_MODULES else COMMAND_MODULES.values()
+    return [importlib.import_module(name).register for name in dict.fromkeys(names)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,10 +132,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-
-
-def report_fault(diagnostic: Diagnostic) -> None:
-    print(diagnostic.text(), file=sys.stderr)
 
 
 if __name__ == "__main__":
