@@ -283,19 +283,13 @@ def _env_int(name: str) -> int | None:
 
 
 def _connect(args: argparse.Namespace) -> tuple[Any, str]:
-    from generator.signoff.check import SettingsError, api_address, repository_name
+    from generator.signoff.cli import github_target, github_token
     from generator.signoff.github import connect
 
-    try:
-        repository = repository_name(args.repo or os.environ.get("GITHUB_REPOSITORY", ""))
-        api_url = api_address(args.api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com")
-    except SettingsError as exc:
-        raise UsageError(f"{exc}; pass --repo OWNER/NAME") from exc
+    repository, api_url = github_target(args)
     if not args.branch.strip() or any(ord(c) < 32 for c in args.branch):
         raise UsageError(f"--branch {args.branch!r} is not a branch name")
-    token = os.environ.get("GITHUB_TOKEN", "").strip()
-    if not token:
-        raise UsageError("set GITHUB_TOKEN to a token with the Administration permission on the repository")
+    token = github_token("administer the repository (the Administration permission)")
     return connect(api_url, token), repository
 
 

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.cli import UsageError
 from generator.dates import FEEDBACK_BUSINESS_DAYS, business_days_between, feedback_due
 
 MARKER = "<!-- handbook/remind -->"
@@ -238,19 +237,11 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _run(args: argparse.Namespace) -> int:
-    from generator.signoff.check import SettingsError, api_address, repository_name
+    from generator.signoff.cli import github_target, github_token
     from generator.signoff.github import GitHubFault, connect
 
-    try:
-        repository = repository_name(args.repo or os.environ.get("GITHUB_REPOSITORY", ""))
-        api_url = api_address(args.api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com")
-    except SettingsError as exc:
-        raise UsageError(f"{exc}; pass --repo OWNER/NAME") from exc
-    token = os.environ.get("GITHUB_TOKEN", "").strip()
-    if not token:
-        raise UsageError(
-            "set GITHUB_TOKEN to a token that can read pull requests and teams and write comments"
-        )
+    repository, api_url = github_target(args)
+    token = github_token("read pull requests and teams and write comments")
     today: dt.date = args.today or dt.datetime.now(dt.UTC).date()
     try:
         gh = connect(api_url, token)

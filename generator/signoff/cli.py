@@ -58,11 +58,22 @@ def _where(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-url", metavar="URL", help="default: GITHUB_API_URL or https://api.github.com")
 
 
-def _token() -> str:
+def github_token(can: str = "read the pull request and the teams") -> str:
+    """The token from GITHUB_TOKEN, or a usage error saying what it must be able to do."""
     token = os.environ.get("GITHUB_TOKEN", "").strip()
     if not token:
-        raise UsageError("set GITHUB_TOKEN to a token that can read the pull request and the teams")
+        raise UsageError(f"set GITHUB_TOKEN to a token that can {can}")
     return token
+
+
+def github_target(args: argparse.Namespace) -> tuple[str, str]:
+    """The repository and API address: flags first, then the Actions environment."""
+    try:
+        repository = repository_name(args.repo or os.environ.get("GITHUB_REPOSITORY", ""))
+        api_url = api_address(args.api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com")
+    except SettingsError as exc:
+        raise UsageError(f"{exc}; pass --repo OWNER/NAME") from exc
+    return repository, api_url
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -71,7 +82,7 @@ def _check(args: argparse.Namespace) -> int:
 
     try:
         target = target_from(args.repo, args.pr, args.api_url, os.environ)
-        token = _token()
+        token = github_token()
         gh = connect(target.api_url, token)
     except SettingsError as exc:
         raise UsageError(str(exc)) from exc
@@ -90,18 +101,14 @@ def _collect(args: argparse.Namespace) -> int:
     from generator.signoff.collect import collect
     from generator.signoff.github import GitHubFault, connect
 
-    try:
-        repository = repository_name(args.repo or os.environ.get("GITHUB_REPOSITORY", ""))
-        api_url = api_address(args.api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com")
-    except SettingsError as exc:
-        raise UsageError(f"{exc}; pass --repo OWNER/NAME") from exc
+    repository, api_url = github_target(args)
     out = Path(args.out)
     try:
         previous = load_ledger(out)
     except LedgerError as exc:
         raise UsageError(f"{exc} (remove it to start a new ledger)") from exc
     try:
-        gh = connect(api_url, _token())
+        gh = connect(api_url, github_token())
         result = collect(gh, repository, previous, now=dt.datetime.now(dt.UTC), branch=args.branch)
     except GitHubFault as exc:
         print(f"handbook: signoff: GitHub: {exc}", file=sys.stderr)
