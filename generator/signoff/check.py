@@ -154,7 +154,7 @@ def check(
                 handle.write(report.comment(result, limit=None))
         if not dry_run:
             upsert_comment(gh, target.repository, target.number, body, bot)
-            state = "success" if result.satisfied else "failure"
+            state = status_state(result)
             post_status(gh, target.repository, sha, state, report.description(result), link)
         return Outcome(EXIT_SATISFIED if result.satisfied else EXIT_NOT_SATISFIED, result, shown)
     except GitHubFault as fault:
@@ -166,6 +166,16 @@ def check(
     except OSError as exc:
         _error_status(gh, target, sha, "cannot write the job summary", link, dry_run)
         return Outcome(EXIT_GITHUB, None, "", f"cannot write the job summary: {exc}")
+
+
+def status_state(result: Verdict) -> str:
+    """success when signed off; pending while approvals are only missing (the merge waits for
+    them); failure when something must change first: a blocking concern or an unreadable document."""
+    if result.satisfied:
+        return "success"
+    if result.blocked_by or any(d.problems for d in result.documents):
+        return "failure"
+    return "pending"
 
 
 def _error_status(
