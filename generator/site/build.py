@@ -38,10 +38,17 @@ Progress = Callable[[int, int], None]
 class BuildError(Exception):
     """The site cannot be built; `problems` are one line each, naming the file at fault."""
 
-    def __init__(self, summary: str, problems: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        summary: str,
+        problems: list[str] | None = None,
+        broken_links: list[tuple[str, str, str]] | None = None,
+    ) -> None:
         super().__init__(summary)
         self.summary = summary
         self.problems = problems or []
+        # Body links that go nowhere, as (page, link as written, target): the build adds their lines.
+        self.broken_links = broken_links or []
 
 
 class InvalidDocuments(BuildError):
@@ -252,7 +259,7 @@ def run_mkdocs(
 def _mkdocs_failure(exc: Exception, warnings: list[str]) -> BuildError:
     broken = hooks.problems()
     if broken:
-        return BuildError("some internal links go nowhere", broken)
+        return BuildError("some internal links go nowhere", [link_problem(*p) for p in broken], broken)
     return BuildError("mkdocs could not build the site", [*warnings, str(exc)])
 
 
@@ -346,12 +353,31 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         shutil.rmtree(staging)
     try:
         warnings = run_mkdocs(options.docs, staging, progress=progress)
+    except BuildError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if exc.broken_links:
+            located = [
+                link_problem(*link, line=link_line(options.root, *link[:2])) for link in exc.broken_links
+            ]
+            raise BuildError(exc.summary, located, exc.broken_links) from exc
+        raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     timings["mkdocs"] = time.perf_counter() - started
     publish(staging, options.out)
     return BuildResult(options.out, pages, written, timings, warnings)
+
+
+def link_line(root: Path, page: str, written: str) -> int | None:
+    """The line of a document where a link is written (the first one holding it), if it can be found."""
+    if not page.startswith(("reviews/", "accounts/")):
+        return None
+    try:
+        lines = (root / page).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((number for number, line in enumerate(lines, 1) if written in line), None)
 
 
 def diagnostics_of(error: BuildError) -> list[Diagnostic]:

@@ -28,7 +28,8 @@ HOOK_SOURCE = (
 
 # One mkdocs build at a time per process: the links that go nowhere, reset when a build starts, and
 # each page's own HTML between on_page_markdown and on_page_content.
-_problems: list[str] = []
+# (page, link as written, where it leads) of each body link that goes nowhere.
+_problems: list[tuple[str, str, str]] = []
 _set_aside: dict[str, str] = {}
 
 
@@ -36,8 +37,8 @@ class LinksGoNowhere(PluginError):
     """Raised at the end of a build whose bodies link to pages or files the site does not have."""
 
 
-def problems() -> list[str]:
-    """The broken body links of the last build, one line each."""
+def problems() -> list[tuple[str, str, str]]:
+    """The broken body links of the last build: (page, link as written, where it leads)."""
     return list(_problems)
 
 
@@ -78,7 +79,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
     fragment = clean_body_html(body, source)
     for written, target in fragment.links:
         if goes_nowhere(target, lambda path: files.get_file_from_path(path) is not None):
-            _problems.append(link_problem(source, written, target))
+            _problems.append((source, written, target))
     return f'{head}<div class="hb-body">\n{fragment.html}\n</div>\n'
 
 
@@ -100,4 +101,6 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 def on_post_build(config: Any, **_: Any) -> None:
     if _problems:
-        raise LinksGoNowhere("some internal links go nowhere:\n  " + "\n  ".join(_problems))
+        raise LinksGoNowhere(
+            "some internal links go nowhere:\n  " + "\n  ".join(link_problem(*p) for p in _problems)
+        )

@@ -72,9 +72,10 @@ def goes_nowhere(target: str, exists: Callable[[str], bool]) -> bool:
     return not (target.endswith("/") and exists(posixpath.join(target, "index.md")))
 
 
-def link_problem(page: str, written: str, target: str) -> str:
+def link_problem(page: str, written: str, target: str, line: int | None = None) -> str:
     source = f"site/{page}" if page.startswith("handbook/") else page
-    return f"{source}: link '{written}' goes nowhere (no '{target}' in the site)"
+    where = f"{source}:{line}" if line else source
+    return f"{where}: link '{written}' goes nowhere (no '{target}' in the site)"
 
 
 def _rewrite(value: str, page: str, links: list[tuple[str, str]]) -> str | None:

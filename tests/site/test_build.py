@@ -61,15 +61,19 @@ def test_a_bad_today_is_a_usage_error(sample_repo: Path, capsys: pytest.CaptureF
     assert "--today" in capsys.readouterr().err
 
 
-def test_a_link_that_goes_nowhere_fails_the_build_naming_file_and_link(
+def test_a_link_that_goes_nowhere_fails_the_build_naming_file_line_and_link(
     sample_repo: Path, tmp_path: Path
 ) -> None:
     review = content.review(5, "northwind-test", "Linked")
     content.write_review(sample_repo, review, "linked", "See [the plan](../accounts/no-such-plan.md).\n")
+    source = sample_repo / "reviews" / "tr-0005-linked.md"
+    line = (
+        source.read_text(encoding="utf-8").splitlines().index("See [the plan](../accounts/no-such-plan.md).")
+    )
     with pytest.raises(BuildError) as failure:
         build_site(options_for(sample_repo, tmp_path / "out"))
     assert failure.value.problems == [
-        "reviews/tr-0005-linked.md: link '../accounts/no-such-plan.md' goes nowhere "
+        f"reviews/tr-0005-linked.md:{line + 1}: link '../accounts/no-such-plan.md' goes nowhere "
         "(no 'accounts/no-such-plan.md' in the site)"
     ]
 
