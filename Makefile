@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 site: $(STAMP)
-	$(BIN)/handbook build
+	$(BIN)/handbook build --ledger examples/signoff-ledger.json
 
 test: lint typecheck unit
 

@@ -104,3 +104,13 @@ def test_non_standard_opportunities_past_tech_design_link_approved_reviews(repor
     ]
     assert len(past) >= 2
     assert all(o.tech_review and status[o.tech_review] is ReviewStatus.APPROVED for o in past)
+
+
+def test_the_example_sign_off_ledger_speaks_only_of_bundled_documents() -> None:
+    from generator.ledger import load_ledger
+
+    ledger = load_ledger(ROOT / "examples" / "signoff-ledger.json")
+    assert ledger is not None
+    paths = set(ledger.documents) | {p for pr in ledger.open_pull_requests for p in pr.documents}
+    assert paths and all((ROOT / path).is_file() for path in paths)
+    assert ledger.bypasses(), "the example shows the audit flag of a merge that bypassed sign-off"

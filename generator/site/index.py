@@ -372,6 +372,8 @@ class SignOffView:
     collected: bool
     latest: MergedChange | None
     open_pull_requests: list[OpenPullRequest]
+    # Merges of this document that bypassed the required sign-offs (the post-merge audit).
+    bypassed: list[MergedChange] = field(default_factory=list)
 
     def waiting_roles(self) -> list[Waiting]:
         return [w for pr in self.open_pull_requests for w in pr.waiting]
@@ -382,4 +384,13 @@ def signoffs(handbook: Handbook, source: str) -> SignOffView:
     if ledger is None:
         return SignOffView(False, None, [])
     pulls = [pr for pr in ledger.open_pull_requests if source in pr.documents]
-    return SignOffView(True, ledger.latest(source), pulls)
+    bypassed = [change for change in ledger.changes(source) if change.bypassed]
+    return SignOffView(True, ledger.latest(source), pulls, bypassed)
+
+
+def bypasses(handbook: Handbook) -> list[tuple[str, MergedChange]] | None:
+    """Every merge that bypassed its required sign-offs, newest first (None: not yet collected)."""
+    if handbook.ledger is None:
+        return None
+    found = handbook.ledger.bypasses()
+    return sorted(found, key=lambda item: (item[1].merged_at, item[1].pull_request, item[0]), reverse=True)

@@ -336,6 +336,7 @@ def _dashboards(r: Renderer) -> None:
         stale=index.stale_plans(hb),
         tech_win=index.tech_win(hb),
         violations=index.all_gate_violations(hb),
+        bypasses=index.bypasses(hb),
     )
     r.page("dashboards/open-reviews.md", "open_reviews.md.j2", rows=open_rows, drafts=index.drafts(hb))
     r.paged("dashboards/decisions.md", "decisions.md.j2", decisions)
@@ -357,6 +358,13 @@ def _dashboards(r: Renderer) -> None:
         next_quarter=dates.quarter_label(dates.next_quarter_start(hb.today)),
     )
     r.page("dashboards/charts.md", "charts.md.j2", counts=counts)
+    bypasses = index.bypasses(hb)
+    known = {entry.source for entry in hb.reviews} | {entry.source for entry in hb.accounts}
+    r.page(
+        "dashboards/signoff-audit.md",
+        "signoff_audit.md.j2",
+        rows=None if bypasses is None else [(path, change, path in known) for path, change in bypasses],
+    )
     r.page(
         "index.md",
         "home.md.j2",

@@ -135,6 +135,48 @@ def sample_ledger(path: Path) -> Path:
         {
             "version": 1,
             "repository": "handbook-org/handbook",
+            "documents": {
+                "reviews/tr-0001-air-gap.md": [
+                    {
+                        "pull_request": 3,
+                        "title": "TR-0001: submit for review",
+                        "url": "https://github.com/handbook-org/handbook/pull/3",
+                        "author": "carl-ce",
+                        "merged_at": "2026-10-01T16:00:00Z",
+                        "required": ["peer-ce"],
+                        "signoffs": [
+                            {"role": "peer-ce", "login": "pia-peer", "approved_at": "2026-10-01T09:00:00Z"}
+                        ],
+                    },
+                    {
+                        "pull_request": 5,
+                        "title": "TR-0001: asks answered",
+                        "url": "https://github.com/handbook-org/handbook/pull/5",
+                        "author": "carl-ce",
+                        "merged_at": "2026-10-20T16:00:00Z",
+                        "required": ["product", "support"],
+                        "signoffs": [
+                            {
+                                "role": "product",
+                                "login": "rita-reviewer",
+                                "approved_at": "2026-10-20T09:00:00Z",
+                            }
+                        ],
+                        "missing": ["support"],
+                    },
+                ],
+                "reviews/tr-0099-gone.md": [
+                    {
+                        "pull_request": 4,
+                        "title": "TR-0099: removed",
+                        "url": "https://github.com/handbook-org/handbook/pull/4",
+                        "author": "carl-ce",
+                        "merged_at": "2026-10-10T16:00:00Z",
+                        "required": ["ce-vp"],
+                        "blocked_by": ["vic-vp"],
+                    }
+                ],
+            },
             "open_pull_requests": [
                 {
                     **pull,

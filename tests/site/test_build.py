@@ -133,6 +133,27 @@ def test_sign_offs_say_not_yet_collected_without_a_ledger(bundled_site: BuiltSit
     assert "Sign-offs: not yet collected" in review.read_text(encoding="utf-8")
 
 
+def test_a_merge_that_bypassed_sign_off_is_flagged_on_its_review(sample_site: BuiltSite) -> None:
+    html = sample_site.html("reviews/tr-0001-air-gap.html")
+    flag = html.split('class="hb-bypass"')[1].split("</p>")[0]
+    assert "bypassed sign-off" in flag and "#5" in flag and "without support" in flag
+    assert "#3" not in flag  # the clean merge is not flagged
+
+
+def test_the_sign_off_audit_lists_every_bypass_newest_first(sample_site: BuiltSite) -> None:
+    html = sample_site.html("dashboards/signoff-audit.html")
+    rows = html.split('class="hb-table hb-audit"')[1].split("</table>")[0]
+    assert rows.index("#5") < rows.index("#4")
+    assert 'href="../reviews/tr-0001-air-gap.html"' in rows
+    assert "reviews/tr-0099-gone.md <span" in rows and "no longer on main" in rows  # not linked
+    assert "vic-vp" in rows
+
+
+def test_the_sign_off_audit_says_not_yet_collected_without_a_ledger(bundled_site: BuiltSite) -> None:
+    html = (bundled_site.out / "dashboards" / "signoff-audit.html").read_text(encoding="utf-8")
+    assert "Sign-offs: not yet collected" in html
+
+
 def test_a_persons_page_lists_pull_requests_waiting_on_them_oldest_first(sample_site: BuiltSite) -> None:
     html = sample_site.html("people/rita-reviewer.html")
     waiting = html.split('class="hb-table hb-waiting"')[1].split("</table>")[0]
