@@ -275,6 +275,8 @@ class Person:
     reviews: list[tuple[ReviewEntry, list[str]]] = field(default_factory=list)
     accounts: list[tuple[AccountEntry, list[str]]] = field(default_factory=list)
     waiting: list[WaitingItem] = field(default_factory=list)
+    # Sign-offs this person gave: (document path, the merged change, the role filled), newest first.
+    signed: list[tuple[str, MergedChange, str]] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -341,11 +343,11 @@ def people(handbook: Handbook) -> dict[str, Person]:
         for key, held in roles.items():
             found[key].accounts.append((account, held))
     if handbook.ledger is not None:
-        for changes in handbook.ledger.documents.values():
+        for path, changes in handbook.ledger.documents.items():
             for change in changes:
                 for signoff in change.signoffs:
                     if is_handle(signoff.login):
-                        person(signoff.login)
+                        person(signoff.login).signed.append((path, change, signoff.role))
         for pull in handbook.ledger.open_pull_requests:
             for handle in {p.lower(): p for w in pull.waiting for p in w.people}.values():
                 if not is_handle(handle):
@@ -354,6 +356,7 @@ def people(handbook: Handbook) -> dict[str, Person]:
                 days = max((handbook.today - pull.opened_at.date()).days, 0)
                 person(handle).waiting.append(WaitingItem(pull, held, days))
     for someone in found.values():
+        someone.signed.sort(key=lambda item: (item[1].merged_at, item[1].pull_request, item[0]), reverse=True)
         someone.waiting.sort(key=lambda item: (item.pull_request.opened_at, item.pull_request.pull_request))
     return dict(sorted(found.items()))
 

@@ -381,8 +381,10 @@ def _browse(r: Renderer) -> None:
     r.paged("reviews/index.md", "review_list.md.j2", hb.reviews, title="Tech reviews", intro="")
     r.paged("accounts/index.md", "account_list.md.j2", hb.accounts, title="Account plans", intro="")
     everyone = index.people(hb)
+    titles = {e.source: f"{e.review.id} {e.review.title}" for e in hb.reviews}
+    titles |= {e.source: e.plan.name for e in hb.accounts}
     for person in everyone.values():
-        r.page(person_page(person.handle), "person.md.j2", person=person, ledger=hb.ledger)
+        r.page(person_page(person.handle), "person.md.j2", person=person, ledger=hb.ledger, documents=titles)
     r.paged("people/index.md", "people.md.j2", list(everyone.values()))
     by_trigger = index.reviews_by_trigger(hb)
     by_segment = index.accounts_by_segment(hb)
