@@ -47,11 +47,6 @@ def main_branch(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def actions(tmp_path: Path, fake_github: FakeGitHub) -> Actions:
-    return Actions(tmp_path / "actions", REPO, api_url=fake_github.base_url)
-
-
 def push(actions: Actions, main_branch: Path) -> Run:
     event = webhook(
         "push.json", ref="refs/heads/main", repository__full_name=REPO, repository__default_branch="main"

@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from generator.remind import MARKER
 from tests.fakegithub import FakeGitHub
 from tests.signoff.world import REPO, World
-from tests.workflows.checkout import write
-from tests.workflows.documents import ACCOUNT, ACCOUNT_PATH, REVIEW_PATH, review
-from tests.workflows.runner import APP_SLUG, Actions
+from tests.workflows.documents import REVIEW_PATH, review
+from tests.workflows.runner import APP_SLUG
 
 SCHEDULE = {"schedule": "0 8 * * 1-5", "repository": {"full_name": REPO, "default_branch": "main"}}
-
-
-@pytest.fixture
-def actions(tmp_path: Path, fake_github: FakeGitHub) -> Actions:
-    return Actions(tmp_path / "actions", REPO, api_url=fake_github.base_url)
-
-
-@pytest.fixture
-def main_branch(tmp_path: Path) -> Path:
-    root = tmp_path / "main"
-    write(root, {ACCOUNT_PATH: ACCOUNT, REVIEW_PATH: review("in-review")})
-    return root
 
 
 @pytest.fixture

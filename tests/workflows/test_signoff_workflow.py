@@ -10,24 +10,11 @@ import pytest
 
 from tests.fakegithub import FakeGitHub
 from tests.signoff.world import REPO, World
-from tests.workflows.checkout import webhook, write
-from tests.workflows.documents import ACCOUNT, ACCOUNT_PATH, REVIEW_PATH, review
+from tests.workflows.checkout import webhook
+from tests.workflows.documents import REVIEW_PATH, review
 from tests.workflows.runner import APP_SLUG, WORKFLOWS, Actions, Run
 
 CONTEXT = "handbook/sign-off"
-
-
-@pytest.fixture
-def actions(tmp_path: Path, fake_github: FakeGitHub) -> Actions:
-    return Actions(tmp_path / "actions", REPO, api_url=fake_github.base_url)
-
-
-@pytest.fixture
-def main_branch(tmp_path: Path) -> Path:
-    """The default branch's checkout: the only code the sign-off job ever runs."""
-    root = tmp_path / "main"
-    write(root, {ACCOUNT_PATH: ACCOUNT, REVIEW_PATH: review("in-review")})
-    return root
 
 
 @pytest.fixture
