@@ -7,7 +7,7 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from generator import __version__
@@ -44,7 +44,7 @@ def _validate(args: argparse.Namespace) -> int:
     summary = summarize(report.documents, report.diagnostics)
     sys.stdout.write(FORMATTERS[args.format](report.diagnostics, summary))
     if args.format == "github":
-        _append_step_summary(format_step_summary(report.diagnostics, summary))
+        append_step_summary(format_step_summary(report.diagnostics, summary))
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
@@ -62,8 +62,9 @@ def _expand(paths: Sequence[str], root: Path) -> list[Path]:
     return found
 
 
-def _append_step_summary(markdown: str) -> None:
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
+def append_step_summary(markdown: str, env: Mapping[str, str] = os.environ) -> None:
+    """Add Markdown to the Actions job summary, when running in Actions (a no-op elsewhere)."""
+    target = env.get("GITHUB_STEP_SUMMARY")
     if target:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(markdown)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.cli import UsageError
+from generator.cli import UsageError, append_step_summary
 
 SIGNOFF_CHECK = "handbook/sign-off"
 VALIDATE_CHECK = "validate documents"  # the job name in .github/workflows/validate.yml
@@ -355,8 +355,6 @@ def _merges(args: argparse.Namespace) -> int:
         else:
             print(f"warning: {entry.text()} ({entry.url})")
     print(f"{len(found)} merge(s) bypassed sign-off" if found else "every merge carried its sign-offs")
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary and args.format == "github":
-        with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(merges_summary(found))
+    if args.format == "github":
+        append_step_summary(merges_summary(found))
     return EXIT_OK

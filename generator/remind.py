@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.cli import append_step_summary
 from generator.dates import FEEDBACK_BUSINESS_DAYS, business_days_between, feedback_due
 
 MARKER = "<!-- handbook/remind -->"
@@ -249,8 +250,5 @@ def _run(args: argparse.Namespace) -> int:
     except GitHubFault as exc:
         print(f"handbook: remind: GitHub: {exc}", file=sys.stderr)
         return EXIT_GITHUB
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(step_summary(outcomes, today))
+    append_step_summary(step_summary(outcomes, today))
     return EXIT_OK

@@ -18,6 +18,7 @@ from typing import Any
 
 from github import Github
 
+from generator.cli import append_step_summary
 from generator.signoff import report
 from generator.signoff.engine import Verdict, verdict
 from generator.signoff.github import GitHubFault, guard, post_status, read_pull, upsert_comment
@@ -148,10 +149,7 @@ def check(
         result = verdict(facts.policy, facts.pull, facts.memberships)
         body = report.comment(result)
         shown = json.dumps(report.as_json(result), indent=2) + "\n" if output == "json" else body
-        summary = env.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(report.comment(result, limit=None))
+        append_step_summary(report.comment(result, limit=None), env)
         if not dry_run:
             upsert_comment(gh, target.repository, target.number, body, bot)
             state = status_state(result)
