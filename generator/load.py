@@ -36,6 +36,8 @@ _C_SAFE_NESTING_BOUND = 1000
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _KIND_BY_FOLDER: dict[str, Kind] = {"reviews": "review", "accounts": "account"}
+# The folders documents live in, at the repository root: the one definition of "a document's place".
+FOLDERS: tuple[str, ...] = tuple(_KIND_BY_FOLDER)
 _CSafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG, _MAP_TAG, _SEQ_TAG = _CORE + "str", _CORE + "map", _CORE + "seq"
 # First characters of plain text that an implicit resolver (bool, number, null, date...) looks at.

@@ -21,7 +21,15 @@ from github import Github
 from generator.cli import append_step_summary
 from generator.signoff import report
 from generator.signoff.engine import Verdict, verdict
-from generator.signoff.github import GitHubFault, guard, post_status, read_pull, upsert_comment
+from generator.signoff.github import (
+    GitHubFault,
+    NotJudged,
+    guard,
+    post_status,
+    pushed_record,
+    read_pull,
+    upsert_comment,
+)
 from generator.signoff.policy import PolicyError
 
 EXIT_SATISFIED, EXIT_NOT_SATISFIED, EXIT_USAGE, EXIT_GITHUB = 0, 1, 2, 3
@@ -33,14 +41,25 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True)
+class Relayed:
+    """A review relayed by `workflow_run`: the reviewed head, to find its pull request into the default
+    branch from GitHub's own list (never from anything the relay run could write)."""
+
+    head_sha: str
+    head_owner: str
+    head_branch: str
+
+
+@dataclass(frozen=True)
 class Target:
     """Which pull request, where, and what the triggering event tells us about it."""
 
     repository: str
-    number: int
+    number: int | None
     api_url: str
     head_sha: str | None = None
     pushers: frozenset[str] = frozenset()
+    relayed: Relayed | None = None
 
 
 def repository_name(value: str) -> str:
@@ -82,11 +101,13 @@ def target_from(repo: str | None, number: int | None, api_url: str | None, env: 
         raise SettingsError("which repository? pass --repo OWNER/NAME or set GITHUB_REPOSITORY")
     if number is None:
         number = pull.get("number") if isinstance(pull.get("number"), int) else None
-    if number is None:
+    relayed = _relayed(event) if number is None else None
+    if number is None and relayed is None:
         raise SettingsError(
-            "which pull request? pass --pr N or run on a pull_request or pull_request_review event"
+            "which pull request? pass --pr N or run on a pull_request, pull_request_review or "
+            "workflow_run event"
         )
-    if number < 1:
+    if number is not None and number < 1:
         raise SettingsError(f"--pr {number}: a pull request number is 1 or more")
     head = pull.get("head") if isinstance(pull.get("head"), dict) else {}
     head_sha = head.get("sha") if isinstance(head, dict) and isinstance(head.get("sha"), str) else None
@@ -104,7 +125,24 @@ def target_from(repo: str | None, number: int | None, api_url: str | None, env: 
         api_address(api_url or env.get("GITHUB_API_URL") or "https://api.github.com"),
         head_sha if (pull.get("number") == number) else None,
         frozenset(pushers),
+        relayed,
     )
+
+
+def _relayed(event: Mapping[str, Any]) -> Relayed | None:
+    run = event.get("workflow_run")
+    if not isinstance(run, dict):
+        return None
+    sha, branch = run.get("head_sha"), run.get("head_branch")
+    repository = run.get("head_repository")
+    owner = repository.get("owner") if isinstance(repository, dict) else None
+    login = owner.get("login") if isinstance(owner, dict) else None
+    if not all(isinstance(v, str) and v for v in (sha, branch, login)):
+        raise SettingsError("the workflow_run event names no head commit, branch and owner")
+    assert isinstance(sha, str) and isinstance(branch, str) and isinstance(login, str)
+    if not re.fullmatch(r"[0-9a-f]{40}", sha):
+        raise SettingsError(f"the workflow_run event's head {sha!r} is not a commit id")
+    return Relayed(sha, login, branch)
 
 
 @dataclass(frozen=True)
@@ -136,34 +174,73 @@ def check(
     link = run_url(env)
     sha = target.head_sha
     try:
-        if sha is None:
-            with guard(f"reading pull request #{target.number}"):
-                sha = str(gh.get_repo(target.repository).get_pull(target.number).head.sha)
+        number = target.number if target.number is not None else find_relayed(gh, target)
+        if number is None:
+            assert target.relayed is not None
+            text = (f"no open pull request into the default branch has the head "
+                    f"{target.relayed.head_sha[:12]}: nothing to judge\n")  # fmt: skip
+            return Outcome(EXIT_NOT_SATISFIED, None, text)
+        # Nothing is posted before the pull request is known to be into the default branch: a status
+        # belongs to the commit, and a pull request into any other branch must not speak for it.
+        with guard(f"reading pull request #{number}"):
+            repo = gh.get_repo(target.repository)
+            pr = repo.get_pull(number)
+            sha, base_ref, default_branch = str(pr.head.sha), pr.base.ref, repo.default_branch
+        if base_ref != default_branch:
+            raise NotJudged(
+                f"pull request #{number} is into {base_ref!r}, not the default branch {default_branch!r}: "
+                "only pull requests into the default branch are judged; no status was posted"
+            )
         if not dry_run:
             post_status(gh, target.repository, sha, "pending", "checking sign-offs", link)
-        facts = read_pull(gh, target.repository, target.number, pushers=target.pushers)
-        sha = facts.head_sha
-        # The head may have moved since the event: the pending status follows it.
-        if not dry_run and target.head_sha is not None and facts.head_sha != target.head_sha:
+        facts = read_pull(gh, target.repository, number, pushers=target.pushers, judging=True, bot=bot)
+        # The head may have moved since: the pending status follows it.
+        if not dry_run and facts.head_sha != sha:
+            sha = facts.head_sha
             post_status(gh, target.repository, sha, "pending", "checking sign-offs", link)
         result = verdict(facts.policy, facts.pull, facts.memberships)
-        body = report.comment(result)
+        body = report.comment(result) + pushed_record(sha, facts.pull.pushers)
         shown = json.dumps(report.as_json(result), indent=2) + "\n" if output == "json" else body
         append_step_summary(report.comment(result, limit=None), env)
         if not dry_run:
-            upsert_comment(gh, target.repository, target.number, body, bot)
+            upsert_comment(gh, target.repository, number, body, bot)
             state = status_state(result)
             post_status(gh, target.repository, sha, state, report.description(result), link)
         return Outcome(EXIT_SATISFIED if result.satisfied else EXIT_NOT_SATISFIED, result, shown)
+    except NotJudged as exc:
+        return Outcome(EXIT_NOT_SATISFIED, None, str(exc) + "\n")
     except GitHubFault as fault:
         _error_status(gh, target, sha, f"GitHub fault: {fault}", link, dry_run)
         return Outcome(EXIT_GITHUB, None, "", f"GitHub: {fault}")
     except PolicyError as exc:
-        _error_status(gh, target, sha, "the sign-off policy on the base branch is invalid", link, dry_run)
-        return Outcome(EXIT_NOT_SATISFIED, None, "", "sign-off policy: " + str(exc))
+        # A missing or broken policy on the default branch is a setup fault, not a verdict.
+        _error_status(gh, target, sha, "the sign-off policy on the default branch is invalid", link, dry_run)
+        return Outcome(EXIT_GITHUB, None, "", "sign-off policy: " + str(exc))
     except OSError as exc:
         _error_status(gh, target, sha, "cannot write the job summary", link, dry_run)
         return Outcome(EXIT_GITHUB, None, "", f"cannot write the job summary: {exc}")
+
+
+def find_relayed(gh: Github, target: Target) -> int | None:
+    """The open pull request into the default branch whose head is the relayed branch and commit.
+
+    GitHub allows one open pull request per head branch and base, so the answer is unique; pull
+    requests from the same head into other branches are never taken."""
+    relayed = target.relayed
+    assert relayed is not None
+    with guard("finding the reviewed pull request"):
+        repo = gh.get_repo(target.repository)
+        default_branch = repo.default_branch
+        found = [
+            p.number
+            for p in repo.get_pulls(
+                state="open", base=default_branch, head=f"{relayed.head_owner}:{relayed.head_branch}"
+            )
+            if p.head.sha == relayed.head_sha and p.base.ref == default_branch
+        ]
+    if len(found) > 1:
+        raise GitHubFault(f"{len(found)} open pull requests into {default_branch} share a head")
+    return found[0] if found else None
 
 
 def status_state(result: Verdict) -> str:
@@ -171,7 +248,7 @@ def status_state(result: Verdict) -> str:
     them); failure when something must change first: a blocking concern or an unreadable document."""
     if result.satisfied:
         return "success"
-    if result.blocked_by or any(d.problems for d in result.documents):
+    if result.blocked_by or result.faults or any(d.problems for d in result.documents):
         return "failure"
     return "pending"
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from github import Github
 
 from generator.ledger import Ledger, MergedChange, NotCounted, OpenPullRequest, SignOff, Waiting
-from generator.signoff.engine import DocumentVerdict, Verdict, excluded_people, verdict
+from generator.signoff.engine import DocumentVerdict, PullRequest, Verdict, excluded_people, verdict
 from generator.signoff.github import PullFacts, guard, read_pull, team_members
 from generator.signoff.policy import PolicyError
 
@@ -67,9 +67,22 @@ def _merged_changes(gh: Github, repository: str, number: int) -> list[tuple[str,
     except PolicyError as exc:
         # Without a readable policy nothing can be shown to be signed: flagged, never assumed fine.
         return _unjudged(gh, repository, number, f"sign-off policy unreadable: {exc.diagnostics[0].message}")
-    result = verdict(facts.policy, facts.pull, facts.memberships)
+    result = verdict(facts.policy, before_merge(facts.pull, facts.merged_at), facts.memberships)
     documents = {f.path for f in facts.pull.files if f.kind is not None}
     return [(d.path, _change(facts, result, d)) for d in result.documents if d.path in documents]
+
+
+def before_merge(pull: PullRequest, merged_at: dt.datetime | None) -> PullRequest:
+    """Only reviews submitted before the merge count: approving afterwards cannot hide a bypass."""
+    if merged_at is None:
+        return replace(pull, reviews=())  # a merge with no time: nothing can be shown to precede it
+    when = merged_at if merged_at.tzinfo else merged_at.replace(tzinfo=dt.UTC)
+    kept = [
+        r for r in pull.reviews
+        if r.submitted_at is not None
+        and (r.submitted_at if r.submitted_at.tzinfo else r.submitted_at.replace(tzinfo=dt.UTC)) <= when
+    ]  # fmt: skip
+    return replace(pull, reviews=tuple(kept))
 
 
 def _unjudged(gh: Github, repository: str, number: int, why: str) -> list[tuple[str, MergedChange]]:

@@ -6,20 +6,18 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from generator.diagnostics import DocumentError
-from generator.load import Kind, parse_document
+from generator.load import Kind, kind_of, parse_document
 from generator.models import AccountPlan, TechReview
 from generator.signoff.engine import Version
 from generator.signoff.policy import DOCUMENT_PEOPLE
 from generator.validate import check_document
-
-_FOLDERS: dict[str, Kind] = {"reviews": "review", "accounts": "account"}
 
 
 def document_kind(path: str) -> Kind | None:
     """reviews/*.md and accounts/*.md at the repository root are documents; nothing else is."""
     parts = PurePosixPath(path).parts
     if len(parts) == 2 and parts[1].endswith(".md"):
-        return _FOLDERS.get(parts[0])
+        return kind_of(path)
     return None
 
 

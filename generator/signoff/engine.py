@@ -75,6 +75,14 @@ class Commit:
 
 
 @dataclass(frozen=True)
+class TreeFault:
+    """A fault `handbook validate` finds in the head tree (file:line:col: field: message)."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
 class PullRequest:
     number: int
     author: str
@@ -82,8 +90,13 @@ class PullRequest:
     files: Sequence[ChangedFile]
     reviews: Sequence[Review]
     commits: Sequence[Commit]
-    # The head commit's committer is added by the engine; this carries the synchronize event's sender.
+    # Who pushed the head commit (from GitHub's activity log, the push event, or the App's own record);
+    # the head commit's committer is added by the engine.
     pushers: frozenset[str] = frozenset()
+    # The head tree judged as `handbook validate` judges it: any fault and nothing is signed off.
+    faults: Sequence[TreeFault] = ()
+    # How facts were established, shown on the comment (e.g. where the pusher came from).
+    notes: Sequence[str] = ()
 
 
 # team ('org/slug', lower case) -> login (lower case) -> membership state ('active' | 'pending')
@@ -146,10 +159,12 @@ class Verdict:
     head_sha: str
     documents: tuple[DocumentVerdict, ...]
     not_counted: tuple[NotCounted, ...]
+    faults: tuple[TreeFault, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def satisfied(self) -> bool:
-        return all(d.satisfied for d in self.documents)
+        return not self.faults and all(d.satisfied for d in self.documents)
 
     @property
     def missing(self) -> list[str]:
@@ -187,7 +202,7 @@ def verdict(policy: Policy, pull: PullRequest, memberships: Memberships) -> Verd
         elif state == CHANGES_REQUESTED and _ever_approved(pull.reviews, key):
             refused[key] = "approval was followed by a request for changes"
     documents = tuple(
-        _document_verdict(policy, changed, latest, approvals, memberships)
+        _document_verdict(policy, changed, latest, approvals, memberships, pull.faults)
         for changed in pull.files
         if changed.kind is not None or _path_rules(policy, changed)
     )
@@ -197,7 +212,8 @@ def verdict(policy: Policy, pull: PullRequest, memberships: Memberships) -> Verd
         if key not in counted:
             reasons = [n.reason for d in documents for n in d.not_counted if n.login.lower() == key]
             not_counted.append(NotCounted(approval.login, "; ".join(dict.fromkeys(reasons)) or "not needed"))
-    return Verdict(pull.number, pull.head_sha, documents, tuple(not_counted))
+    faults, notes = tuple(pull.faults), tuple(pull.notes)
+    return Verdict(pull.number, pull.head_sha, documents, tuple(not_counted), faults, notes)
 
 
 def latest_reviews(reviews: Iterable[Review]) -> dict[str, Review]:
@@ -341,9 +357,13 @@ def _document_verdict(
     latest: Mapping[str, Review],
     approvals: Mapping[str, Approval],
     memberships: Memberships,
+    faults: Sequence[TreeFault] = (),
 ) -> DocumentVerdict:
     problems = []
-    if changed.head is not None and changed.head.error:
+    own = [fault.text for fault in faults if changed.head is not None and fault.path == changed.path]
+    if own:
+        problems += [f"the new version does not validate: {text}" for text in own]
+    elif changed.head is not None and changed.head.error:
         problems.append(f"the new version does not validate: {changed.head.error}")
     base = changed.base
     if base is not None and base.error and (base.status if changed.kind == "review" else base.tier) is None:

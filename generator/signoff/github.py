@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -28,6 +29,7 @@ from generator.signoff.engine import (
     Memberships,
     PullRequest,
     Review,
+    TreeFault,
     Version,
     latest_reviews,
     matching_rules,
@@ -42,6 +44,10 @@ _CHANGE = {"added": "added", "copied": "added", "removed": "removed", "renamed":
 
 class GitHubFault(Exception):
     """GitHub could not be reached or answered with an error: the sign-off cannot be decided."""
+
+
+class NotJudged(Exception):
+    """The pull request is not one the sign-off judges (it is not into the default branch)."""
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,8 @@ class PullFacts:
     policy: Policy
     pull: PullRequest
     memberships: Memberships
+    # Where the documents' old versions were read: the merge base with the default branch when judging.
+    compared_to: str = ""
 
 
 def read_file(repo: Repository, path: str, ref: str) -> bytes | None:
@@ -191,25 +199,31 @@ def read_file(repo: Repository, path: str, ref: str) -> bytes | None:
         return bytes(content.decoded_content)
 
 
-def read_policy(repo: Repository, base_sha: str) -> Policy:
-    """The policy as it is on the base commit: never the pull request's own copy."""
-    raw = read_file(repo, POLICY_PATH, base_sha)
+def read_policy(repo: Repository, ref: str) -> Policy:
+    """The policy as it is at `ref` (the default branch when judging): never the pull request's copy."""
+    raw = read_file(repo, POLICY_PATH, ref)
+    shown = ref[:12] if re.fullmatch(r"[0-9a-f]{40}", ref) else ref
     if raw is None:
         from generator.diagnostics import Diagnostic
 
-        raise PolicyError(
-            [
-                Diagnostic(
-                    POLICY_PATH, 1, 1, "", f"there is no sign-off policy on the base commit {base_sha[:12]}"
-                )
-            ]
-        )
-    return parse_policy(raw, f"{POLICY_PATH}@{base_sha[:12]}")
+        where = f"the commit {shown}" if shown != ref else shown
+        raise PolicyError([Diagnostic(POLICY_PATH, 1, 1, "", f"there is no sign-off policy on {where}")])
+    return parse_policy(raw, f"{POLICY_PATH}@{shown}")
 
 
 def read_pull(
-    gh: Github, repository: str, number: int, *, pushers: frozenset[str] = frozenset()
+    gh: Github,
+    repository: str,
+    number: int,
+    *,
+    pushers: frozenset[str] = frozenset(),
+    judging: bool = False,
+    bot: str | None = None,
 ) -> PullFacts:
+    """The facts of one pull request. `judging` (the check, and open pull requests in the ledger): only a
+    pull request into the default branch, under the default branch's policy, its documents compared with
+    the merge base, its head tree validated, its pusher looked up. Otherwise (a merge in the ledger): as
+    it was merged, under the policy of its base commit."""
     with guard(f"reading pull request #{number}"):
         repo = gh.get_repo(repository)
         pr = repo.get_pull(number)
@@ -217,16 +231,127 @@ def read_pull(
         facts = (pr.title, pr.html_url, pr.user.login, pr.state, pr.merged, pr.merged_at, pr.created_at)
         merge_sha = pr.merge_commit_sha
         base_ref = pr.base.ref
-    policy = read_policy(repo, base_sha)
-    files = [_changed_file(repo, f, base_sha, head_sha) for f in _listed("listing files", pr.get_files())]
+        default_branch = repo.default_branch if judging else base_ref
+        changed_count = pr.changed_files
+    if judging and base_ref != default_branch:
+        raise NotJudged(
+            f"pull request #{number} is into {base_ref!r}, not the default branch {default_branch!r}: "
+            "only pull requests into the default branch are judged, and no status is posted for it"
+        )
+    if judging:
+        policy = read_policy(repo, default_branch)
+        with guard("finding the merge base with the default branch"):
+            compared_to = str(repo.compare(default_branch, head_sha).merge_base_commit.sha)
+    else:
+        policy, compared_to = read_policy(repo, base_sha), base_sha
+    listed = _listed("listing files", pr.get_files())
+    if judging and isinstance(changed_count, int) and len(listed) < changed_count:
+        raise GitHubFault(f"GitHub lists {len(listed)} of the {changed_count} changed files: cannot judge")
+    files = [_changed_file(repo, f, compared_to, head_sha) for f in listed]
     commits = [_commit(c) for c in _listed("listing commits", pr.get_commits())]
     reviews = [_review(r) for r in _listed("listing reviews", pr.get_reviews())]
-    pull = PullRequest(number, facts[2], head_sha, files, reviews, commits, pushers)
+    faults: list[TreeFault] = []
+    notes: list[str] = []
+    pushed = set(pushers)
+    if judging:
+        faults = head_faults(repo, head_sha, files)
+        found, how = head_pushers(gh, pr, head_sha, bot)
+        pushed |= found
+        notes.append(how)
+    pull = PullRequest(number, facts[2], head_sha, files, reviews, commits, frozenset(pushed), faults, notes)
     memberships = read_memberships(gh, policy, pull)
     return PullFacts(
         repository, number, facts[0], facts[1], facts[2], facts[3], bool(facts[4]), facts[5], merge_sha,
-        base_ref, base_sha, head_sha, facts[6], policy, pull, memberships,
+        base_ref, base_sha, head_sha, facts[6], policy, pull, memberships, compared_to,
     )  # fmt: skip
+
+
+# A change to these can break documents the pull request does not touch: then every document is validated.
+_EVERYTHING = ("handbook.yml",)
+
+
+def head_faults(repo: Repository, head_sha: str, files: Sequence[ChangedFile]) -> list[TreeFault]:
+    """`handbook validate` on the head tree (see tree.py): the changed documents and what they reference,
+    every document when one was deleted or renamed; links and submodules in the document folders always."""
+    from generator.signoff.tree import head_diagnostics, in_document_folder
+
+    changed = [f.path for f in files if f.change != "removed" and in_document_folder(f.path)]
+    everything = any(
+        (f.kind is not None or in_document_folder(f.path)) and f.change in ("removed", "renamed")
+        for f in files
+    ) or any(f.path in _EVERYTHING for f in files)
+    diagnostics = head_diagnostics(repo, head_sha, changed, everything=everything)
+    return [TreeFault(d.path, d.text()) for d in diagnostics]
+
+
+def head_pushers(gh: Github, pr: Any, head_sha: str, bot: str | None) -> tuple[set[str], str]:
+    """Who pushed the head commit, from GitHub's activity log of the head branch (force pushes
+    included) and from what earlier runs of the check recorded in the App's own comment."""
+    found: set[str] = set()
+    sources: list[str] = []
+    with guard("reading the head branch"):
+        head_repo = pr.head.repo
+        branch = pr.head.ref
+        full_name = head_repo.full_name if head_repo is not None else None
+    if full_name:
+        activity = _activity_pushers(gh, full_name, branch, head_sha)
+        if activity is None:
+            sources.append(f"the activity log of {full_name} cannot be read")
+        elif activity:
+            found |= activity
+            sources.append(f"the activity log of {full_name} ({', '.join(sorted(activity))})")
+    recorded = recorded_pushers(gh, pr, head_sha, bot)
+    if recorded:
+        found |= recorded
+        sources.append(f"the push events this check saw ({', '.join(sorted(recorded))})")
+    short = head_sha[:7]
+    if found:
+        return found, f"who pushed {short}: from " + "; ".join(
+            sources
+        ) + ". A pusher's approval never counts."
+    sources.append("no push of it is on record, so its committer is taken as its pusher")
+    return found, f"who pushed {short}: " + "; ".join(sources) + ". A pusher's approval never counts."
+
+
+def _activity_pushers(gh: Github, repository: str, branch: str, head_sha: str) -> set[str] | None:
+    """Actors of the pushes that made `head_sha` the branch's tip; None when the log cannot be read."""
+    url = f"/repos/{repository}/activity"
+    query = {"ref": f"refs/heads/{branch}", "per_page": 100}
+    try:
+        _, data = gh.requester.requestJsonAndCheck("GET", url, parameters=query)
+    except GithubException as exc:
+        if exc.status in (403, 404, 422):
+            return None  # not available for this repository (or to this token): said on the comment
+        raise GitHubFault(f"reading the activity of {repository}: {cause(exc)}") from exc
+    except Exception as exc:
+        raise GitHubFault(f"reading the activity of {repository}: {cause(exc)}") from exc
+    if not isinstance(data, list):
+        raise GitHubFault(f"reading the activity of {repository}: the answer is not a list")
+    actors = set()
+    for entry in data:
+        actor = entry.get("actor") if isinstance(entry, dict) else None
+        if isinstance(entry, dict) and entry.get("after") == head_sha and isinstance(actor, dict):
+            login = actor.get("login")
+            if isinstance(login, str) and login:
+                actors.add(login)
+    return actors
+
+
+_PUSHED = re.compile(
+    r"^<!-- handbook/pushed (?P<sha>[0-9a-f]{40}) by (?P<login>[A-Za-z0-9-]{1,39}(?:\[bot\])?) -->$", re.M
+)
+
+
+def pushed_record(head_sha: str, logins: Iterable[str]) -> str:
+    """The lines the App's comment keeps: who pushed the head (only the App writes its comment)."""
+    return "".join(f"<!-- handbook/pushed {head_sha} by {login} -->\n" for login in sorted(set(logins)))
+
+
+def recorded_pushers(gh: Github, pr: Any, head_sha: str, bot: str | None) -> set[str]:
+    with guard("reading the sign-off comment"):
+        ours = [c for c in pr.get_issue_comments() if _is_ours(c, bot)]
+        bodies = [str(c.body or "") for c in ours[:1]]
+    return {m["login"] for body in bodies for m in _PUSHED.finditer(body) if m["sha"] == head_sha}
 
 
 def _changed_file(repo: Repository, entry: Any, base_sha: str, head_sha: str) -> ChangedFile:

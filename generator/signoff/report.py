@@ -46,7 +46,11 @@ def description(verdict: Verdict) -> str:
     if verdict.blocked_by:
         parts.append("changes requested by " + ", ".join(verdict.blocked_by))
     problems = sum(len(d.problems) for d in verdict.documents)
-    if problems:
+    if verdict.faults:
+        files = len({fault.path for fault in verdict.faults})
+        parts.append(f"{files} file{'s' if files != 1 else ''} do not validate" if files != 1
+                     else f"{verdict.faults[0].path} does not validate")  # fmt: skip
+    elif problems:
         parts.append(f"{problems} document{'s' if problems != 1 else ''} cannot be read")
     text = "; ".join(parts) or (
         "all sign-offs present" if verdict.documents else "no document needs a sign-off"
@@ -106,6 +110,12 @@ def comment(verdict: Verdict, *, title: str = "Sign-off", limit: int | None = MA
             notes.append("rules: " + "; ".join(cell(rule) for rule in document.rules))
         if notes:
             body.append(f"* {code(document.path)}: " + " — ".join(notes))
+    if verdict.faults:
+        body += ["", "**The head commit does not validate** (as `handbook validate` judges it; nothing is "
+                 "signed off until it does)", ""]  # fmt: skip
+        body += [f"* {cell(fault.text)}" for fault in verdict.faults]
+    if verdict.notes:
+        body += [""] + [f"_{cell(note)}_" for note in verdict.notes]
     if verdict.not_counted:
         body += ["", "**Approvals not counted**", "", "| who | why |", "| --- | --- |"]
         body += [f"| {cell(n.login)} | {cell(n.reason)} |" for n in verdict.not_counted]
@@ -136,4 +146,6 @@ def as_json(verdict: Verdict) -> dict[str, Any]:
             for d in verdict.documents
         ],
         "not_counted": [{"login": n.login, "reason": n.reason} for n in verdict.not_counted],
+        "faults": [fault.text for fault in verdict.faults],
+        "notes": list(verdict.notes),
     }

@@ -18,6 +18,7 @@ from tests.fakegithub.state import (
     Org,
     Pull,
     PullFile,
+    Push,
     Repo,
     Review,
     Status,
@@ -432,3 +433,66 @@ def content_dir(
         if kind == "dir":
             out[-1]["download_url"] = None
     return out
+
+
+def content_symlink(repo: Repo, path: str, ref: str, link: str) -> Json:
+    """A symbolic link whose target is not a file in the repository: GitHub describes the link itself."""
+    body: Json = template("GET_repos_owner_repo_contents_path.response-if-content-is-a-symlink.json")
+    sha = blob_sha(link.encode())
+    body.update(type="symlink", target=link, size=len(link.encode()), name=path.rsplit("/", 1)[-1], path=path)
+    body["sha"] = sha
+    return _content_links(repo, path, ref, sha, body)
+
+
+def git_tree(repo: Repo, sha: str, entries: list[tuple[str, tuple[str, str, bytes | None]]]) -> Json:
+    """GET git/trees/{sha}: (path, (mode, type, data)) entries; blobs carry their size and blob sha."""
+    body: Json = template("GET_repos_owner_repo_git_trees_tree_sha.json")
+    body["sha"] = sha
+    body["url"] = f"{API}/repos/{repo.full_name}/git/trees/{sha}"
+    body["truncated"] = False
+    tree: list[Json] = []
+    for path, (mode, kind, data) in entries:
+        entry_sha = blob_sha(data) if data is not None else blob_sha(path.encode())
+        entry: Json = {"path": path, "mode": mode, "type": kind, "sha": entry_sha}
+        if data is not None:
+            entry["size"] = len(data)
+            entry["url"] = f"{API}/repos/{repo.full_name}/git/blobs/{entry_sha}"
+        else:
+            entry["url"] = f"{API}/repos/{repo.full_name}/git/trees/{entry_sha}"
+        tree.append(entry)
+    body["tree"] = tree
+    return body
+
+
+def git_blob(repo: Repo, data: bytes) -> Json:
+    body: Json = template("GET_repos_owner_repo_git_blobs_file_sha.json")
+    sha = blob_sha(data)
+    body.update(sha=sha, size=len(data), encoding="base64", content=base64.encodebytes(data).decode())
+    body["url"] = f"{API}/repos/{repo.full_name}/git/blobs/{sha}"
+    body["node_id"] = node_id("Blob", sha[:12])
+    return body
+
+
+def comparison(repo: Repo, base: str, head: str, merge_base: str) -> Json:
+    """GET compare/{base}...{head}: the merge base is what the sign-off check reads; no commits or files."""
+    body: Json = template("GET_repos_owner_repo_compare_basehead.json")
+    name = repo.full_name
+    body = retarget(body, [("octocat/Hello-World", name)])
+    body["base_commit"]["sha"] = base
+    body["merge_base_commit"]["sha"] = merge_base
+    body.update(status="diverged", ahead_by=1, behind_by=0, total_commits=0, commits=[], files=[])
+    return body
+
+
+def activity(world: Scenario, repo: Repo, entry: Push) -> Json:
+    """One activity entry. The upstream example predates the schema's required fields: filled in here."""
+    body: Json = item("GET_repos_owner_repo_activity.json")
+    actor = simple_user(world, entry.actor)
+    body.pop("pusher", None)
+    body.pop("pushed_at", None)
+    body.pop("push_type", None)
+    body.update(
+        id=entry.id, node_id=node_id("Activity", entry.id), before=entry.before, after=entry.after,
+        ref=entry.ref, timestamp=entry.timestamp, activity_type=entry.activity_type, actor=actor,
+    )  # fmt: skip
+    return body

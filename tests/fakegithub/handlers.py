@@ -7,7 +7,7 @@ validate every 2xx body against the schema of the endpoint that produced it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -506,30 +506,138 @@ def _refs(repo: Repo, ref: str) -> list[str]:
     return [ref, sha, *(b for b, tip in repo.branches.items() if tip == sha)]
 
 
+FILE_MODE, LINK_MODE = "100644", "120000"
+Tree = dict[str, tuple[str, bytes]]  # path -> (git mode, blob bytes: a link's bytes are its target)
+
+
+def tree_at(repo: Repo, ref: str, _seen: frozenset[str] = frozenset()) -> Tree:
+    """Every file at `ref`: the tree it derives from (derive_tree), then what was set or removed at it."""
+    names = _refs(repo, ref)
+    tree: Tree = {}
+    base = next((repo.tree_bases[n] for n in names if n in repo.tree_bases), None)
+    if base is not None and base not in _seen:
+        tree = tree_at(repo, base, _seen | set(names))
+    for (name, path), data in repo.files.items():
+        if name in names:
+            tree[path] = (FILE_MODE, data)
+    for (name, path), link in repo.symlinks.items():
+        if name in names:
+            tree[path] = (LINK_MODE, link.encode())
+    for name, path in repo.removed:
+        if name in names and (name, path) not in repo.files and (name, path) not in repo.symlinks:
+            tree.pop(path, None)
+    return tree
+
+
+def _link_target(path: str, link: str) -> str:
+    """Where a relative symlink at `path` points, as a repository path ('' when it leaves the repository)."""
+    parts = path.split("/")[:-1]
+    for part in link.split("/"):
+        if part == "..":
+            if not parts:
+                return ""
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "" if link.startswith("/") else "/".join(parts)
+
+
 @route("GET", "/repos/{owner}/{repo}/contents/{path}")
 def get_contents(world: Scenario, call: Call) -> Reply:
     repo = _repo(world, call)
     ref = call.query.get("ref") or repo.default_branch
     path = call.params["path"].strip("/")
-    refs = _refs(repo, ref)
-    for name in refs:
-        data = repo.files.get((name, path))
-        if data is not None:
-            return Reply(bodies.content_file(repo, path, ref, data))
-    entries = _listing(repo, refs, path)
+    tree = tree_at(repo, ref)
+    if path in tree:
+        mode, data = tree[path]
+        if mode == LINK_MODE:
+            # GitHub answers a link to a file in the repository with that file (its own path), else the link.
+            target = _link_target(path, data.decode())
+            if target in tree and tree[target][0] == FILE_MODE:
+                return Reply(bodies.content_file(repo, target, ref, tree[target][1]))
+            return Reply(bodies.content_symlink(repo, path, ref, data.decode()))
+        return Reply(bodies.content_file(repo, path, ref, data))
+    entries = _listing(tree, path)
     if not entries:
         raise not_found()
     return Reply(bodies.content_dir(repo, path, ref, entries))
 
 
-def _listing(repo: Repo, refs: Iterable[str], folder: str) -> list[tuple[str, str, bytes | None]]:
+def _listing(tree: Tree, folder: str) -> list[tuple[str, str, bytes | None]]:
     prefix = f"{folder}/" if folder else ""
     found: dict[str, tuple[str, str, bytes | None]] = {}
-    for (name, path), data in repo.files.items():
-        if name in refs and path.startswith(prefix):
+    for path, (mode, data) in tree.items():
+        if path.startswith(prefix):
             head, _, rest = path[len(prefix) :].partition("/")
-            found.setdefault(head, (head, "dir", None) if rest else (head, "file", data))
+            kind = "dir" if rest else "symlink" if mode == LINK_MODE else "file"
+            found.setdefault(head, (head, kind, None if rest else data))
     return [found[key] for key in sorted(found)]
+
+
+@route("GET", "/repos/{owner}/{repo}/git/trees/{tree_sha}")
+def get_tree(world: Scenario, call: Call) -> Reply:
+    repo = _repo(world, call)
+    ref = call.params["tree_sha"]
+    tree = tree_at(repo, ref)
+    if not tree and ref not in repo.commits and ref not in repo.branches:
+        raise not_found()
+    recursive = call.query.get("recursive") not in (None, "", "0", "false")
+    entries: dict[str, tuple[str, str, bytes | None]] = {}
+    for path, (mode, data) in sorted(tree.items()):
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            entries.setdefault("/".join(parts[:depth]), ("040000", "tree", None))
+        entries[path] = (mode, "blob", data)
+    if not recursive:
+        entries = {p: e for p, e in entries.items() if "/" not in p}
+    return Reply(bodies.git_tree(repo, repo.resolve(ref), sorted(entries.items())))
+
+
+@route("GET", "/repos/{owner}/{repo}/git/blobs/{file_sha}")
+def get_blob(world: Scenario, call: Call) -> Reply:
+    repo = _repo(world, call)
+    wanted = call.params["file_sha"]
+    blobs = [*repo.files.values(), *(link.encode() for link in repo.symlinks.values())]
+    for data in blobs:
+        if bodies.blob_sha(data) == wanted:
+            return Reply(bodies.git_blob(repo, data))
+    raise not_found()
+
+
+@route("GET", "/repos/{owner}/{repo}/compare/{basehead}")
+def compare(world: Scenario, call: Call) -> Reply:
+    repo = _repo(world, call)
+    base_ref, dots, head_ref = call.params["basehead"].partition("...")
+    if not dots:
+        raise not_found()
+    base, head = repo.resolve(base_ref), repo.resolve(head_ref)
+    merge_base = repo.merge_bases.get((base, head)) or _merge_base(repo, base, head)
+    if merge_base is None:
+        raise HttpError(404, f"No common ancestor between {base_ref} and {head_ref}.")
+    return Reply(bodies.comparison(repo, base, head, merge_base))
+
+
+def _merge_base(repo: Repo, base: str, head: str) -> str | None:
+    """The newest commit reachable from both (the fake's commits), or the base of a PR with that head."""
+    ours = {r.sha for r in _history(repo, base)} | {base}
+    for record in _history(repo, head):
+        if record.sha in ours:
+            return record.sha
+    return next((p.base_sha for p in repo.pulls.values() if p.head_sha == head), None)
+
+
+@route("GET", "/repos/{owner}/{repo}/activity")
+def list_activity(world: Scenario, call: Call) -> Reply:
+    repo = _repo(world, call)
+    pushes = list(reversed(repo.pushes))  # newest first, as GitHub lists them
+    if "ref" in call.query:
+        ref = call.query["ref"]
+        pushes = [p for p in pushes if ref in (p.ref, p.ref.removeprefix("refs/heads/"))]
+    if "activity_type" in call.query:
+        pushes = [p for p in pushes if p.activity_type == call.query["activity_type"]]
+    if "actor" in call.query:
+        pushes = [p for p in pushes if p.actor.lower() == call.query["actor"].lower()]
+    return Reply([bodies.activity(world, repo, p) for p in pushes], paginate=True)
 
 
 # --- organisations, teams, users -----------------------------------------------------------------------

@@ -21,6 +21,7 @@ from tests.fakegithub.state import (
     Org,
     Pull,
     PullFile,
+    Push,
     Repo,
     Review,
     Status,
@@ -202,12 +203,57 @@ class Scenario:
         A GET at a branch also finds files set at its tip sha, and a GET at a sha those set at a
         branch whose tip it is (so set_file("main", ...) serves reads at the PR's base sha)."""
         with self.lock:
-            files = self.repo(repo).files
+            target = self.repo(repo)
+            key = (ref, path.strip("/"))
+            target.symlinks.pop(key, None)
             if content is None:
-                files.pop((ref, path.strip("/")), None)
+                target.files.pop(key, None)
+                target.removed.add(key)  # deleted here, even when the tree it derives from has it
             else:
                 data = content.encode() if isinstance(content, str) else content
-                files[(ref, path.strip("/"))] = data
+                target.files[key] = data
+                target.removed.discard(key)
+
+    def set_symlink(self, ref: str, path: str, link: str, *, repo: str | None = None) -> None:
+        """A symbolic link (git mode 120000) at `path` as seen at `ref`, pointing at `link`."""
+        with self.lock:
+            target = self.repo(repo)
+            key = (ref, path.strip("/"))
+            target.files.pop(key, None)
+            target.removed.discard(key)
+            target.symlinks[key] = link
+
+    def derive_tree(self, ref: str, base: str, *, repo: str | None = None) -> None:
+        """The tree at `ref` starts as the tree at `base` (a parent commit); files set at `ref` change it."""
+        with self.lock:
+            self.repo(repo).tree_bases[ref] = base
+
+    def set_merge_base(self, base: str, head: str, merge_base: str, *, repo: str | None = None) -> None:
+        """What GET compare/{base}...{head} reports as the merge base (default: computed from commits)."""
+        with self.lock:
+            self.repo(repo).merge_bases[(base, head)] = merge_base
+
+    def add_push(
+        self,
+        branch: str,
+        after: str,
+        actor: str,
+        *,
+        before: str | None = None,
+        activity_type: str = "push",
+        when: When = None,
+        repo: str | None = None,
+    ) -> Push:
+        """An entry of the repository's activity log: `actor` pushed `after` to `branch`."""
+        with self.lock:
+            self.user(actor)
+            target = self.repo(repo)
+            entry = Push(
+                self.next_id(), f"refs/heads/{branch}", before or "0" * 40, after, actor, activity_type,
+                self.tick(when),
+            )  # fmt: skip
+            target.pushes.append(entry)
+            return entry
 
     def add_commit(
         self,

@@ -162,6 +162,19 @@ class CheckRun:
 
 
 @dataclass
+class Push:
+    """One entry of the repository activity log (GET /repos/{owner}/{repo}/activity)."""
+
+    id: int
+    ref: str  # refs/heads/<branch>
+    before: str
+    after: str
+    actor: str
+    activity_type: str  # push | force_push | branch_creation | ...
+    timestamp: str
+
+
+@dataclass
 class Repo:
     owner: str
     name: str
@@ -173,6 +186,12 @@ class Repo:
     commits: dict[str, CommitRecord] = field(default_factory=dict)
     reviews: list[Review] = field(default_factory=list)
     files: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (ref, path) -> bytes
+    # A ref's tree: the tree of the ref it derives from (derive_tree), then its own files on top.
+    tree_bases: dict[str, str] = field(default_factory=dict)  # ref -> the ref whose tree it starts from
+    removed: set[tuple[str, str]] = field(default_factory=set)  # (ref, path) deleted at ref
+    symlinks: dict[tuple[str, str], str] = field(default_factory=dict)  # (ref, path) -> link target
+    merge_bases: dict[tuple[str, str], str] = field(default_factory=dict)  # (base sha, head sha) -> sha
+    pushes: list[Push] = field(default_factory=list)  # the activity log, oldest first
     comments: dict[int, Comment] = field(default_factory=dict)
     statuses: list[Status] = field(default_factory=list)
     check_runs: dict[int, CheckRun] = field(default_factory=dict)

@@ -55,6 +55,13 @@ def _fix_org(org: dict[str, Json]) -> None:
     org.setdefault("archived_at", None)
 
 
+def _fix_activity(entry: dict[str, Json]) -> None:
+    # The example predates the schema: pusher, pushed_at, push_type became actor, timestamp, activity_type.
+    entry.setdefault("actor", entry.get("pusher"))
+    entry.setdefault("timestamp", entry.get("pushed_at"))
+    entry.setdefault("activity_type", "force_push" if entry.get("push_type") == "force" else "push")
+
+
 def _each(fix: Callable[[dict[str, Json]], None]) -> Callable[[Json], None]:
     def apply(items: Json) -> None:
         for item in items:
@@ -63,7 +70,7 @@ def _each(fix: Callable[[dict[str, Json]], None]) -> Callable[[Json], None]:
     return apply
 
 
-# The 7 upstream examples that violate their own schema (INDEX.md), and the fields added to each.
+# The 8 upstream examples that violate their own schema (PROVENANCE.md), and the fields added to each.
 _SCHEMA_FIXES: dict[str, Callable[[Json], None]] = {
     "GET_repos_owner_repo_pulls_pull_number.json": _fix_pull,
     "GET_repos_owner_repo_commits_commit_sha_pulls.json": _each(_fix_pull),
@@ -72,6 +79,7 @@ _SCHEMA_FIXES: dict[str, Callable[[Json], None]] = {
     "GET_repos_owner_repo.json": _fix_repo,
     "GET_repos_owner_repo_commits_ref.json": _fix_commit,
     "GET_orgs_org.json": _fix_org,
+    "GET_repos_owner_repo_activity.json": _each(_fix_activity),
 }
 
 

@@ -172,7 +172,7 @@ def test_a_policy_edited_in_the_pull_request_is_not_used_and_needs_signoff_admin
     assert result["documents"][0]["missing"] == ["signoff-admins"]
     assert result["documents"][1]["satisfied"] is True
     contents = world.fake.calls(r"GET /repos/acme/handbook/contents/\.github/signoff-policy\.yml")
-    assert [c.query["ref"] for c in contents] == [world.bases[19]]
+    assert [c.query["ref"] for c in contents] == ["main"]  # the default branch's policy, always
 
 
 def test_one_person_in_two_teams_fills_one_role(world, capsys):
@@ -232,22 +232,22 @@ def test_a_blocking_concern_is_raised_and_then_lifted(world, capsys):
     assert world.statuses(head)[-1] == ("success", "all sign-offs present")
 
 
-def test_a_base_branch_without_a_policy_fails_with_an_error_status(world, capsys):
+def test_a_default_branch_without_a_policy_is_a_setup_error(world, capsys):
     head = world.pull(25, {REVIEW: (review_text("draft"), review_text("in-review"))})
-    world.fake.set_file(world.bases[25], ".github/signoff-policy.yml", None)
+    world.fake.set_file(world.base, ".github/signoff-policy.yml", None)
     world.approve(25, "pia")
     code, result, err = check(capsys, world.fake, 25)
-    assert code == 1 and result is None
-    assert "there is no sign-off policy on the base commit" in err
-    assert world.statuses(head)[-1] == ("error", "the sign-off policy on the base branch is invalid")
+    assert code == 3 and result is None
+    assert "there is no sign-off policy on main" in err
+    assert world.statuses(head)[-1] == ("error", "the sign-off policy on the default branch is invalid")
 
 
-def test_an_invalid_policy_on_the_base_branch_is_reported_at_its_line(world, capsys):
+def test_an_invalid_policy_on_the_default_branch_is_reported_at_its_line(world, capsys):
     head = world.pull(26, {REVIEW: (review_text("draft"), review_text("in-review"))})
     broken = POLICY.replace(b"require: [peer-ce]", b"require: [peer-cee]")
-    world.fake.set_file(world.bases[26], ".github/signoff-policy.yml", broken)
+    world.fake.set_file(world.base, ".github/signoff-policy.yml", broken)
     code, _, err = check(capsys, world.fake, 26)
-    assert code == 1
+    assert code == 3
     assert (
         ".github/signoff-policy.yml@" in err
         and "no role is called 'peer-cee' (did you mean 'peer-ce'?)" in err

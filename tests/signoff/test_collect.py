@@ -14,12 +14,17 @@ def collect(fake: FakeGitHub, out: Path) -> int:
     return main(["signoff", "collect", "--repo", REPO, "--api-url", fake.base_url, "--out", str(out)])
 
 
+# Merges happen a day after the approvals the tests give (the fake's clock ticks by seconds from T0).
+LATER = "2026-01-06T12:00:00Z"
+
+
 def history(world: World) -> None:
-    world.pull(1, {REVIEW: (review_text("draft"), review_text("in-review"))}, merged=True)
+    world.pull(1, {REVIEW: (review_text("draft"), review_text("in-review"))}, merged=True, merged_at=LATER)
     world.approve(1, "pia")
-    world.pull(2, {REVIEW: (review_text("in-review"), review_text("approved"))}, merged=True)
+    world.pull(2, {REVIEW: (review_text("in-review"), review_text("approved"))}, merged=True, merged_at=LATER)
     world.approve(2, "pat")  # merged by an admin with three roles missing
-    world.pull(3, {ACCOUNT: (account_text(2), account_text(2).replace("Plan.", "Q1 plan."))}, merged=True)
+    edited = account_text(2).replace("Plan.", "Q1 plan.")
+    world.pull(3, {ACCOUNT: (account_text(2), edited)}, merged=True, merged_at=LATER)
     world.approve(3, "max")
     world.pull(4, {ACCOUNT: (account_text(2), account_text(1))}, state="closed")  # closed, never merged
     world.pull(5, {REVIEW: (review_text("approved"), review_text("approved", title="Air gap, take 2"))})
@@ -61,7 +66,9 @@ def test_an_update_fetches_only_the_pull_requests_merged_since(world, capsys, tm
     history(world)
     out = tmp_path / "ledger.json"
     collect(world.fake, out)
-    world.pull(6, {ACCOUNT: (account_text(2), account_text(1))}, merged=True)
+    world.pull(
+        6, {ACCOUNT: (account_text(2), account_text(1))}, merged=True, merged_at="2026-01-07T12:00:00Z"
+    )
     world.approve(6, "lea", "abe")
     before = len(world.fake.requests)
     assert collect(world.fake, out) == 0
@@ -86,3 +93,20 @@ def test_a_github_fault_leaves_the_ledger_untouched(world, capsys, tmp_path):
     assert collect(world.fake, out) == 3
     assert "GitHub" in capsys.readouterr().err
     assert out.read_bytes() == saved
+
+
+def test_approvals_given_after_the_merge_do_not_hide_a_bypass(world, capsys, tmp_path):
+    merged_at = "2026-01-05T12:00:30Z"
+    world.pull(
+        7, {REVIEW: (review_text("in-review"), review_text("approved"))}, merged=True, merged_at=merged_at
+    )
+    world.fake.add_review(7, "pat", "APPROVED", submitted_at="2026-01-05T12:00:10Z")
+    for login in ("eve", "sam", "vic"):  # the missing roles approve once the change is already on main
+        world.fake.add_review(7, login, "APPROVED", submitted_at="2026-01-05T13:00:00Z")
+    out = tmp_path / "ledger.json"
+    assert collect(world.fake, out) == 0
+    ledger = load_ledger(out)
+    assert ledger is not None
+    (change,) = ledger.changes(REVIEW)
+    assert change.bypassed and change.missing == ["engineering", "support", "ce-vp"]
+    assert [s.login for s in change.signoffs] == ["pat"]

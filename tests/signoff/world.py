@@ -76,7 +76,23 @@ asks:
 
 ## Misalignment
 
-Text.
+Acme runs its clusters without internet access; our installer expects to reach the registry.
+
+## Timeline
+
+The trial starts in February.
+
+## Requirement origin
+
+Acme's security policy forbids outbound connections from production networks.
+
+## Customer expectations
+
+An offline installer and upgrade path, supported like the online one.
+
+## Asks
+
+Engineering: support an offline upgrade path.
 """
 
 
@@ -112,6 +128,8 @@ class World:
         fake.add_repo("acme", "handbook")
         self.base = fake.repo(REPO).branches["main"]
         fake.set_file(self.base, ".github/signoff-policy.yml", POLICY)
+        # The customer every example review names: the head trees the check validates need it.
+        fake.set_file(self.base, ACCOUNT, account_text(1))
         self.bases: dict[int, str] = {}
         for slug, members in teams.items():
             fake.add_team(ORG, slug, members)
@@ -131,6 +149,9 @@ class World:
         # Each pull request has its own base commit (carrying the policy), so their documents do not mix.
         base = kwargs.pop("base_sha", fake_sha("base", number))
         self.bases[number] = base
+        # The base is a commit on main and the head one on top of it: trees carry the files not changed.
+        self.fake.derive_tree(base, self.base)
+        self.fake.derive_tree(head, base)
         self.fake.set_file(base, ".github/signoff-policy.yml", POLICY)
         specs: list[Any] = []
         for path, (old, new) in files.items():
@@ -146,10 +167,14 @@ class World:
             )
             if old is not None:
                 self.fake.set_file(base, previous or path, old)
-            if new is not None:
-                self.fake.set_file(head, path, new)
+            if previous:
+                self.fake.set_file(head, previous, None)
+            self.fake.set_file(head, path, new)
             specs.append((path, status, previous))
-        self.fake.add_pull(number, author, head, files=specs, commits=commits, base_sha=base, **kwargs)
+        pushed_by = kwargs.pop("pushed_by", author)
+        pull = self.fake.add_pull(number, author, head, files=specs, commits=commits, base_sha=base, **kwargs)
+        if pushed_by:
+            self.fake.add_push(pull.head_ref, head, pushed_by)  # GitHub's activity log names the pusher
         return head
 
     def approve(self, number: int, *logins: str, **kwargs: Any) -> None:
