@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: site test lint typecheck unit bench serve clean
+.PHONY: site test lint typecheck unit bench serve clean lock
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# The hash-locked dependencies the privileged workflow jobs install (tests/test_lock.py checks it matches).
+lock: $(STAMP)
+	cd requirements && ../$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --build-deps-for=wheel --output-file signoff.txt ../pyproject.toml
 
 clean:
 	rm -rf build $(VENV)

@@ -177,9 +177,9 @@ def check(
         number = target.number if target.number is not None else find_relayed(gh, target)
         if number is None:
             assert target.relayed is not None
-            text = (f"no open pull request into the default branch has the head "
-                    f"{target.relayed.head_sha[:12]}: nothing to judge\n")  # fmt: skip
-            return Outcome(EXIT_NOT_SATISFIED, None, text)
+            reason = (f"no open pull request into the default branch has the head "
+                      f"{target.relayed.head_sha[:12]}: nothing to judge")  # fmt: skip
+            return Outcome(EXIT_NOT_SATISFIED, None, _not_judged(reason, output))
         # Nothing is posted before the pull request is known to be into the default branch: a status
         # belongs to the commit, and a pull request into any other branch must not speak for it.
         with guard(f"reading pull request #{number}"):
@@ -208,7 +208,7 @@ def check(
             post_status(gh, target.repository, sha, state, report.description(result), link)
         return Outcome(EXIT_SATISFIED if result.satisfied else EXIT_NOT_SATISFIED, result, shown)
     except NotJudged as exc:
-        return Outcome(EXIT_NOT_SATISFIED, None, str(exc) + "\n")
+        return Outcome(EXIT_NOT_SATISFIED, None, _not_judged(str(exc), output))
     except GitHubFault as fault:
         _error_status(gh, target, sha, f"GitHub fault: {fault}", link, dry_run)
         return Outcome(EXIT_GITHUB, None, "", f"GitHub: {fault}")
@@ -219,6 +219,13 @@ def check(
     except OSError as exc:
         _error_status(gh, target, sha, "cannot write the job summary", link, dry_run)
         return Outcome(EXIT_GITHUB, None, "", f"cannot write the job summary: {exc}")
+
+
+def _not_judged(reason: str, output: str) -> str:
+    """Nothing was judged and nothing posted: said in the format asked for."""
+    if output == "json":
+        return json.dumps({"judged": False, "satisfied": False, "reason": reason}, indent=2) + "\n"
+    return reason + "\n"
 
 
 def find_relayed(gh: Github, target: Target) -> int | None:

@@ -611,7 +611,11 @@ def compare(world: Scenario, call: Call) -> Reply:
     if not dots:
         raise not_found()
     base, head = repo.resolve(base_ref), repo.resolve(head_ref)
-    merge_base = repo.merge_bases.get((base, head)) or _merge_base(repo, base, head)
+    merge_base = (
+        repo.merge_bases.get((base, head))
+        or repo.merge_bases.get((base_ref, head_ref))
+        or _merge_base(repo, base, head)
+    )
     if merge_base is None:
         raise HttpError(404, f"No common ancestor between {base_ref} and {head_ref}.")
     return Reply(bodies.comparison(repo, base, head, merge_base))

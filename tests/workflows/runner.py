@@ -46,6 +46,7 @@ PINS = {
     "actions/checkout": ("3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
     "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
     "actions/cache": ("27d5ce7f107fe9357f9df03efb73ab90386fccae", "v5.0.5"),
+    "actions/cache/restore": ("27d5ce7f107fe9357f9df03efb73ab90386fccae", "v5.0.5"),  # same repository
     "actions/create-github-app-token": ("1b10c78c7865c340bc4f6099eb2f838309f1e8c3", "v3.1.1"),
     "actions/configure-pages": ("983d7736d9b0ae728b81ab479565c72886d7745b", "v5.0.0"),
     "actions/upload-pages-artifact": ("fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0"),
@@ -564,6 +565,11 @@ class _RunContext:
             return {"python-version": version}, f"[local runner] python {version} from {VENV_BIN}\n"
         if action == "actions/cache":
             return self.cache(inputs, post)
+        if action == "actions/cache/restore":
+            outputs, log = self.cache(inputs, [])
+            if outputs["cache-hit"] != "true" and inputs.get("fail-on-cache-miss") == "true":
+                raise StepFailed(f"cache/restore: no entry {inputs['key']} (fail-on-cache-miss)")
+            return outputs, log
         if action == "actions/create-github-app-token":
             if not inputs.get("app-id") or not inputs.get("private-key"):
                 raise StepFailed("create-github-app-token: app-id and private-key are required")

@@ -14,7 +14,7 @@ from tests.fakegithub import FakeGitHub
 from tests.signoff.world import REPO, World
 from tests.workflows.checkout import webhook, write
 from tests.workflows.documents import ACCOUNT, ACCOUNT_PATH, REVIEW_PATH, review
-from tests.workflows.runner import Actions, Run
+from tests.workflows.runner import ROOT, Actions, Run
 
 APPROVERS = ["pat", "eve", "sam", "vic"]
 MERGED = dt.datetime(2026, 1, 14, 16, 0, tzinfo=dt.UTC)
@@ -72,11 +72,11 @@ def test_a_push_to_main_deploys_a_site_whose_review_page_lists_the_sign_offs(act
 
 def test_the_audit_flags_the_merge_that_bypassed_sign_off(actions, main_branch, world):
     run = push(actions, main_branch)
-    build = run.job("build")
-    [warning] = build.annotations("warning")
+    ledger = run.job("ledger")
+    [warning] = ledger.annotations("warning")
     assert warning["file"] == ACCOUNT_PATH
     assert "pull request #6 was merged on 2026-01-14 without ce-manager" in warning["message"]
-    assert "merges that bypassed sign-off" in build.summary
+    assert "merges that bypassed sign-off" in ledger.summary
 
 
 def test_the_next_run_restores_the_ledger_and_fetches_only_new_merges(actions, main_branch, world):
@@ -89,9 +89,21 @@ def test_the_next_run_restores_the_ledger_and_fetches_only_new_merges(actions, m
     assert "/repos/acme/handbook/pulls/5" not in fetched
     assert "/repos/acme/handbook/pulls/6" not in fetched
     assert (
-        "cache signoff-ledger-" in run.job("build").log
-        and "miss" not in run.job("build").step("Restore the sign-off ledger").stdout
+        "cache signoff-ledger-" in run.job("ledger").log
+        and "miss" not in run.job("ledger").step("Restore the sign-off ledger").stdout
     )
+
+
+def test_the_job_that_runs_mkdocs_holds_no_secret_and_no_app_token(actions, main_branch, world):
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    build = workflow["jobs"]["build"]
+    assert "environment" not in build
+    text = yaml.safe_dump(build)
+    assert "secrets." not in text and "create-github-app-token" not in text and "GITHUB_TOKEN" not in text
+    run = push(actions, main_branch)
+    assert run.ok and "[local runner] cache signoff-ledger-" in run.job("build").log
 
 
 def test_an_invalid_document_on_main_stops_the_publication(actions, main_branch, world):
