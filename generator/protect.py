@@ -23,6 +23,8 @@ SIGNOFF_CHECK = "handbook/sign-off"
 VALIDATE_CHECK = "validate documents"  # the job name in .github/workflows/validate.yml
 GITHUB_ACTIONS_APP_ID = 15368  # the app that reports checks of Actions jobs
 EXIT_OK, EXIT_DRIFT, EXIT_USAGE, EXIT_GITHUB = 0, 1, 2, 3
+# The environment that holds the App's key: only workflows running the published branch may enter it.
+SIGNOFF_ENVIRONMENT = "signoff"
 
 
 # --- the settings (pure) -------------------------------------------------------------------------------
@@ -145,6 +147,27 @@ def audit(current: Mapping[str, Any] | None, app_id: int | None) -> list[Finding
     return found
 
 
+def audit_environment(
+    environment: Mapping[str, Any] | None, policies: Sequence[Mapping[str, Any]] | None, branch: str
+) -> list[Finding]:
+    """Whether only `branch` can deploy to (so read the key of) the sign-off environment."""
+    label = f"environment {SIGNOFF_ENVIRONMENT} deployment branches"
+    wanted = f"{branch} only"
+    if environment is None:
+        return [
+            Finding(f"environment {SIGNOFF_ENVIRONMENT}", False, "none", "an environment holding the key")
+        ]
+    rule = environment.get("deployment_branch_policy")
+    if not isinstance(rule, Mapping):
+        return [Finding(label, False, "any branch", wanted)]
+    if rule.get("protected_branches"):
+        return [Finding(label, False, "any protected branch", wanted)]
+    names = sorted(str(p.get("name")) for p in policies or [] if str(p.get("type") or "branch") == "branch")
+    tags = sorted(str(p.get("name")) for p in policies or [] if p.get("type") == "tag")
+    found = ", ".join(names + [f"tag {t}" for t in tags]) or "no branch"
+    return [Finding(label, names == [branch] and not tags, found, wanted)]
+
+
 # --- merges that bypassed sign-off (pure over the ledger) -------------------------------------------------
 
 
@@ -239,6 +262,40 @@ def apply(gh: Any, repository: str, branch: str, settings: Mapping[str, Any]) ->
 
     with guard(f"protecting {branch}"):
         gh.requester.requestJsonAndCheck("PUT", _protection_url(repository, branch), input=dict(settings))
+    url = f"/repos/{repository}/environments/{SIGNOFF_ENVIRONMENT}"
+    with guard(f"restricting the {SIGNOFF_ENVIRONMENT} environment to {branch}"):
+        rule = {"deployment_branch_policy": {"protected_branches": False, "custom_branch_policies": True}}
+        gh.requester.requestJsonAndCheck("PUT", url, input=rule)
+        _, listed = gh.requester.requestJsonAndCheck("GET", f"{url}/deployment-branch-policies")
+        for policy in listed.get("branch_policies") or []:
+            if policy.get("name") != branch or policy.get("type", "branch") != "branch":
+                gh.requester.requestJsonAndCheck("DELETE", f"{url}/deployment-branch-policies/{policy['id']}")
+        if not any(p.get("name") == branch for p in listed.get("branch_policies") or []):
+            body = {"name": branch, "type": "branch"}
+            gh.requester.requestJsonAndCheck("POST", f"{url}/deployment-branch-policies", input=body)
+
+
+def read_environment(gh: Any, repository: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]] | None]:
+    """The sign-off environment and its deployment branch policies (None when it does not exist)."""
+    from github import GithubException
+
+    from generator.signoff.github import GitHubFault, cause, guard
+
+    url = f"/repos/{repository}/environments/{SIGNOFF_ENVIRONMENT}"
+    try:
+        _, environment = gh.requester.requestJsonAndCheck("GET", url)
+    except GithubException as exc:
+        if exc.status == 404:
+            return None, None
+        raise GitHubFault(f"reading the {SIGNOFF_ENVIRONMENT} environment: {cause(exc)}") from exc
+    except Exception as exc:
+        raise GitHubFault(f"reading the {SIGNOFF_ENVIRONMENT} environment: {cause(exc)}") from exc
+    rule = environment.get("deployment_branch_policy") if isinstance(environment, dict) else None
+    if not (isinstance(rule, dict) and rule.get("custom_branch_policies")):
+        return dict(environment), None
+    with guard(f"reading the deployment branches of {SIGNOFF_ENVIRONMENT}"):
+        _, listed = gh.requester.requestJsonAndCheck("GET", f"{url}/deployment-branch-policies")
+    return dict(environment), list(listed.get("branch_policies") or [])
 
 
 # --- the command -------------------------------------------------------------------------------------
@@ -293,6 +350,13 @@ def _connect(args: argparse.Namespace) -> tuple[Any, str]:
     return connect(api_url, token), repository
 
 
+def _findings(gh: Any, repository: str, branch: str, app_id: int | None) -> list[Finding]:
+    environment, policies = read_environment(gh, repository)
+    return audit(read_protection(gh, repository, branch), app_id) + audit_environment(
+        environment, policies, branch
+    )
+
+
 def _apply(args: argparse.Namespace) -> int:
     from generator.signoff.github import GitHubFault
 
@@ -305,7 +369,7 @@ def _apply(args: argparse.Namespace) -> int:
     try:
         gh, repository = _connect(args)
         apply(gh, repository, args.branch, settings)
-        findings = audit(read_protection(gh, repository, args.branch), args.app_id)
+        findings = _findings(gh, repository, args.branch, args.app_id)
     except GitHubFault as exc:
         print(f"handbook: protect: GitHub: {exc}", file=sys.stderr)
         return EXIT_GITHUB
@@ -319,7 +383,7 @@ def _audit(args: argparse.Namespace) -> int:
 
     try:
         gh, repository = _connect(args)
-        findings = audit(read_protection(gh, repository, args.branch), args.app_id)
+        findings = _findings(gh, repository, args.branch, args.app_id)
     except GitHubFault as exc:
         print(f"handbook: protect: GitHub: {exc}", file=sys.stderr)
         return EXIT_GITHUB

@@ -85,3 +85,82 @@ def _put(world: Scenario, call: Call) -> Reply:
 if not any(r.template == _PATH for r in ROUTES):
     route("GET", _PATH, schema=None)(_get)
     route("PUT", _PATH, schema=None)(_put)
+
+
+# --- the sign-off environment: GET/PUT .../environments/{name}, its deployment branch policies ---------
+
+_ENV = "/repos/{owner}/{repo}/environments/{environment_name}"
+_POLICIES = _ENV + "/deployment-branch-policies"
+
+
+def environments(world: Scenario) -> dict[tuple[str, str], dict[str, Any]]:
+    """(repository, name) -> {"rule": deployment_branch_policy or None, "policies": [{id, name, type}]}."""
+    store: dict[tuple[str, str], dict[str, Any]] = world.__dict__.setdefault("environments", {})
+    return store
+
+
+def _env_key(world: Scenario, call: Call) -> tuple[str, str]:
+    repo = world.find_repo(call.params["owner"], call.params["repo"])
+    if repo is None:
+        raise HttpError(404, "Not Found")
+    return repo.full_name.lower(), call.params["environment_name"]
+
+
+def _environment_body(name: str, entry: dict[str, Any]) -> dict[str, Any]:
+    # The shape of GitHub's "Get an environment" example (github/rest-api-description).
+    return {
+        "id": 161088068, "node_id": "MDExOkVudmlyb25tZW50MTYxMDg4MDY4", "name": name,
+        "url": f"https://api.github.com/repos/o/r/environments/{name}",
+        "html_url": f"https://github.com/o/r/deployments/activity_log?environments_filter={name}",
+        "created_at": "2020-11-23T22:00:40Z", "updated_at": "2020-11-23T22:00:40Z",
+        "protection_rules": [], "deployment_branch_policy": entry["rule"],
+    }  # fmt: skip
+
+
+def _get_env(world: Scenario, call: Call) -> Reply:
+    entry = environments(world).get(_env_key(world, call))
+    if entry is None:
+        raise HttpError(404, "Not Found")
+    return Reply(_environment_body(call.params["environment_name"], entry))
+
+
+def _put_env(world: Scenario, call: Call) -> Reply:
+    entry = environments(world).setdefault(_env_key(world, call), {"rule": None, "policies": []})
+    body = call.json if isinstance(call.json, dict) else {}
+    entry["rule"] = body.get("deployment_branch_policy")
+    return Reply(_environment_body(call.params["environment_name"], entry))
+
+
+def _policies(world: Scenario, call: Call) -> Reply:
+    entry = environments(world).get(_env_key(world, call))
+    if entry is None:
+        raise HttpError(404, "Not Found")
+    listed = entry["policies"]
+    return Reply({"total_count": len(listed), "branch_policies": listed})
+
+
+def _add_policy(world: Scenario, call: Call) -> Reply:
+    entry = environments(world).get(_env_key(world, call))
+    if entry is None:
+        raise HttpError(404, "Not Found")
+    body = call.json if isinstance(call.json, dict) else {}
+    policy = {"id": world.next_id(), "node_id": "MDE2OkdhdGVCcmFuY2hQb2xpY3kzNjE0NzE=",
+              "name": body.get("name"), "type": body.get("type", "branch")}  # fmt: skip
+    entry["policies"].append(policy)
+    return Reply(policy)
+
+
+def _delete_policy(world: Scenario, call: Call) -> Reply:
+    entry = environments(world).get(_env_key(world, call))
+    if entry is None:
+        raise HttpError(404, "Not Found")
+    entry["policies"] = [p for p in entry["policies"] if str(p["id"]) != call.params["branch_policy_id"]]
+    return Reply(None, 204)
+
+
+if not any(r.template == _ENV for r in ROUTES):
+    route("GET", _ENV, schema=None)(_get_env)
+    route("PUT", _ENV, schema=None)(_put_env)
+    route("GET", _POLICIES, schema=None)(_policies)
+    route("POST", _POLICIES, schema=None)(_add_policy)
+    route("DELETE", _POLICIES + "/{branch_policy_id}", schema=None)(_delete_policy)

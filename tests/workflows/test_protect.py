@@ -11,7 +11,7 @@ from generator.cli import main
 from generator.ledger import Ledger, MergedChange, SignOff, save_ledger
 from generator.protect import SIGNOFF_CHECK, audit, desired
 from tests.fakegithub import FakeGitHub
-from tests.workflows.protection import protections, reported
+from tests.workflows.protection import environments, protections, reported
 
 REPO = "acme/handbook"
 APP_ID = 424242
@@ -42,7 +42,8 @@ def gaps(out: str) -> list[str]:
 def test_an_unprotected_branch_fails_the_audit(fake, capsys):
     assert protect(fake, "audit", "--app-id", str(APP_ID)) == 1
     assert gaps(capsys.readouterr().out) == [
-        "✗ branch protection: none (want a protection rule on the branch)"
+        "✗ branch protection: none (want a protection rule on the branch)",
+        "✗ environment signoff: none (want an environment holding the key)",
     ]
 
 
@@ -57,7 +58,7 @@ def test_apply_then_audit_is_clean(fake, capsys):
 
 def test_apply_sends_the_settings_the_readme_lists(fake):
     protect(fake, "apply", "--app-id", str(APP_ID))
-    [put] = [r for r in fake.requests if r.method == "PUT"]
+    [put] = [r for r in fake.requests if r.method == "PUT" and r.path.endswith("/protection")]
     assert put.path == "/repos/acme/handbook/branches/main/protection"
     reviews = put.json["required_pull_request_reviews"]
     assert reviews["dismiss_stale_reviews"] and reviews["require_last_push_approval"]
@@ -71,6 +72,10 @@ def test_a_sign_off_check_any_source_may_set_is_a_gap(fake, capsys):
     settings = desired(APP_ID)
     settings["required_status_checks"] = {"strict": True, "contexts": [SIGNOFF_CHECK, "validate documents"]}
     protections(fake)[(REPO, "main")] = reported(settings)
+    environments(fake)[(REPO, "signoff")] = {
+        "rule": {"protected_branches": False, "custom_branch_policies": True},
+        "policies": [{"id": 1, "name": "main", "type": "branch"}],
+    }
     assert protect(fake, "audit", "--app-id", str(APP_ID)) == 1
     assert gaps(capsys.readouterr().out) == [
         f"✗ required check {SIGNOFF_CHECK}: from any source (want from the sign-off App ({APP_ID}))"
@@ -179,3 +184,33 @@ def test_a_missing_or_broken_ledger_is_a_usage_error(tmp_path, capsys):
     assert main(["protect", "merges", "--ledger", str(tmp_path / "bad.json")]) == 2
     err = capsys.readouterr().err
     assert "no sign-off ledger" in err and "not a valid sign-off ledger" in err
+
+
+def test_the_signoff_environment_open_to_any_branch_is_a_gap(fake, capsys):
+    protect(fake, "apply", "--app-id", str(APP_ID))
+    capsys.readouterr()
+    environments(fake)[("acme/handbook", "signoff")]["rule"] = None
+    assert protect(fake, "audit", "--app-id", str(APP_ID)) == 1
+    assert gaps(capsys.readouterr().out) == [
+        "✗ environment signoff deployment branches: any branch (want main only)"
+    ]
+
+
+def test_the_signoff_environment_open_to_another_branch_is_a_gap(fake, capsys):
+    protect(fake, "apply", "--app-id", str(APP_ID))
+    capsys.readouterr()
+    environments(fake)[("acme/handbook", "signoff")]["policies"].append(
+        {"id": 9, "name": "release/*", "type": "branch"}
+    )
+    assert protect(fake, "audit", "--app-id", str(APP_ID)) == 1
+    assert gaps(capsys.readouterr().out) == [
+        "✗ environment signoff deployment branches: main, release/* (want main only)"
+    ]
+
+
+def test_a_missing_signoff_environment_is_a_gap(fake, capsys):
+    protect(fake, "apply", "--app-id", str(APP_ID))
+    capsys.readouterr()
+    environments(fake).clear()
+    assert protect(fake, "audit", "--app-id", str(APP_ID)) == 1
+    assert "✗ environment signoff: none" in capsys.readouterr().out
