@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO, Any, cast
 
 from github.Repository import Repository
 
@@ -48,15 +49,38 @@ def read_tree(repo: Repository, sha: str) -> list[Entry]:
     return entries
 
 
+# Files at the repository root that validation reads besides the documents (the process configuration).
+CONFIGURATION = ("handbook.yml",)
+
+
 def in_document_folder(path: str) -> bool:
     parts = PurePosixPath(path).parts
     return len(parts) >= 2 and parts[0] in FOLDERS
 
 
+def _validated(path: str) -> bool:
+    return in_document_folder(path) or path in CONFIGURATION
+
+
 def structural_faults(entries: Iterable[Entry]) -> list[Diagnostic]:
-    """What may not stand in reviews/ or accounts/ at all, whichever pull request added it."""
+    """What may not stand in reviews/ or accounts/ at all, whichever pull request added it: a link or
+    submodule in them, or in place of the folder itself."""
     faults = []
     for entry in entries:
+        if entry.path in FOLDERS or entry.path in CONFIGURATION:
+            if entry.mode not in FILE_MODES or entry.path in FOLDERS:
+                what = "folder" if entry.path in FOLDERS else "file"
+                faults.append(
+                    Diagnostic(
+                        entry.path,
+                        1,
+                        1,
+                        "",
+                        f"must be a real {what}, not git mode {entry.mode}",
+                        f"replace the link or submodule with the {what} itself",
+                    )
+                )
+            continue
         if not in_document_folder(entry.path):
             continue
         if entry.mode == LINK_MODE:
@@ -95,6 +119,60 @@ def read_blob(repo: Repository, entry: Entry) -> bytes:
     return data
 
 
+# Past this many files, one archive is read instead of a request per blob: a large handbook costs two
+# requests (tree and archive), not thousands.
+ARCHIVE_FROM = 20
+# One archive instead of a request per blob: a large handbook is two requests, not thousands.
+MAX_ARCHIVE = 512 * 1024 * 1024
+
+
+def read_archive(
+    repo: Repository, sha: str, wanted: Sequence[Entry], timeout: float = 60
+) -> dict[str, bytes]:
+    """The wanted blobs from the commit's tarball, each kept only when it matches its id in the tree
+    (an archive can differ from the tree, e.g. through export-subst): what is missing is fetched alone.
+    Any failure of the archive is no fault: the caller falls back to reading blobs one by one."""
+    import tarfile
+
+    import requests
+
+    by_path = {e.path: e for e in wanted}
+    found: dict[str, bytes] = {}
+    try:
+        url = repo.get_archive_link("tarball", sha)
+        with requests.get(url, stream=True, timeout=timeout) as response:
+            response.raise_for_status()
+            response.raw.decode_content = True
+            stream = cast(IO[bytes], _Capped(response.raw, MAX_ARCHIVE))
+            with tarfile.open(fileobj=stream, mode="r|gz") as archive:
+                for member in archive:
+                    path = member.name.split("/", 1)[1] if "/" in member.name else ""
+                    entry = by_path.get(path)
+                    if entry is None or not member.isfile() or member.size > MAX_BLOB:
+                        continue
+                    handle = archive.extractfile(member)
+                    data = handle.read() if handle is not None else b""
+                    if blob_id(data) == entry.sha:
+                        found[path] = data
+    except Exception:  # whatever went wrong, the blobs are read one by one instead
+        return found
+    return found
+
+
+class _Capped:
+    """A stream that stops (with an error) past `limit` bytes: an archive cannot fill the disk or memory."""
+
+    def __init__(self, raw: Any, limit: int) -> None:
+        self.raw, self.left = raw, limit
+
+    def read(self, size: int = -1) -> bytes:
+        data: bytes = self.raw.read(size)
+        self.left -= len(data)
+        if self.left < 0:
+            raise OSError("the archive is larger than the limit")
+        return data
+
+
 def head_diagnostics(
     repo: Repository, head_sha: str, changed_documents: Sequence[str], *, everything: bool
 ) -> list[Diagnostic]:
@@ -104,8 +182,9 @@ def head_diagnostics(
 
     entries = read_tree(repo, head_sha)
     faults = structural_faults(entries)
-    regular = [e for e in entries if in_document_folder(e.path) and e.mode in FILE_MODES]
+    regular = [e for e in entries if _validated(e.path) and e.mode in FILE_MODES]
     regular = [e for e in regular if e.size is None or e.size <= MAX_BLOB]
+    archived = read_archive(repo, head_sha, regular) if len(regular) > ARCHIVE_FROM else {}
     with tempfile.TemporaryDirectory(prefix="handbook-head-") as scratch:
         root = Path(scratch)
         for entry in regular:
@@ -113,8 +192,9 @@ def head_diagnostics(
             if not target.resolve().is_relative_to(root.resolve()):
                 continue  # git forbids such names; never written outside the scratch folder regardless
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(read_blob(repo, entry))
-        present = {e.path for e in regular}
+            data = archived.get(entry.path)
+            target.write_bytes(data if data is not None else read_blob(repo, entry))
+        present = {e.path for e in regular if in_document_folder(e.path)}
         targets = None if everything else [root / p for p in changed_documents if p in present]
         if targets == []:
             return faults

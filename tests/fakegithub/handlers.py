@@ -604,6 +604,38 @@ def get_blob(world: Scenario, call: Call) -> Reply:
     raise not_found()
 
 
+@route("GET", "/repos/{owner}/{repo}/tarball/{ref}", schema=None)
+def tarball_link(world: Scenario, call: Call) -> Reply:
+    """GitHub answers 302 to a codeload address; the fake serves that archive itself."""
+    repo = _repo(world, call)
+    sha = repo.resolve(call.params["ref"])
+    base = getattr(world, "base_url", "")
+    return Reply(None, 302, {"Location": f"{base}/_codeload/{repo.full_name}/legacy.tar.gz/{sha}"})
+
+
+@route("GET", "/_codeload/{owner}/{repo}/legacy.tar.gz/{ref}", schema=None)
+def codeload(world: Scenario, call: Call) -> Reply:
+    """`git archive` of the tree at ref, as GitHub builds it: one top folder owner-repo-sha7/."""
+    import io
+    import tarfile
+
+    repo = _repo(world, call)
+    ref = call.params["ref"]
+    tree = repo.archive_overrides.get(ref) or tree_at(repo, ref)
+    top = f"{repo.owner}-{repo.name}-{repo.resolve(ref)[:7]}"
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as archive:
+        for path, (mode, data) in sorted(tree.items()):
+            info = tarfile.TarInfo(f"{top}/{path}")
+            if mode == LINK_MODE:
+                info.type, info.linkname = tarfile.SYMTYPE, data.decode()
+                archive.addfile(info)
+            else:
+                info.size, info.mode = len(data), 0o644
+                archive.addfile(info, io.BytesIO(data))
+    return Reply(out.getvalue(), 200, {"Content-Type": "application/x-gzip"})
+
+
 @route("GET", "/repos/{owner}/{repo}/compare/{basehead}")
 def compare(world: Scenario, call: Call) -> Reply:
     repo = _repo(world, call)

@@ -192,6 +192,8 @@ class Repo:
     symlinks: dict[tuple[str, str], str] = field(default_factory=dict)  # (ref, path) -> link target
     merge_bases: dict[tuple[str, str], str] = field(default_factory=dict)  # (base sha, head sha) -> sha
     pushes: list[Push] = field(default_factory=list)  # the activity log, oldest first
+    # ref -> the tree its tarball holds instead of the real one (an archive that lies, for tests)
+    archive_overrides: dict[str, dict[str, tuple[str, bytes]]] = field(default_factory=dict)
     comments: dict[int, Comment] = field(default_factory=dict)
     statuses: list[Status] = field(default_factory=list)
     check_runs: dict[int, CheckRun] = field(default_factory=dict)

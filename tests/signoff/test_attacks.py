@@ -315,3 +315,58 @@ def test_the_policy_guards_the_policy_itself(world, capsys):
     world.pull(93, {".github/signoff-policy.yml": (POLICY, POLICY + b"\n")})
     code, result, _ = check(capsys, world.fake, 93)
     assert code == 1 and result["documents"][0]["missing"] == ["signoff-admins"]
+
+
+def test_a_document_folder_replaced_by_a_link_is_not_signed_off(world, capsys):
+    head = world.pull(72, {"elsewhere/tr-0001-acme-air-gap.md": (None, review_text("approved"))})
+    world.fake.set_file(head, ACCOUNT, None)
+    world.fake.set_symlink(head, "accounts", "elsewhere")
+    code, result, _ = check(capsys, world.fake, 72)
+    assert code == 1
+    assert any(f.startswith("accounts:1:1:") and "real folder" in f for f in result["faults"])
+
+
+# --- a large handbook is read in two requests, and an archive that lies is not believed -------------------
+
+
+def many_reviews(world, count: int) -> None:
+    for number in range(2, count + 2):
+        text = review_text("draft").replace("id: TR-0001", f"id: TR-{number:04d}")
+        world.fake.set_file(world.base, f"reviews/tr-{number:04d}-acme.md", text)
+
+
+def test_a_large_head_tree_is_read_from_one_archive(world, capsys):
+    many_reviews(world, 40)
+    head = world.pull(100, {REVIEW: (review_text("in-review"), review_text("approved"))})
+    world.approve(100, *APPROVERS["approved"])
+    code, result, _ = check(capsys, world.fake, 100)
+    assert code == 0, result
+    assert world.fake.calls(r"GET /repos/acme/handbook/tarball/.*")
+    assert world.fake.calls(r"GET /repos/acme/handbook/git/blobs/.*") == []
+    assert world.statuses(head)[-1][0] == "success"
+
+
+def test_an_archive_that_differs_from_the_tree_is_not_believed(world, capsys):
+    many_reviews(world, 30)
+    head = world.pull(101, {REVIEW: (review_text("in-review"), review_text("approved"))})
+    repo = world.fake.repo(REPO)
+    from tests.fakegithub.handlers import tree_at
+
+    forged = dict(tree_at(repo, head))
+    forged[REVIEW] = ("100644", review_text("approved", title="Something else").encode())
+    repo.archive_overrides[head] = forged
+    world.fake.set_file(head, REVIEW, review_text("approved").replace("status: approved", "status: [broken"))
+    world.approve(101, *APPROVERS["approved"])
+    code, result, _ = check(capsys, world.fake, 101)
+    assert code == 1
+    assert any("not valid YAML" in f for f in result["faults"])  # the tree's blob, read on its own
+    assert world.fake.calls(r"GET /repos/acme/handbook/git/blobs/.*")
+
+
+def test_an_archive_that_fails_falls_back_to_reading_blobs(world, capsys):
+    many_reviews(world, 25)
+    world.pull(102, {REVIEW: (review_text("in-review"), review_text("approved"))})
+    world.fake.fail(r"GET /_codeload/.*", 500)
+    world.approve(102, *APPROVERS["approved"])
+    code, result, _ = check(capsys, world.fake, 102)
+    assert code == 0, result
