@@ -172,7 +172,9 @@ def check(
 ) -> Outcome:
     env = os.environ if env is None else env
     link = run_url(env)
-    sha = target.head_sha
+    # Set only once the pull request is known to be into the default branch: until then no status at
+    # all is posted, not even an error (the commit may be the head of a pull request into main too).
+    sha: str | None = None
     try:
         number = target.number if target.number is not None else find_relayed(gh, target)
         if number is None:
@@ -185,12 +187,13 @@ def check(
         with guard(f"reading pull request #{number}"):
             repo = gh.get_repo(target.repository)
             pr = repo.get_pull(number)
-            sha, base_ref, default_branch = str(pr.head.sha), pr.base.ref, repo.default_branch
+            head, base_ref, default_branch = str(pr.head.sha), pr.base.ref, repo.default_branch
         if base_ref != default_branch:
             raise NotJudged(
                 f"pull request #{number} is into {base_ref!r}, not the default branch {default_branch!r}: "
                 "only pull requests into the default branch are judged; no status was posted"
             )
+        sha = head
         if not dry_run:
             post_status(gh, target.repository, sha, "pending", "checking sign-offs", link)
         facts = read_pull(gh, target.repository, number, pushers=target.pushers, judging=True, bot=bot)

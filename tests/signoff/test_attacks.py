@@ -370,3 +370,11 @@ def test_an_archive_that_fails_falls_back_to_reading_blobs(world, capsys):
     world.approve(102, *APPROVERS["approved"])
     code, result, _ = check(capsys, world.fake, 102)
     assert code == 0, result
+
+
+def test_a_github_fault_before_the_base_is_known_posts_no_status_either(world, capsys):
+    head = world.pull(103, {REVIEW: (review_text("draft"), review_text("in-review"))}, base_ref="release")
+    world.fake.fail(r"GET /repos/acme/handbook/pulls/103", 503)
+    code, _, err = check(capsys, world.fake, 103)
+    assert code == 3 and "GitHub" in err
+    assert world.statuses(head) == []
