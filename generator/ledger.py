@@ -6,11 +6,18 @@ plain JSON so that it can be cached between workflow runs and audited by hand.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+import os
+import re
+import stat
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from generator.diagnostics import Diagnostic, visible
+from generator.load import display_path
 
 LEDGER_VERSION = 1
 
@@ -24,7 +31,7 @@ class SignOff(_Record):
 
     role: str
     login: str
-    approved_at: dt.datetime
+    approved_at: AwareDatetime
     review_url: str | None = None
 
 
@@ -42,7 +49,7 @@ class MergedChange(_Record):
     title: str
     url: str
     author: str
-    merged_at: dt.datetime
+    merged_at: AwareDatetime
     merge_commit_sha: str | None = None
     required: list[str] = Field(default_factory=list, description="Roles the policy required")
     signoffs: list[SignOff] = Field(default_factory=list)
@@ -68,7 +75,7 @@ class OpenPullRequest(_Record):
     title: str
     url: str
     author: str
-    opened_at: dt.datetime
+    opened_at: AwareDatetime
     head_sha: str
     documents: list[str] = Field(default_factory=list)
     satisfied: bool = False
@@ -78,7 +85,7 @@ class OpenPullRequest(_Record):
 class Ledger(_Record):
     version: int = LEDGER_VERSION
     repository: str = ""
-    generated_at: dt.datetime | None = None
+    generated_at: AwareDatetime | None = None
     # Document path on main -> merged changes, oldest first.
     documents: dict[str, list[MergedChange]] = Field(default_factory=dict)
     # Merged pull-request numbers already fetched (so collection is incremental).
@@ -112,17 +119,212 @@ class Ledger(_Record):
 
 
 class LedgerError(Exception):
-    """The ledger file exists but cannot be read; the message says which file and why."""
+    """The ledger file exists but cannot be used; `diagnostic` says which file, where and why."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.text())
+        self.diagnostic = diagnostic
+
+
+# Far above any real history (a merged change is about 1 KB), far below what would hurt to read.
+MAX_LEDGER_BYTES = 64 * 1024 * 1024
+_RECOLLECT = "collect it again with `handbook signoff collect`"
 
 
 def load_ledger(path: Path) -> Ledger | None:
-    """The ledger at `path`, or None when there is none yet."""
-    if not path.exists():
+    """The ledger at `path`, or None when there is none yet.
+
+    A ledger may come from a restored cache, so it is untrusted input: it must be a regular file under
+    the size limit, of this handbook's version and shape, or it is refused (never read as an empty audit).
+    """
+    shown = display_path(path)
+    raw = _read_regular_file(path, shown)
+    if raw is None:
         return None
     try:
-        return Ledger.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError, ValueError) as exc:
-        raise LedgerError(f"{path}: not a valid sign-off ledger: {exc}") from exc
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise _invalid(shown, f"the file is not UTF-8 text (byte {exc.start:,})") from None
+    except json.JSONDecodeError as exc:
+        raise _invalid(shown, f"the file is not JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise _invalid(shown, "the JSON nests too deeply") from None
+    if not isinstance(data, dict):
+        raise _invalid(shown, f"expected a JSON object with a version, got {_json_kind(data)}")
+    version = data.get("version")
+    if type(version) is not int:
+        raise _invalid(shown, "the ledger has no version number", field="version")
+    if version != LEDGER_VERSION:
+        raise _invalid(
+            shown,
+            f"ledger version {version} is not supported (this handbook reads version {LEDGER_VERSION})",
+            field="version",
+        )
+    try:
+        # Strict: numbers are numbers, timestamps carry a time zone (never mixed with naive ones).
+        ledger = Ledger.model_validate_json(raw, strict=True)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise _invalid(shown, _error_text(first) + more, field=_dotted(first["loc"])) from None
+    fault = _shape_fault(ledger)
+    if fault:
+        raise _invalid(shown, fault[1], field=fault[0])
+    return ledger
+
+
+def check_repository(ledger: Ledger, repository: str, path: Path | None = None) -> None:
+    """Refuse another repository's ledger: its history would be mixed into this one's audit."""
+    if ledger.repository and ledger.repository.lower() != repository.lower():
+        raise _invalid(
+            display_path(path) if path else "the previous ledger",
+            f"it is the ledger of {ledger.repository}, not of {repository}",
+            field="repository",
+        )
+
+
+def _read_regular_file(path: Path, shown: str) -> bytes | None:
+    """The bytes of a regular file under the limit; None when there is no file at all.
+
+    Opened without blocking and checked before reading: a FIFO would hang, /dev/zero never end.
+    """
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise _unreadable(shown, "it is a symbolic link to nothing") from None
+        return None
+    except OSError as exc:
+        raise _unreadable(shown, exc.strerror or str(exc)) from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise _unreadable(shown, f"{_file_type(info.st_mode)}, not a ledger file")
+        if info.st_size > MAX_LEDGER_BYTES:
+            raise _too_big(shown, info.st_size)
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            raw = stream.read(MAX_LEDGER_BYTES + 1)
+    except OSError as exc:
+        raise _unreadable(shown, exc.strerror or str(exc)) from None
+    finally:
+        os.close(handle)
+    if len(raw) > MAX_LEDGER_BYTES:
+        raise _too_big(shown, len(raw))
+    return raw
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "it is a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "it is a device"
+    return "it is a pipe" if stat.S_ISFIFO(mode) else "it is a special file"
+
+
+def _unreadable(shown: str, why: str) -> LedgerError:
+    return LedgerError(
+        Diagnostic(
+            shown, message=f"cannot read the sign-off ledger: {why}", hint="give the ledger's JSON file"
+        )
+    )
+
+
+def _too_big(shown: str, size: int) -> LedgerError:
+    return _invalid(shown, f"the file is {size:,} bytes, over the {MAX_LEDGER_BYTES:,}-byte limit")
+
+
+def _invalid(shown: str, why: str, *, field: str = "", line: int = 1, column: int = 1) -> LedgerError:
+    return LedgerError(
+        Diagnostic(shown, line, column, field, f"not a valid sign-off ledger: {why}", _RECOLLECT)
+    )
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    return "nothing" if value is None else f"a {type(value).__name__}"
+
+
+_ERROR_TEXT = {
+    "timezone_aware": "the timestamp has no time zone (expected like 2026-11-23T10:00:00Z)",
+    "datetime_parsing": "not a timestamp (expected like 2026-11-23T10:00:00Z)",
+    "datetime_from_date_parsing": "not a timestamp (expected like 2026-11-23T10:00:00Z)",
+    "datetime_type": "not a timestamp (expected like 2026-11-23T10:00:00Z)",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "string_type": "expected text",
+    "bool_type": "expected true or false",
+    "list_type": "expected a list",
+    "dict_type": "expected an object",
+    "model_type": "expected an object",
+}
+
+
+def _error_text(error: Any) -> str:
+    kind = error["type"]
+    loc = error["loc"]
+    if kind == "missing":
+        return f"required field {loc[-1]!r} is missing"
+    if kind == "extra_forbidden":
+        return f"unknown field {loc[-1]!r}"
+    return _ERROR_TEXT.get(kind) or str(error.get("msg", "invalid value"))
+
+
+def _dotted(loc: Sequence[str | int]) -> str:
+    """('documents', 'reviews/x.md', 0, 'merged_at') -> documents["reviews/x.md"][0].merged_at"""
+    out = ""
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif index and loc[0] == "documents" and index == 1:
+            out += f"[{json.dumps(part)}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+_REPOSITORY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
+
+
+def _shape_fault(ledger: Ledger) -> tuple[str, str] | None:
+    """What the types alone do not say: the field and the fault, or None."""
+    if ledger.repository and not _REPOSITORY.fullmatch(ledger.repository):
+        return "repository", f"{visible(ledger.repository)!r} is not a repository (expected OWNER/NAME)"
+    for path, changes in ledger.documents.items():
+        where = f"documents[{json.dumps(path)}]"
+        if not _is_document_path(path):
+            return where, "not a document path (expected reviews/<name>.md or accounts/<name>.md)"
+        for index, change in enumerate(changes):
+            if change.pull_request < 1:
+                return f"{where}[{index}].pull_request", "expected a pull request number (1 or more)"
+    for index, number in enumerate(ledger.seen_pull_requests):
+        if number < 1:
+            return f"seen_pull_requests[{index}]", "expected a pull request number (1 or more)"
+    for index, pull in enumerate(ledger.open_pull_requests):
+        if pull.pull_request < 1:
+            return f"open_pull_requests[{index}].pull_request", "expected a pull request number (1 or more)"
+        for position, path in enumerate(pull.documents):
+            if not _is_document_path(path):
+                return (
+                    f"open_pull_requests[{index}].documents[{position}]",
+                    "not a document path (expected reviews/<name>.md or accounts/<name>.md)",
+                )
+    return None
+
+
+def _is_document_path(path: str) -> bool:
+    parts = path.split("/")
+    return (
+        len(parts) == 2
+        and parts[0] in ("reviews", "accounts")
+        and parts[1].endswith(".md")
+        and parts[1] not in (".md", "..md")
+        and not _CONTROL_OR_SPACE.search(path)
+    )
+
+
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 def save_ledger(ledger: Ledger, path: Path) -> None:

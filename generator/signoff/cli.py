@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -97,7 +98,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    from generator.ledger import LedgerError, load_ledger, save_ledger
+    from generator.ledger import LedgerError, check_repository, load_ledger, save_ledger
     from generator.signoff.collect import collect
     from generator.signoff.github import GitHubFault, connect
 
@@ -105,8 +106,12 @@ def _collect(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         previous = load_ledger(out)
+        if previous is not None:
+            check_repository(previous, repository, out)
     except LedgerError as exc:
-        raise UsageError(f"{exc} (remove it to start a new ledger)") from exc
+        # Never started over in silence: the file is not ours to replace.
+        fault = dataclasses.replace(exc.diagnostic, hint="move it away to start a new ledger")
+        raise UsageError(fault.text()) from exc
     try:
         gh = connect(api_url, github_token())
         result = collect(gh, repository, previous, now=dt.datetime.now(dt.UTC), branch=args.branch)

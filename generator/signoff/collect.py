@@ -15,7 +15,15 @@ from dataclasses import dataclass, field, replace
 
 from github import Github
 
-from generator.ledger import Ledger, MergedChange, NotCounted, OpenPullRequest, SignOff, Waiting
+from generator.ledger import (
+    Ledger,
+    MergedChange,
+    NotCounted,
+    OpenPullRequest,
+    SignOff,
+    Waiting,
+    check_repository,
+)
 from generator.signoff.engine import DocumentVerdict, PullRequest, Verdict, excluded_people, verdict
 from generator.signoff.github import PullFacts, guard, read_pull, team_members
 from generator.signoff.policy import PolicyError
@@ -31,9 +39,9 @@ class Collected:
 def collect(
     gh: Github, repository: str, previous: Ledger | None, *, now: dt.datetime, branch: str | None = None
 ) -> Collected:
+    if previous is not None:
+        check_repository(previous, repository)  # another repository's ledger is refused, never reset
     ledger = (previous or Ledger(repository=repository)).model_copy(deep=True)
-    if ledger.repository and ledger.repository.lower() != repository.lower():
-        ledger = Ledger(repository=repository)  # another repository's ledger: start over
     ledger.repository = repository
     with guard("reading the repository"):
         repo = gh.get_repo(repository)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from generator.cli import main
@@ -110,3 +111,55 @@ def test_approvals_given_after_the_merge_do_not_hide_a_bypass(world, capsys, tmp
     (change,) = ledger.changes(REVIEW)
     assert change.bypassed and change.missing == ["engineering", "support", "ce-vp"]
     assert [s.login for s in change.signoffs] == ["pat"]
+
+
+def test_a_bad_previous_ledger_is_an_error_and_is_left_as_it_is(world, capsys, tmp_path):
+    history(world)
+    out = tmp_path / "ledger.json"
+    out.write_text('{"version": 99, "repository": "acme/handbook"}', encoding="utf-8")
+    saved = out.read_bytes()
+    assert collect(world.fake, out) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"handbook: error: {_shown(out)}:1:1: version: not a valid sign-off ledger: ledger version 99 "
+        "is not supported (this handbook reads version 1) (move it away to start a new ledger)\n"
+    )
+    assert out.read_bytes() == saved
+    assert not [r for r in world.fake.requests if "/pulls" in r.path]
+
+
+def test_a_cached_ledger_with_naive_timestamps_is_an_error_not_a_crash(world, capsys, tmp_path):
+    history(world)
+    out = tmp_path / "ledger.json"
+    collect(world.fake, out)
+    text = out.read_text(encoding="utf-8").replace('Z"', '"', 1).replace('+00:00"', '"', 1)
+    out.write_text(text, encoding="utf-8")
+    world.pull(6, {ACCOUNT: (account_text(2), account_text(1))}, merged=True)
+    assert collect(world.fake, out) == 2
+    err = capsys.readouterr().err
+    assert "not a valid sign-off ledger: the timestamp has no time zone" in err
+    assert "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == text
+
+
+def test_another_repositorys_ledger_is_refused_not_started_over(world, capsys, tmp_path):
+    history(world)
+    out = tmp_path / "ledger.json"
+    collect(world.fake, out)
+    ledger = json.loads(out.read_text(encoding="utf-8"))
+    ledger["repository"] = "someone/else"
+    out.write_text(json.dumps(ledger), encoding="utf-8")
+    saved = out.read_bytes()
+    assert collect(world.fake, out) == 2
+    err = capsys.readouterr().err
+    assert (
+        "repository: not a valid sign-off ledger: it is the ledger of someone/else, not of acme/handbook"
+        in err
+    )
+    assert out.read_bytes() == saved
+
+
+def _shown(path: Path) -> str:
+    from generator.load import display_path
+
+    return display_path(path)
