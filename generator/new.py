@@ -187,7 +187,7 @@ def next_review_id(reviews: Path) -> str:
         except DocumentError:
             continue
         raw_id = document.data.get("id")
-        by_id = _REVIEW_ID_NUMBER.match(raw_id) if isinstance(raw_id, str) else None
+        by_id = _REVIEW_ID_NUMBER.fullmatch(raw_id) if isinstance(raw_id, str) else None
         if by_id:
             highest = max(highest, int(by_id.group(1)))
     if highest >= _MAX_REVIEW_NUMBER:

@@ -125,7 +125,7 @@ def _file_name_rules(document: Document, model: TechReview | AccountPlan) -> Ite
             )
         return
     prefix = model.id.lower()
-    if not _FILE_SLUG.match(stem) or not (stem == prefix or stem.startswith(prefix + "-")):
+    if not _FILE_SLUG.fullmatch(stem) or not (stem == prefix or stem.startswith(prefix + "-")):
         yield _at(
             document,
             ("id",),
@@ -261,7 +261,19 @@ def _from_pydantic(document: Document, model: type[BaseModel], error: Any) -> Di
     return Diagnostic(document.path, pos.line, pos.column, dotted(loc), message, hint)
 
 
+# Hints for the models' own error kinds (their messages come with them).
+_HINTS = {
+    "control_character": "remove it: control characters cannot be shown or published",
+    "bidi_character": "remove it: it makes text read differently from how it is stored",
+    "invisible_text": "write the text it stands for",
+    "text_too_long": "shorten it; long material belongs in the body",
+    "line_break": "remove the line break",
+}
+
+
 def _value_message(kind: str, value: Any, ctx: dict[str, Any], msg: str) -> tuple[str, str]:
+    if kind in _HINTS:
+        return msg, _HINTS[kind]
     if value is None and kind.endswith("_type"):
         return "has no value", "give it a value or remove the field"
     if kind == "enum":

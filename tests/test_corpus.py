@@ -30,6 +30,14 @@ def _oversize_review(repo: Path) -> None:
     (repo / "reviews" / "tr-0003-globex-huge.md").write_text(text, encoding="utf-8")
 
 
+def _huge_title(repo: Path) -> None:
+    """A 900 KB title: under the file limit, far over what a title can be."""
+    path = repo / "reviews" / "tr-0001-acme-air-gapped.md"
+    text = path.read_text(encoding="utf-8")
+    huge = text.replace("title: Air-gapped trial for Acme", "title: " + "x" * 900_000)
+    path.write_text(huge, encoding="utf-8")
+
+
 def _link_to_dev_zero(repo: Path) -> None:
     """Reading it would never end: the loader must refuse it without reading."""
     if not Path("/dev/zero").exists():
@@ -39,6 +47,7 @@ def _link_to_dev_zero(repo: Path) -> None:
 
 GENERATED: dict[str, Callable[[Path], None]] = {
     "oversize-file": _oversize_review,
+    "title-900-kb": _huge_title,
     "symlink-to-dev-zero": _link_to_dev_zero,
 }
 # The cases most likely to crash the interpreter run in a real child process.

@@ -13,12 +13,14 @@ from generator.models.common import (
     Fault,
     Faults,
     Handle,
+    Line,
     Quarter,
     ReviewId,
     Slug,
     Strict,
     Text,
     Url,
+    WholeNumber,
 )
 from generator.models.review import ProductGap
 
@@ -69,8 +71,8 @@ PHASE_STAGES = {
     TechWinPhase.POST_TRIAL: range(5, 8),
 }
 
-Tier = Annotated[int, Field(ge=1, le=3, description="1 (largest) to 3")]
-SalesStage = Annotated[int, Field(ge=0, le=7)]
+Tier = Annotated[WholeNumber, Field(ge=1, le=3, description="1 (largest) to 3")]
+SalesStage = Annotated[WholeNumber, Field(ge=0, le=7)]
 
 
 def past_tech_design(phase: TechWinPhase) -> bool:
@@ -79,9 +81,9 @@ def past_tech_design(phase: TechWinPhase) -> bool:
 
 
 class Contact(Strict):
-    name: Text
+    name: Line
     role: ContactRole
-    title: Text | None = None
+    title: Line | None = None
     email: Email | None = None
     notes: Text | None = None
 
@@ -89,7 +91,7 @@ class Contact(Strict):
 class HealthReport(Strict):
     status: Health
     reason: Text
-    score: Annotated[int, Field(ge=0, le=100)] | None = None
+    score: Annotated[WholeNumber, Field(ge=0, le=100)] | None = None
 
 
 class ActionItem(Strict):
@@ -109,7 +111,7 @@ class RedAccount(Strict):
 
 
 class FeedbackTheme(Strict):
-    theme: Text
+    theme: Line
     gaps: list[ProductGap] = Field(default_factory=list)
 
 
@@ -117,7 +119,7 @@ class Opportunity(Strict):
     """A sales opportunity and its technical win."""
 
     id: Slug
-    name: Text
+    name: Line
     ce: Handle
     ae: Handle
     sales_stage: SalesStage
@@ -164,7 +166,7 @@ class AccountPlan(Strict):
     """Front matter of an account plan (accounts/<slug>.md)."""
 
     id: Slug
-    name: Text
+    name: Line
     tier: Tier
     segment: Segment
     quarter: Quarter

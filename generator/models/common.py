@@ -25,7 +25,7 @@ _SPACE = re.compile(r"\s")  # the characters str.isspace() accepts, found in C
 
 def _handle(value: str) -> str:
     handle = value.removeprefix("@")
-    if not _HANDLE.match(handle):
+    if not _HANDLE.fullmatch(handle):
         raise PydanticCustomError(
             "github_handle",
             "'{value}' is not a GitHub handle (letters, digits and single hyphens, at most 39)",
@@ -35,7 +35,7 @@ def _handle(value: str) -> str:
 
 
 def _slug(value: str) -> str:
-    if len(value) > 64 or not _SLUG.match(value):
+    if len(value) > 64 or not _SLUG.fullmatch(value):
         raise PydanticCustomError(
             "slug",
             "'{value}' is not a slug (lower-case letters, digits and single hyphens, at most 64)",
@@ -45,7 +45,7 @@ def _slug(value: str) -> str:
 
 
 def _review_id(value: str) -> str:
-    if not _REVIEW_ID.match(value):
+    if not _REVIEW_ID.fullmatch(value):
         raise PydanticCustomError(
             "review_id", "'{value}' is not a tech review id (like TR-0042)", {"value": value}
         )
@@ -62,7 +62,7 @@ def _url(value: str) -> str:
 
 
 def _quarter(value: str) -> str:
-    if not _QUARTER.match(value):
+    if not _QUARTER.fullmatch(value):
         raise PydanticCustomError(
             "quarter", "'{value}' is not a quarter (expected like 2026-Q4)", {"value": value}
         )
@@ -70,7 +70,7 @@ def _quarter(value: str) -> str:
 
 
 def _email(value: str) -> str:
-    if not _EMAIL.match(value):
+    if not _EMAIL.fullmatch(value):
         raise PydanticCustomError("email", "'{value}' is not an e-mail address", {"value": value})
     return value
 
@@ -79,15 +79,91 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+# Characters no value may carry, however they were written (raw, or through a YAML escape such as
+# "\x1b" or "\0"): they break the feed, drive terminals and reach the CSV. Tab and line feed are text.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Bidi embeddings, overrides and isolates make text read differently from how it is stored.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Not visible on their own: a text of only these (and spaces) is empty.
+_INVISIBLE = re.compile(
+    "[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\u3164\ufeff\uffa0]*"
+)
+MAX_TEXT = 20_000
+MAX_LINE = 200
+
+
+def _printable(value: str) -> str:
+    control = _CONTROL.search(value)
+    if control:
+        raise PydanticCustomError(
+            "control_character",
+            "contains the control character U+{code}",
+            {"code": f"{ord(control.group()):04X}"},
+        )
+    bidi = _BIDI.search(value)
+    if bidi:
+        raise PydanticCustomError(
+            "bidi_character",
+            "contains the bidirectional control character U+{code}",
+            {"code": f"{ord(bidi.group()):04X}"},
+        )
+    return value
+
+
+def _text(value: str, limit: int = MAX_TEXT) -> str:
+    _printable(value)
+    if _INVISIBLE.fullmatch(value):
+        raise PydanticCustomError("invisible_text", "has no visible text")
+    if len(value) > limit:
+        raise PydanticCustomError(
+            "text_too_long",
+            "is {length} characters long, over the limit of {limit}",
+            {"length": f"{len(value):,}", "limit": f"{limit:,}"},
+        )
+    return value
+
+
+def _line(value: str) -> str:
+    _text(value, MAX_LINE)
+    if "\n" in value:
+        raise PydanticCustomError("line_break", "must be one line")
+    return value
+
+
+_WHOLE = re.compile(r"-?[0-9]+")
+
+
+def _whole_number(value: Any) -> Any:
+    """Digits only: Python's int() would take '0_3', ' 3' or '３', and pydantic '3.0'."""
+    if isinstance(value, str) and not _WHOLE.fullmatch(value):
+        raise PydanticCustomError("int_parsing", "is not a whole number")
+    return value
+
+
 Handle = Annotated[str, Field(json_schema_extra={"pattern": _HANDLE.pattern}), AfterValidator(_handle)]
 Slug = Annotated[
     str, Field(json_schema_extra={"pattern": SLUG_PATTERN, "maxLength": 64}), AfterValidator(_slug)
 ]
 ReviewId = Annotated[str, Field(json_schema_extra={"pattern": REVIEW_ID_PATTERN}), AfterValidator(_review_id)]
-Url = Annotated[str, Field(json_schema_extra={"format": "uri"}), AfterValidator(_url)]
+Url = Annotated[
+    str, Field(json_schema_extra={"format": "uri"}), AfterValidator(_url), AfterValidator(_printable)
+]
 Quarter = Annotated[str, Field(json_schema_extra={"pattern": _QUARTER.pattern}), AfterValidator(_quarter)]
-Email = Annotated[str, AfterValidator(_email)]
-Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
+Email = Annotated[str, AfterValidator(_email), AfterValidator(_printable)]
+# Free text (may span lines) and a one-line text such as a title or a name.
+Text = Annotated[
+    str,
+    BeforeValidator(_strip),
+    Field(min_length=1, json_schema_extra={"maxLength": MAX_TEXT}),
+    AfterValidator(_text),
+]
+Line = Annotated[
+    str,
+    BeforeValidator(_strip),
+    Field(min_length=1, json_schema_extra={"maxLength": MAX_LINE}),
+    AfterValidator(_line),
+]
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 
 
 class Strict(BaseModel):

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from generator.models.common import Fault, Faults, Handle, ReviewId, Slug, Strict, Text, Url
+from generator.models.common import Fault, Faults, Handle, Line, ReviewId, Slug, Strict, Text, Url
 
 
 class Moment(StrEnum):
@@ -72,7 +72,7 @@ class Asks(Strict):
 
 
 class ProductGap(Strict):
-    title: Text
+    title: Line
     url: Url
 
 
@@ -111,7 +111,7 @@ class TechReview(Strict):
     """Front matter of a tech review (reviews/tr-NNNN-slug.md)."""
 
     id: ReviewId
-    title: Text
+    title: Line
     customer: Slug = Field(description="Slug of the customer's account plan")
     moment: Moment
     triggers: list[Trigger] = Field(min_length=1)

@@ -45,7 +45,7 @@ Change = Literal["added", "modified", "renamed", "removed"]
 
 
 def _role_name(value: str) -> str:
-    if not _ROLE_NAME.match(value):
+    if not _ROLE_NAME.fullmatch(value):
         raise PydanticCustomError(
             "role_name", "{value!r} is not a role name (lower case, digits and hyphens)", {"value": value}
         )
@@ -53,7 +53,7 @@ def _role_name(value: str) -> str:
 
 
 def _team(value: str) -> str:
-    if not _TEAM.match(value):
+    if not _TEAM.fullmatch(value):
         raise PydanticCustomError(
             "team", "{value!r} is not a GitHub team (expected org/team-slug or team-slug)", {"value": value}
         )

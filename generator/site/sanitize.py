@@ -106,7 +106,7 @@ def clean_body_html(rendered: str, page: str) -> Fragment:
         if attribute in ("href", "src"):
             return _rewrite(value, page, links)
         if attribute == "id":
-            return value if _ID.match(value) else None
+            return value if _ID.fullmatch(value) else None
         if attribute == "class":
             allowed = _CLASSES.get(tag, set())
             kept = [name for name in value.split() if name in allowed]
