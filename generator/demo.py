@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from generator.cli import UsageError
-from generator.dates import quarter_label, quarter_start
+from generator.dates import PLAUSIBLE_DATES, DateProblem, DateWindow, parse_date, quarter_label, quarter_start
 from generator.load import display_path
 from generator.models.account import PHASE_STAGES, ContactRole, Health, Segment, TechWinPhase
 from generator.models.review import Moment, Outcome, ReviewStatus, Trigger
@@ -1169,11 +1169,23 @@ def _count(limit: int) -> Callable[[str], int]:
     return parse
 
 
+# The demo spreads its dates around --today: that spread stays inside the plausible window.
+DEMO_TODAY = DateWindow(
+    PLAUSIBLE_DATES.first + dt.timedelta(days=HISTORY_DAYS + 366),
+    PLAUSIBLE_DATES.last - dt.timedelta(days=366),
+)
+
+
 def _date_arg(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (write it as YYYY-MM-DD)") from None
+        return parse_date(text, DEMO_TODAY)
+    except DateProblem as exc:
+        if exc.kind == "date_from_text":
+            raise argparse.ArgumentTypeError(f"{exc} (write it as YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is outside the dates a demo can be made for, {DEMO_TODAY.text()} "
+            "(its dates spread around that day and stay plausible)"
+        ) from None
 
 
 def _seed(text: str) -> int:

@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.cli import UsageError
-from generator.dates import add_business_days, quarter_label
+from generator.dates import DateProblem, add_business_days, parse_date, quarter_label
 from generator.diagnostics import Diagnostic, DocumentError
 from generator.load import Kind, display_path, parse_document, read_document
 from generator.models import AccountPlan, TechReview
@@ -106,9 +106,11 @@ def _list_check(model: type[BaseModel], name: str) -> Callable[[str], Any]:
 
 def _date_check(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise Invalid(f"{text!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-23)") from None
+        return parse_date(text.strip())
+    except DateProblem as exc:
+        if exc.kind == "date_from_text":
+            raise Invalid(f"{text!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-23)") from None
+        raise Invalid(f"{exc} (check the year)") from None
 
 
 @dataclass

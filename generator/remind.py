@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.cli import append_step_summary
-from generator.dates import FEEDBACK_BUSINESS_DAYS, business_days_between, feedback_due
+from generator.dates import (
+    FEEDBACK_BUSINESS_DAYS,
+    DateProblem,
+    business_days_between,
+    feedback_due,
+    parse_date,
+)
 
 MARKER = "<!-- handbook/remind -->"
 EXIT_OK, EXIT_USAGE, EXIT_GITHUB = 0, 2, 3
@@ -210,9 +216,10 @@ def step_summary(outcomes: Sequence[Outcome], today: dt.date) -> str:
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date (expected YYYY-MM-DD)") from exc
+        return parse_date(value)
+    except DateProblem as exc:
+        expected = " (expected YYYY-MM-DD)" if exc.kind == "date_from_text" else ""
+        raise argparse.ArgumentTypeError(f"{exc}{expected}") from exc
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.cli import UsageError
+from generator.dates import DateProblem, parse_date
 from generator.diagnostics import format_text, summarize
 from generator.site.build import BuildError, BuildOptions, InvalidDocuments
 
@@ -46,9 +47,10 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
         raise UsageError(f"--root {args.root}: no such folder")
     if args.today:
         try:
-            today = dt.date.fromisoformat(args.today)
-        except ValueError:
-            raise UsageError(f"--today {args.today!r} is not a date (expected YYYY-MM-DD)") from None
+            today = parse_date(args.today)
+        except DateProblem as exc:
+            expected = " (expected YYYY-MM-DD)" if exc.kind == "date_from_text" else ""
+            raise UsageError(f"--today {exc}{expected}") from None
     else:
         today = dt.date.today()
     out = Path(args.out) if args.out else root / "build" / "site"

@@ -8,6 +8,7 @@ handful), so a small change never costs a parse of every body in the repository.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import difflib
 import gc
 import os
@@ -21,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from generator.dates import latest_today
 from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.load import (
     Document,
@@ -88,7 +90,8 @@ class Report:
 # --- one document -----------------------------------------------------------------------------
 
 
-def check_document(document: Document, *, with_body: bool = True) -> Checked:
+def check_document(document: Document, *, with_body: bool = True, today: dt.date | None = None) -> Checked:
+    """The document's own checks; `today` (default: today anywhere on Earth) dates what has happened."""
     model_class = model_for(document.kind)
     body = list(review_section_rules(document)) if with_body and document.kind == "review" else []
     try:
@@ -97,6 +100,9 @@ def check_document(document: Document, *, with_body: bool = True) -> Checked:
         diagnostics = [_from_pydantic(document, model_class, error) for error in exc.errors()]
         return Checked(document, None, diagnostics + body)
     diagnostics = [_fault_at(document, fault) for fault in model.rules()]
+    if isinstance(model, TechReview):
+        dated = model.dated_rules(today or latest_today())
+        diagnostics += [_fault_at(document, fault) for fault in dated]
     diagnostics += list(_file_name_rules(document, model))
     return Checked(document, model, diagnostics + body)
 
@@ -268,6 +274,7 @@ _HINTS = {
     "invisible_text": "write the text it stands for",
     "text_too_long": "shorten it; long material belongs in the body",
     "line_break": "remove the line break",
+    "implausible_date": "check the year",
 }
 
 
@@ -333,7 +340,9 @@ def _collector_paused() -> Iterator[None]:
 
 
 @_collector_paused()
-def validate_repository(root: Path, targets: Sequence[Path] | None = None) -> Report:
+def validate_repository(
+    root: Path, targets: Sequence[Path] | None = None, *, today: dt.date | None = None
+) -> Report:
     """Check every document under root, or only `targets` (with what they reference)."""
     all_files = list(iter_document_files(root))
     # A target is the repository's file however it is spelled (./x, a/../x, absolute, from a subfolder):
@@ -345,7 +354,7 @@ def validate_repository(root: Path, targets: Sequence[Path] | None = None) -> Re
     documents, faults = load([*all_files, *extra])
     unreadable = {found for f in faults if (found := implied_id(f.path))}
     faults = [f for f in faults if f.path in target_paths]
-    checked = [check_document(d, with_body=d.path in target_paths) for d in documents]
+    checked = [check_document(d, with_body=d.path in target_paths, today=today) for d in documents]
     diagnostics = list(faults)
     for item in checked:
         if item.path in target_paths:

@@ -5,14 +5,18 @@ field, whichever field it is."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from generator.load import Document, FieldPath, dotted, read_document
-from generator.validate import check_document
+from generator.models import AccountPlan, TechReview
+from generator.validate import _submodel, check_document
 
 BASE = Path(__file__).parent / "corpus" / "base"
 REVIEW = "reviews/tr-0001-acme-air-gapped.md"
@@ -57,8 +61,31 @@ def _document(relative: str, extra: dict[str, Any]) -> Document:
     return document
 
 
+WITHDRAWN_REVIEW: dict[str, Any] = {
+    "status": "withdrawn",
+    "decision": None,
+    "withdrawal": {"date": "2026-09-15", "reason": "The customer went another way."},
+}
+RED_ACCOUNT: dict[str, Any] = {
+    "health": {"status": "red", "reason": "Outages", "score": "20"},
+    "red_account": {
+        "since": "2026-10-01",
+        "current_status": "Escalated",
+        "asks": ["An engineer on site"],
+        "action_plan": [{"action": "Daily call", "owner": "carol-ce", "due": "2026-10-05"}],
+    },
+}
+
+
 def _documents() -> list[Document]:
-    return [_document(REVIEW, REVIEW_EXTRA), _document(ACCOUNT, ACCOUNT_EXTRA)]
+    account = _document(ACCOUNT, {**ACCOUNT_EXTRA, **RED_ACCOUNT})
+    account.data["opportunities"][0]["tech_win_due"] = "2026-12-01"
+    return [
+        _document(REVIEW, REVIEW_EXTRA),
+        account,
+        _document(REVIEW, {**REVIEW_EXTRA, **WITHDRAWN_REVIEW}),
+        _document(ACCOUNT, ACCOUNT_EXTRA),
+    ]
 
 
 def _leaves(value: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
@@ -171,3 +198,72 @@ def test_every_whole_number_field_is_digits_only(field: tuple[str, ...], value: 
     path: FieldPath = ("opportunities", 0, *field) if field[0] == "sales_stage" else ("health", *field)
     diagnostics = check_document(_with(account, path, value), with_body=False).diagnostics
     assert [(d.field, d.message) for d in diagnostics] == [(dotted(path), f"{value!r} is not a whole number")]
+
+
+DATES = [(d, path, value) for d, path, value in SWEEP if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)]
+
+
+@pytest.mark.parametrize("outside", ["1999-12-31", "2101-01-01", "0001-01-01", "9999-12-29"])
+@pytest.mark.parametrize(
+    ("document", "path", "value"), DATES, ids=[f"{d.kind}:{dotted(p)}" for d, p, _ in DATES]
+)
+def test_every_date_field_refuses_a_date_outside_the_plausible_window(
+    document: Document, path: FieldPath, value: str, outside: str
+) -> None:
+    diagnostics = check_document(_with(document, path, outside), with_body=False).diagnostics
+    assert [(d.field, d.message, d.hint) for d in diagnostics] == [
+        (
+            dotted(path),
+            f"'{outside}' is outside the plausible dates 2000-01-01 to 2100-12-31",
+            "check the year",
+        )
+    ]
+
+
+def _date_fields(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
+    for name, info in model.model_fields.items():
+        annotation = str(info.annotation)
+        inner = _submodel(info.annotation)
+        if inner is not None:
+            yield from _date_fields(inner, f"{prefix}{name}.")
+        elif "datetime.date" in annotation:
+            yield prefix + name
+
+
+def test_the_sweeps_reach_every_date_field_of_both_models() -> None:
+    swept = {f"{d.kind}:{dotted(tuple(p for p in path if isinstance(p, str)))}" for d, path, _ in DATES}
+    declared = {f"review:{f}" for f in _date_fields(TechReview)} | {
+        f"account:{f}" for f in _date_fields(AccountPlan)
+    }
+    assert swept == declared
+
+
+def _review_with(**changes: Any) -> list[str]:
+    document = _documents()[0]
+    document.data.update(changes)
+    return [
+        d.text() for d in check_document(document, with_body=False, today=dt.date(2026, 11, 23)).diagnostics
+    ]
+
+
+def test_a_decision_dated_after_today_is_refused() -> None:
+    decision = {**_documents()[0].data["decision"], "decided_on": "2026-11-24"}
+    assert _review_with(decision=decision) == [
+        "reviews/tr-0001-acme-air-gapped.md:24:15: decision.decided_on: is in the future"
+        " (record the decision once it has been made)"
+    ]
+
+
+def test_a_decision_dated_today_is_fine() -> None:
+    decision = {**_documents()[0].data["decision"], "decided_on": "2026-11-23"}
+    assert _review_with(decision=decision) == []
+
+
+def test_a_withdrawal_dated_after_today_is_refused() -> None:
+    faults = _review_with(
+        status="withdrawn", decision=None, withdrawal={"date": "2027-01-05", "reason": "Lost."}
+    )
+    assert [f for f in faults if "withdrawal.date" in f] == [
+        "reviews/tr-0001-acme-air-gapped.md:1:1: withdrawal.date: is in the future"
+        " (record the withdrawal once it has happened)"
+    ]

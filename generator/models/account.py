@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field
 
 from generator.models.common import (
+    Date,
     Email,
     Fault,
     Faults,
@@ -97,14 +97,14 @@ class HealthReport(Strict):
 class ActionItem(Strict):
     action: Text
     owner: Handle
-    due: dt.date
+    due: Date
     done: bool = False
 
 
 class RedAccount(Strict):
     """Written by the AE and CE while health is red, tracked until yellow or green."""
 
-    since: dt.date
+    since: Date
     current_status: Text
     asks: list[Text] = Field(min_length=1, description="What the account team asks of the business")
     action_plan: list[ActionItem] = Field(min_length=1)
@@ -123,9 +123,9 @@ class Opportunity(Strict):
     ce: Handle
     ae: Handle
     sales_stage: SalesStage
-    close_date: dt.date
+    close_date: Date
     tech_win_phase: TechWinPhase
-    tech_win_due: dt.date | None = None
+    tech_win_due: Date | None = None
     next_step: Text | None = None
     joint_success_plan: Url | None = None
     tdd: Url | None = None
@@ -173,8 +173,8 @@ class AccountPlan(Strict):
     ae: Handle
     ce: Handle
     ta: Handle | None = None
-    last_revisited: dt.date
-    renewal_date: dt.date | None = None
+    last_revisited: Date
+    renewal_date: Date | None = None
     onboarding_complete: bool = True
     health: HealthReport
     red_account: RedAccount | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
+
+from generator.dates import DateProblem, check_plausible, parse_date
 
 FieldPath = tuple[str | int, ...]
 
@@ -130,6 +133,18 @@ def _line(value: str) -> str:
     return value
 
 
+def _date(value: Any) -> Any:
+    """Dates are written YYYY-MM-DD and fall in the process's plausible window (generator/dates.py)."""
+    try:
+        if isinstance(value, str):
+            return parse_date(value)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return check_plausible(value)
+    except DateProblem as exc:
+        raise PydanticCustomError(exc.kind, str(exc)) from None
+    return value  # anything else: pydantic says it is not a date
+
+
 _WHOLE = re.compile(r"-?[0-9]+")
 
 
@@ -164,6 +179,7 @@ Line = Annotated[
     AfterValidator(_line),
 ]
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+Date = Annotated[dt.date, BeforeValidator(_date)]
 
 
 class Strict(BaseModel):

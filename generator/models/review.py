@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from generator.models.common import Fault, Faults, Handle, Line, ReviewId, Slug, Strict, Text, Url
+from generator.models.common import Date, Fault, Faults, Handle, Line, ReviewId, Slug, Strict, Text, Url
 
 
 class Moment(StrEnum):
@@ -85,7 +85,7 @@ class Deciders(Strict):
 class Decision(Strict):
     outcome: Outcome
     recommended_by: Handle = Field(description="The CE VP who made the recommendation")
-    decided_on: dt.date
+    decided_on: Date
     deciders: Deciders | None = Field(
         None, description="Final deciders; all three are required when the outcome is no"
     )
@@ -96,14 +96,14 @@ class Decision(Strict):
 
 
 class Meeting(Strict):
-    date: dt.date
+    date: Date
     requested_by: Handle | None = None
     attendees: list[Handle] = Field(default_factory=list)
     outcome: Text
 
 
 class Withdrawal(Strict):
-    date: dt.date
+    date: Date
     reason: Text
 
 
@@ -119,8 +119,8 @@ class TechReview(Strict):
     author: Handle
     account_team: AccountTeam
     peer_reviewer: Handle | None = Field(None, description="Peer CE who reviewed the TDD")
-    opened: dt.date
-    decision_needed_by: dt.date
+    opened: Date
+    decision_needed_by: Date
     status: ReviewStatus
     links: Links = Field(default_factory=Links)
     asks: Asks = Field(default_factory=Asks)
@@ -183,6 +183,17 @@ class TechReview(Strict):
         for index, related in enumerate(self.related_reviews):
             if related == self.id:
                 yield Fault(("related_reviews", index), "a review cannot be related to itself")
+
+    def dated_rules(self, today: dt.date) -> Faults:
+        """What cannot be true yet on `today`: a decision or a withdrawal records what has happened."""
+        if self.decision is not None and self.decision.decided_on > today:
+            yield Fault(
+                ("decision", "decided_on"), "is in the future", "record the decision once it has been made"
+            )
+        if self.withdrawal is not None and self.withdrawal.date > today:
+            yield Fault(
+                ("withdrawal", "date"), "is in the future", "record the withdrawal once it has happened"
+            )
 
 
 def _trigger_rules(review: TechReview) -> Faults:

@@ -125,8 +125,14 @@ class MonthCount:
     denied: int
 
 
+# The chart shows at most this many months, the latest with reviews: its size never grows with the
+# span of dates in the documents.
+CHART_MONTHS = 24
+
+
 def reviews_per_month(handbook: Handbook) -> list[MonthCount]:
-    """Reviews opened and decided (by outcome) per calendar month, every month in the range."""
+    """Reviews opened and decided (by outcome) per calendar month: every month from the first to the
+    last with reviews, at most the latest CHART_MONTHS of them."""
     opened: dict[str, int] = defaultdict(int)
     outcomes: dict[tuple[str, Outcome], int] = defaultdict(int)
     for entry in handbook.reviews:
@@ -139,17 +145,17 @@ def reviews_per_month(handbook: Handbook) -> list[MonthCount]:
         return []
     return [
         MonthCount(month, opened[month], outcomes[(month, Outcome.YES)], outcomes[(month, Outcome.NO)])
-        for month in _month_range(min(months), max(months))
+        for month in _month_range(min(months), max(months), CHART_MONTHS)
     ]
 
 
-def _month_range(first: str, last: str) -> list[str]:
-    year, month = (int(part) for part in first.split("-"))
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
+def _month_range(first: str, last: str, limit: int) -> list[str]:
+    """The months from `first` to `last` (YYYY-MM), only the latest `limit` of them."""
+    last_year, last_month = (int(part) for part in last.split("-"))
+    end = last_year * 12 + last_month - 1
+    first_year, first_month = (int(part) for part in first.split("-"))
+    start = max(first_year * 12 + first_month - 1, end - limit + 1)
+    return [f"{index // 12:04d}-{index % 12 + 1:02d}" for index in range(start, end + 1)]
 
 
 def reviews_by_trigger(handbook: Handbook) -> dict[Trigger, list[ReviewEntry]]:

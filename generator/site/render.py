@@ -357,7 +357,7 @@ def _dashboards(r: Renderer) -> None:
         quarter=dates.quarter_label(hb.today),
         next_quarter=dates.quarter_label(dates.next_quarter_start(hb.today)),
     )
-    r.page("dashboards/charts.md", "charts.md.j2", counts=counts)
+    r.page("dashboards/charts.md", "charts.md.j2", counts=counts, months=index.CHART_MONTHS)
     bypasses = index.bypasses(hb)
     known = {entry.source for entry in hb.reviews} | {entry.source for entry in hb.accounts}
     r.page(

@@ -119,6 +119,17 @@ def test_reviews_per_month_count_every_month_in_the_range(tmp_path: Path) -> Non
     ]
 
 
+def test_reviews_per_month_never_grow_with_the_span_of_dates(tmp_path: Path) -> None:
+    content.write_account(tmp_path, content.account("initech", "Initech"))
+    old = content.review(1, "initech", "Ancient", opened="2000-01-03", decision_needed_by="2000-02-01")
+    content.write_review(tmp_path, old, "ancient")
+    content.write_review(tmp_path, content.review(2, "initech", "Recent"), "recent")
+    counts = index.reviews_per_month(_handbook(tmp_path))
+    assert len(counts) == index.CHART_MONTHS == 24
+    assert (counts[0].month, counts[-1].month) == ("2024-12", "2026-11")
+    assert counts[-1].opened == 1
+
+
 def test_people_pages_cover_authors_account_teams_and_deciders(tmp_path: Path) -> None:
     write_sample(tmp_path)
     everyone = index.people(_handbook(tmp_path))
