@@ -104,8 +104,18 @@ def format_github(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Document values reach messages: in Markdown they must stay text, never HTML, links, images or a table cell.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#@!~&])")
+
+
 def _md_cell(value: str) -> str:
-    return visible(value).replace("\\", "\\\\").replace("|", "\\|").replace("`", "'")
+    """Text inside a Markdown table cell, shown as written (every Markdown and HTML character escaped)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", visible(value))
+
+
+def _md_code(value: str) -> str:
+    """A code span inside a table cell: HTML is inert there, only a backtick or a pipe could break out."""
+    return "`" + visible(value).replace("`", "'").replace("|", "\\|") + "`"
 
 
 def format_step_summary(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
@@ -117,7 +127,7 @@ def format_step_summary(diagnostics: Sequence[Diagnostic], summary: Summary) -> 
         for d in diagnostics:
             problem = d.message + (f" ({d.hint})" if d.hint else "")
             out.append(
-                f"| `{_md_cell(d.path)}` | {d.line} | {_md_cell(d.field) or '—'} | {_md_cell(problem)} |"
+                f"| {_md_code(d.path)} | {d.line} | {_md_cell(d.field) or '—'} | {_md_cell(problem)} |"
             )
         out.append("")
     return "\n".join(out) + "\n"

@@ -224,7 +224,12 @@ def _decode(raw: bytes, path: str) -> str:
 
 
 def _split(text: str, path: str) -> tuple[str, int, str, int]:
-    """Front matter between a first line `---` and the next `---` (or `...`) line."""
+    """Front matter between a first line `---` and the next `---` line.
+
+    A `...` line (YAML's end of document) is refused where it stands: taken as the end, the fields after
+    it would silently become body; ignored, GitHub and other readers would disagree about where the
+    front matter ends.
+    """
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         _fault(
@@ -235,7 +240,16 @@ def _split(text: str, path: str) -> tuple[str, int, str, int]:
             "put '---' on the first line, the fields, then '---' before the text",
         )
     for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
+        marker = lines[index].rstrip()
+        if marker == "...":
+            _fault(
+                path,
+                index + 1,
+                1,
+                "the front matter is closed with '---', not '...'",
+                "replace this line with '---', or remove it if more fields follow",
+            )
+        if marker == "---":
             front = "\n".join(lines[1:index]) + "\n"
             body = "\n".join(lines[index + 1 :])
             return front, 2, body, index + 2
@@ -337,7 +351,18 @@ def _yaml_fault(exc: yaml.MarkedYAMLError, path: str, first_line: int, front: st
     if mark and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t":
         _fault(path, line, column, "a tab is used here; YAML indents with spaces", "use spaces instead")
     problem = exc.problem or "invalid YAML"
+    if "another document" in problem:
+        _fault(
+            path,
+            line,
+            column,
+            "a second YAML document starts here; the front matter is one mapping of fields",
+            "end the front matter with a line of exactly '---', or remove this line",
+        )
     context = f" {exc.context}" if exc.context else ""
+    if context and problem.startswith("but "):
+        # PyYAML's halves read "expected X" (context) "but found Y" (problem): in that order.
+        problem, context = f"{exc.context}, {problem}", ""
     start = exc.context_mark
     opened = next((words for kind, words in _OPENERS.items() if kind in (exc.context or "")), "")
     at_end = "end of stream" in problem or (mark is not None and mark.line >= len(lines) - 1)
@@ -480,8 +505,17 @@ class _Converter:
             self._fail(
                 key_node, "YAML merge keys (<<) are not allowed", "write the fields out in full", where
             )
+        if key_node.tag.removeprefix(_CORE) not in _KEY_READ_AS and key_node.tag != _STR_TAG:
+            # An explicit tag such as !!python/name:os.system (its name is often empty): the tag is the fault.
+            named = f" on the field name {key!r}" if key else " on a field name"
+            self._fail(
+                key_node,
+                f"YAML tag {_shown_tag(key_node.tag)} is not allowed{named}",
+                "remove the tag and write a plain name before the colon, like 'title:'",
+                where,
+            )
         if not key_node.style and key_node.tag != _CORE + "str":
-            read_as = _KEY_READ_AS.get(key_node.tag.removeprefix(_CORE), _shown_tag(key_node.tag))
+            read_as = _KEY_READ_AS[key_node.tag.removeprefix(_CORE)]
             self._fail(
                 key_node,
                 f"field name {key!r} is read by YAML as {read_as}, not text",

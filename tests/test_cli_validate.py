@@ -213,3 +213,29 @@ def test_json_format_keeps_unicode_and_control_characters_as_json_escapes(repo: 
     out = capsys.readouterr().out
     assert "Zoë\\u001b" in out
     assert json.loads(out)["errors"][0]["message"].startswith("'Zoë\x1b' is not")
+
+
+def test_html_from_a_document_reaches_the_step_summary_as_text(repo: Path, monkeypatch, capsys) -> None:
+    from markdown_it import MarkdownIt
+
+    summary = repo.parent / "step-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    edit(
+        repo,
+        TR1,
+        "peer_reviewer: dan-ce",
+        "peer_reviewer: '<img src=x onerror=alert(1)>[a](https://evil.example)'",
+    )
+    edit(
+        repo,
+        TR2,
+        "status: draft",
+        "status: '<script>x</script> **b** ![i](/p.png) &amp;'",
+    )
+    assert main(["validate", "--format", "github"]) == 1
+    html = MarkdownIt("commonmark").enable("table").render(summary.read_text(encoding="utf-8"))
+    for tag in ("<img", "<script", "<a ", "<strong", "<em"):
+        assert tag not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;[a](https://evil.example)" in html
+    assert "&lt;script&gt;x&lt;/script&gt; **b** ![i](/p.png) &amp;amp;" in html
+    assert html.count("<tr>") == 3  # the header and one row per fault: no cell broke out of the table
