@@ -142,16 +142,44 @@ def _file_name_rules(document: Document, model: TechReview | AccountPlan) -> Ite
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+# Lines that cannot be the text of an underlined (setext) heading: list items, quotes, rules, HTML.
+_NOT_HEADING_TEXT = re.compile(
+    r"^(?: {4}|\t| {0,3}(?:[-*+][ \t]|[0-9]{1,9}[.)][ \t]|>|<|(?:[-*_][ \t]*){3,}$))"
+)
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Heading:
+    offset: int  # line offset in the body
+    level: int
+    text: str
+    content: int  # offset of the first line after the heading (after its underline, for setext)
 
 
 def _normal(heading: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", heading.casefold()).split())
 
 
-def headings(body: str) -> Iterator[tuple[int, int, str]]:
-    """(line offset in the body, level, text) of each ATX heading outside fenced code."""
+def _opens_comment(line: str) -> bool:
+    """An HTML comment starts on this line and does not end on it (code spans aside)."""
+    text = _CODE_SPAN.sub("", line)
+    start = text.rfind("<!--")
+    return start >= 0 and "-->" not in text[start + 4 :]
+
+
+def _headings(body: str) -> Iterator[Heading]:
+    """Headings as the page shows them: `#` and underlined ones, not in fenced code or HTML comments."""
     fence = ""
+    in_comment = False
+    text_line: tuple[int, str] | None = None  # the line an underline below would make a heading
     for offset, line in enumerate(body.split("\n")):
+        if in_comment:
+            in_comment = "-->" not in line
+            text_line = None
+            continue
         opened = _FENCE.match(line)
         if opened:
             marker = opened.group(1)
@@ -159,18 +187,41 @@ def headings(body: str) -> Iterator[tuple[int, int, str]]:
                 fence = marker
             elif marker[0] == fence[0] and len(marker) >= len(fence):
                 fence = ""
+            text_line = None
             continue
         if fence:
             continue
         found = _HEADING.match(line)
         if found:
-            yield offset, len(found.group(1)), found.group(2).strip()
+            yield Heading(offset, len(found.group(1)), found.group(2).strip(), offset + 1)
+            text_line = None
+            continue
+        underline = _SETEXT_UNDERLINE.match(line)
+        if underline and text_line is not None:
+            level = 1 if underline.group(1)[0] == "=" else 2
+            yield Heading(text_line[0], level, text_line[1].strip(), offset + 1)
+            text_line = None
+            continue
+        if _opens_comment(line):
+            in_comment = True
+            text_line = None
+            continue
+        plain = line.strip() and not _NOT_HEADING_TEXT.match(line)
+        text_line = (offset, line) if plain else None
+
+
+def headings(body: str) -> Iterator[tuple[int, int, str]]:
+    """(line offset in the body, level, text) of each heading the page shows."""
+    for heading in _headings(body):
+        yield heading.offset, heading.level, heading.text
 
 
 def review_section_rules(document: Document) -> Iterator[Diagnostic]:
     lines = document.body.split("\n")
-    found = list(headings(document.body))
-    by_name = {_normal(text): (offset, level) for offset, level, text in found}
+    found = list(_headings(document.body))
+    by_name: dict[str, Heading] = {}
+    for heading in found:
+        by_name.setdefault(_normal(heading.text), heading)
     for section in REVIEW_SECTIONS:
         wanted = _normal(section)
         if wanted not in by_name:
@@ -183,14 +234,15 @@ def review_section_rules(document: Document) -> Iterator[Diagnostic]:
                 "add the heading and write the section under it",
             )
             continue
-        offset, level = by_name[wanted]
-        following = [o for o, lv, _ in found if o > offset and lv <= level]
+        heading = by_name[wanted]
+        following = [h.offset for h in found if h.offset > heading.offset and h.level <= heading.level]
         end = following[0] if following else len(lines)
-        content = "\n".join(lines[offset + 1 : end]).strip()
+        # What a reader sees: a section holding only an HTML comment is empty.
+        content = _COMMENT.sub("", "\n".join(lines[heading.content : end])).strip()
         if not content:
             yield Diagnostic(
                 document.path,
-                document.body_line + offset,
+                document.body_line + heading.offset,
                 1,
                 "body",
                 f"section '## {section}' is empty",

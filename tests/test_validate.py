@@ -238,3 +238,55 @@ def test_a_body_of_a_hundred_thousand_headings_is_checked() -> None:
     body = all_sections(skip="Asks") + "## h\n" * 100_000
     faults = list(review_section_rules(review_with_body(body)))
     assert [d.message for d in faults] == ["missing section '## Asks'"]
+
+
+@pytest.mark.parametrize("underline", ["--------", "========", "-", "  ---   "])
+def test_an_underlined_heading_is_a_section(underline: str) -> None:
+    body = all_sections().replace("## Timeline\n", f"Timeline\n{underline}\n")
+    assert list(review_section_rules(review_with_body(body))) == []
+
+
+def test_an_underlined_heading_with_nothing_under_it_is_empty() -> None:
+    body = all_sections(skip="Timeline") + "Timeline\n--------\n\n"
+    assert [d.message for d in review_section_rules(review_with_body(body))] == [
+        "section '## Timeline' is empty"
+    ]
+
+
+@pytest.mark.parametrize(
+    "before", ["- a list item", "> a quote", "", "    indented code", "***", "<div>"], ids=repr
+)
+def test_a_rule_under_what_cannot_be_heading_text_makes_no_heading(before: str) -> None:
+    body = f"{before}\n---\n"
+    assert list(headings(body)) == []
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<!--\n## Asks\n\nText.\n-->\n",
+        "<!-- the asks, for later\n## Asks\n\nText.\n-->\n",
+        "Some text <!-- hidden\n## Asks\n\nText.\n-->\n",
+        "<!--\nAsks\n----\n\nText.\n-->\n",
+        "<!-- never closed\n## Asks\n\nText.\n",
+    ],
+    ids=["block", "block-with-words", "opened-in-a-paragraph", "underlined", "unclosed"],
+)
+def test_a_section_inside_an_html_comment_is_missing(hidden: str) -> None:
+    body = all_sections(skip="Asks") + hidden
+    assert [d.message for d in review_section_rules(review_with_body(body))] == ["missing section '## Asks'"]
+
+
+def test_a_comment_that_closes_on_its_line_hides_nothing_after_it() -> None:
+    body = all_sections(skip="Asks") + "<!-- a note --> and more\n\n## Asks\n\nText.\n"
+    assert list(review_section_rules(review_with_body(body))) == []
+
+
+def test_a_comment_marker_in_inline_code_opens_no_comment() -> None:
+    body = all_sections(skip="Asks") + "Write `<!--` to start a comment.\n\n## Asks\n\nText.\n"
+    assert list(review_section_rules(review_with_body(body))) == []
+
+
+def test_a_section_holding_only_a_comment_is_empty() -> None:
+    body = all_sections().replace("## Asks\n\nText.\n", "## Asks\n\n<!-- to do:\nask Support -->\n")
+    assert [d.message for d in review_section_rules(review_with_body(body))] == ["section '## Asks' is empty"]
