@@ -267,3 +267,19 @@ def test_a_withdrawal_dated_after_today_is_refused() -> None:
         "reviews/tr-0001-acme-air-gapped.md:1:1: withdrawal.date: is in the future"
         " (record the withdrawal once it has happened)"
     ]
+
+
+def test_an_attendee_listed_twice_is_reported() -> None:
+    meeting = {**REVIEW_EXTRA["meetings"][0], "attendees": ["dan-ce", "vera-vp", "Dan-CE"]}
+    assert _review_with(meetings=[meeting]) == [
+        "reviews/tr-0001-acme-air-gapped.md:1:1: meetings[0].attendees[2]: attendee 'dan-ce' is listed twice"
+        " (first at attendees[0])"
+    ]
+
+
+def test_one_person_cannot_fill_two_decider_roles_even_on_a_yes() -> None:
+    decision = {**_documents()[0].data["decision"], "deciders": {"ce_vp": "vera-vp", "sales_vp": "vera-vp"}}
+    assert _review_with(decision=decision) == [
+        "reviews/tr-0001-acme-air-gapped.md:22:3: decision.deciders.sales_vp: 'vera-vp' is already the CE VP:"
+        " the three deciders are three different people (name the Sales VP)"
+    ]

@@ -183,6 +183,10 @@ class TechReview(Strict):
         for index, related in enumerate(self.related_reviews):
             if related == self.id:
                 yield Fault(("related_reviews", index), "a review cannot be related to itself")
+        yield from _listed_twice(("related_reviews",), self.related_reviews, "review")
+        for index, meeting in enumerate(self.meetings):
+            attendees = [person.lower() for person in meeting.attendees]
+            yield from _listed_twice(("meetings", index, "attendees"), attendees, "attendee")
 
     def dated_rules(self, today: dt.date) -> Faults:
         """What cannot be true yet on `today`: a decision or a withdrawal records what has happened."""
@@ -194,6 +198,36 @@ class TechReview(Strict):
             yield Fault(
                 ("withdrawal", "date"), "is in the future", "record the withdrawal once it has happened"
             )
+
+
+def _listed_twice(where: tuple[str | int, ...], items: list[str], what: str) -> Faults:
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if item in first:
+            yield Fault(
+                (*where, index), f"{what} {item!r} is listed twice", f"first at {where[-1]}[{first[item]}]"
+            )
+        first.setdefault(item, index)
+
+
+DECIDER_ROLES = {"ce_vp": "the CE VP", "vp_engineering": "the VP Engineering", "sales_vp": "the Sales VP"}
+
+
+def _decider_rules(deciders: Deciders) -> Faults:
+    """Three roles, three people: one person cannot decide a no alone under three names."""
+    seen: dict[str, str] = {}
+    for role, title in DECIDER_ROLES.items():
+        person = getattr(deciders, role)
+        if not person:
+            continue
+        if person.lower() in seen:
+            yield Fault(
+                ("decision", "deciders", role),
+                f"{person!r} is already {DECIDER_ROLES[seen[person.lower()]]}: "
+                "the three deciders are three different people",
+                f"name {title}",
+            )
+        seen.setdefault(person.lower(), role)
 
 
 def _trigger_rules(review: TechReview) -> Faults:
@@ -273,6 +307,8 @@ def _decision_rules(review: TechReview) -> Faults:
             f"{'an' if review.status.value[0] in 'aeiou' else 'a'} {review.status.value} review "
             f"has outcome {expected.value!r}",
         )
+    if decision.deciders is not None:
+        yield from _decider_rules(decision.deciders)
     if decision.decided_on < review.opened:
         yield Fault(("decision", "decided_on"), "is before the review was opened")
     if decision.outcome is Outcome.YES and not decision.customer_messaging:
@@ -291,7 +327,7 @@ def _decision_rules(review: TechReview) -> Faults:
                 ("decision", "outcome"),
             )
         deciders = decision.deciders or Deciders()
-        missing = [role for role in ("ce_vp", "vp_engineering", "sales_vp") if not getattr(deciders, role)]
+        missing = [role for role in DECIDER_ROLES if not getattr(deciders, role)]
         if missing:
             yield Fault(
                 ("decision", "deciders"),
