@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from generator import __version__
 from generator.diagnostics import FORMATTERS, format_step_summary, summarize
-from generator.load import display_path
+
+# Only the standard library and light modules at import time: Ctrl-C during start-up lands in main().
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -66,11 +68,12 @@ def append_step_summary(markdown: str, env: Mapping[str, str] = os.environ) -> N
     """Add Markdown to the Actions job summary, when running in Actions (a no-op elsewhere)."""
     target = env.get("GITHUB_STEP_SUMMARY")
     if target:
-        with open(target, "a", encoding="utf-8") as handle:
+        with open(target, "a", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(markdown)
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from generator.load import display_path
     from generator.models import MODELS, json_schema
 
     kinds = [args.kind] if args.kind else list(MODELS)
@@ -119,7 +122,21 @@ def _registrars(
     return [importlib.import_module(name).register for name in dict.fromkeys(names)]
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _never_fail_to_print()
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        # Wherever it lands (imports, parsing, the work itself): one line, never a traceback.
+        with contextlib.suppress(OSError, ValueError):
+            print("handbook: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: Sequence[str] | None) -> int:
     words = sys.argv[1:] if argv is None else argv
     parser = build_parser(next((word for word in words if not word.startswith("-")), None))
     args = parser.parse_args(argv)
@@ -129,10 +146,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"handbook: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _never_fail_to_print() -> None:
+    """What the terminal's encoding cannot show (a file name that is not UTF-8, an ASCII-only terminal)
+    is written escaped instead of losing all output to a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # else the stream keeps its own policy
+                reconfigure(errors="backslashreplace")
 
 
 if __name__ == "__main__":

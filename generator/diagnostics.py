@@ -12,12 +12,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 # Control characters (line breaks, ESC, bidi overrides) that a document's values could bring into a
-# message: shown escaped, so one diagnostic stays one line and cannot drive the terminal.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# message: shown escaped, so one diagnostic stays one line and cannot drive the terminal. Lone
+# surrogates are the bytes of a file name that is not UTF-8 (os.fsdecode): shown as \xNN, since no
+# terminal or file can encode them.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(found: re.Match[str]) -> str:
+    char = found.group()
+    if "\udc80" <= char <= "\udcff":
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return char.encode("unicode_escape").decode("ascii")
 
 
 def visible(value: str) -> str:
-    return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), value)
+    return _CONTROL.sub(_escaped, value)
+
+
+def encodable(value: str) -> str:
+    """The text with only what cannot be encoded (a non-UTF-8 file name's bytes) escaped."""
+    return _SURROGATE.sub(_escaped, value)
 
 
 @dataclass(frozen=True, order=True)
@@ -104,12 +119,13 @@ def format_github(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Document values reach messages: in Markdown they must stay text, never HTML, links, images or a table cell.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#@!~&])")
+# Document values reach messages: in Markdown they must stay text, never HTML, an entity, a link or image,
+# a code span or a new table cell. (Emphasis marks are left alone: they cannot carry anything.)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`\[\]<>|&])")
 
 
 def _md_cell(value: str) -> str:
-    """Text inside a Markdown table cell, shown as written (every Markdown and HTML character escaped)."""
+    """Text inside a Markdown table cell, shown as written (HTML, links and cell breaks escaped)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", visible(value))
 
 
@@ -134,9 +150,12 @@ def format_step_summary(diagnostics: Sequence[Diagnostic], summary: Summary) -> 
 
 
 def format_json(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    errors = [
+        {k: encodable(v) if isinstance(v, str) else v for k, v in asdict(d).items()} for d in diagnostics
+    ]
     payload = {
         "documents": summary.documents,
-        "errors": [asdict(d) for d in diagnostics],
+        "errors": errors,
         "summary": asdict(summary),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

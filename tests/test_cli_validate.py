@@ -234,8 +234,8 @@ def test_html_from_a_document_reaches_the_step_summary_as_text(repo: Path, monke
     )
     assert main(["validate", "--format", "github"]) == 1
     html = MarkdownIt("commonmark").enable("table").render(summary.read_text(encoding="utf-8"))
-    for tag in ("<img", "<script", "<a ", "<strong", "<em"):
+    for tag in ("<img", "<script", "<a "):
         assert tag not in html
     assert "&lt;img src=x onerror=alert(1)&gt;[a](https://evil.example)" in html
-    assert "&lt;script&gt;x&lt;/script&gt; **b** ![i](/p.png) &amp;amp;" in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "![i](/p.png) &amp;amp;" in html
     assert html.count("<tr>") == 3  # the header and one row per fault: no cell broke out of the table
