@@ -196,18 +196,18 @@ def _headings(body: str) -> Iterator[Heading]:
             yield Heading(offset, len(found.group(1)), found.group(2).strip(), offset + 1)
             text_line = None
             continue
-        underline = _SETEXT_UNDERLINE.match(line)
-        if underline and text_line is not None:
+        underline = _SETEXT_UNDERLINE.match(line) if text_line is not None else None
+        if underline and text_line is not None and not _NOT_HEADING_TEXT.match(text_line[1]):
             level = 1 if underline.group(1)[0] == "=" else 2
             yield Heading(text_line[0], level, text_line[1].strip(), offset + 1)
             text_line = None
             continue
-        if _opens_comment(line):
+        if "<!--" in line and _opens_comment(line):
             in_comment = True
             text_line = None
             continue
-        plain = line.strip() and not _NOT_HEADING_TEXT.match(line)
-        text_line = (offset, line) if plain else None
+        # Only a paragraph's last line before an underline becomes a heading: checked when it matters.
+        text_line = (offset, line) if line and not line.isspace() else None
 
 
 def headings(body: str) -> Iterator[tuple[int, int, str]]:

@@ -95,27 +95,26 @@ MAX_TEXT = 20_000
 MAX_LINE = 200
 
 
+_NOT_SHOWN = re.compile(f"{_CONTROL.pattern}|{_BIDI.pattern}")
+
+
 def _printable(value: str) -> str:
-    control = _CONTROL.search(value)
-    if control:
+    found = _NOT_SHOWN.search(value)  # one scan: values are many, faults rare
+    if found:
+        char = found.group()
+        bidi = bool(_BIDI.match(char))
         raise PydanticCustomError(
-            "control_character",
-            "contains the control character U+{code}",
-            {"code": f"{ord(control.group()):04X}"},
-        )
-    bidi = _BIDI.search(value)
-    if bidi:
-        raise PydanticCustomError(
-            "bidi_character",
-            "contains the bidirectional control character U+{code}",
-            {"code": f"{ord(bidi.group()):04X}"},
+            "bidi_character" if bidi else "control_character",
+            f"contains the {'bidirectional ' if bidi else ''}control character U+{{code}}",
+            {"code": f"{ord(char):04X}"},
         )
     return value
 
 
 def _text(value: str, limit: int = MAX_TEXT) -> str:
     _printable(value)
-    if _INVISIBLE.fullmatch(value):
+    # Stripped, non-empty ASCII without control characters is visible: only other text needs the check.
+    if not value.isascii() and _INVISIBLE.fullmatch(value):
         raise PydanticCustomError("invisible_text", "has no visible text")
     if len(value) > limit:
         raise PydanticCustomError(
