@@ -295,9 +295,16 @@ def _shape_fault(ledger: Ledger) -> tuple[str, str] | None:
         where = f"documents[{json.dumps(path)}]"
         if not _is_document_path(path):
             return where, "not a document path (expected reviews/<name>.md or accounts/<name>.md)"
+        numbers: set[int] = set()
         for index, change in enumerate(changes):
             if change.pull_request < 1:
                 return f"{where}[{index}].pull_request", "expected a pull request number (1 or more)"
+            if change.pull_request in numbers:
+                return (
+                    f"{where}[{index}].pull_request",
+                    f"pull request #{change.pull_request} is listed twice",
+                )
+            numbers.add(change.pull_request)
     for index, number in enumerate(ledger.seen_pull_requests):
         if number < 1:
             return f"seen_pull_requests[{index}]", "expected a pull request number (1 or more)"

@@ -283,3 +283,9 @@ def test_one_person_cannot_fill_two_decider_roles_even_on_a_yes() -> None:
         "reviews/tr-0001-acme-air-gapped.md:22:3: decision.deciders.sales_vp: 'vera-vp' is already the CE VP:"
         " the three deciders are three different people (name the Sales VP)"
     ]
+
+
+@pytest.mark.parametrize("separator", ["\n", "\r", "\x85", "\u2028", "\u2029"], ids=repr)
+def test_a_title_breaks_no_line_whichever_separator(separator: str) -> None:
+    faults = _review_title(f"Air gap{separator}for Acme")
+    assert len(faults) == 1 and faults[0].startswith("reviews/tr-0001-acme-air-gapped.md:3:8: title: ")

@@ -205,6 +205,7 @@ def test_what_is_not_a_json_object_is_refused(here: Path, raw: bytes, expected: 
         (good(documents={"../etc/passwd": [change()]}), 'documents["../etc/passwd"]', "not a document path"),
         (good(documents={"notes/x.md": [change()]}), 'documents["notes/x.md"]', "not a document path"),
         (good(seen_pull_requests=[-1]), "seen_pull_requests[0]", "expected a pull request number"),
+        (good(documents={DOC: [change(), change()]}), f"{AT}[1].pull_request", "pull request #3 is listed"),
         (good(seen_pull_requests="1,2"), "seen_pull_requests", "expected a list"),
         (good(repository="not a repo"), "repository", "'not a repo' is not a repository"),
     ],

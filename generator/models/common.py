@@ -91,6 +91,8 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _INVISIBLE = re.compile(
     "[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\u3164\ufeff\uffa0]*"
 )
+# Every character a renderer may break a line at (the others are control characters, refused anyway).
+_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
 MAX_TEXT = 20_000
 MAX_LINE = 200
 
@@ -127,7 +129,7 @@ def _text(value: str, limit: int = MAX_TEXT) -> str:
 
 def _line(value: str) -> str:
     _text(value, MAX_LINE)
-    if "\n" in value:
+    if _LINE_BREAK.search(value):
         raise PydanticCustomError("line_break", "must be one line")
     return value
 

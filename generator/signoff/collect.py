@@ -50,7 +50,8 @@ def collect(
             (p.number, p.merged_at)
             for p in repo.get_pulls(state="closed", base=branch, sort="created", direction="asc")
         ]
-    seen = set(ledger.seen_pull_requests)
+    # A change already in the ledger is never fetched again, even if a hand-edited ledger forgot it.
+    seen = set(ledger.seen_pull_requests) | {c.pull_request for cs in ledger.documents.values() for c in cs}
     result = Collected(ledger)
     for number, merged_at in closed:
         if merged_at is None or number in seen:

@@ -163,3 +163,17 @@ def _shown(path: Path) -> str:
     from generator.load import display_path
 
     return display_path(path)
+
+
+def test_a_change_already_in_the_ledger_is_not_fetched_again_even_if_not_marked_seen(world, capsys, tmp_path):
+    history(world)
+    out = tmp_path / "ledger.json"
+    collect(world.fake, out)
+    ledger = json.loads(out.read_text(encoding="utf-8"))
+    ledger["seen_pull_requests"] = []
+    out.write_text(json.dumps(ledger), encoding="utf-8")
+    assert collect(world.fake, out) == 0
+    again = load_ledger(out)
+    assert again is not None
+    assert [c.pull_request for c in again.changes(REVIEW)] == [1, 2]
+    assert again.seen_pull_requests == [1, 2, 3]
