@@ -63,13 +63,13 @@ class Target:
 
 
 def repository_name(value: str) -> str:
-    if not _REPOSITORY.match(value) or value.endswith((".", "/.", "/..")):
+    if not _REPOSITORY.fullmatch(value) or value.endswith((".", "/.", "/..")):
         raise SettingsError(f"{value!r} is not a repository (expected OWNER/NAME)")
     return value
 
 
 def api_address(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+(/\S*)?$", value):
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
         raise SettingsError(f"{value!r} is not an API address (expected https://host[/prefix])")
     return value.rstrip("/")
 

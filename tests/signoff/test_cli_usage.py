@@ -30,7 +30,7 @@ def test_without_a_repository_it_says_how_to_name_one(capsys):
     assert err == "handbook: error: which repository? pass --repo OWNER/NAME or set GITHUB_REPOSITORY\n"
 
 
-@pytest.mark.parametrize("repo", ["nope", "a/b/c", "../x", "owner/", "ow ner/x"])
+@pytest.mark.parametrize("repo", ["nope", "a/b/c", "../x", "owner/", "ow ner/x", "acme/handbook\n"])
 def test_a_malformed_repository_is_a_usage_error(capsys, repo):
     code, _, err = run(capsys, "check", "--repo", repo, "--pr", "3")
     assert code == 2
@@ -72,8 +72,9 @@ def test_an_event_that_is_not_about_a_pull_request_is_a_usage_error(capsys, monk
     assert "which pull request?" in err
 
 
-def test_a_malformed_api_address_is_a_usage_error(capsys):
-    code, _, err = run(capsys, "check", "--repo", "o/r", "--pr", "3", "--api-url", "ftp://x")
+@pytest.mark.parametrize("address", ["ftp://x", "https://api.github.com\n"])
+def test_a_malformed_api_address_is_a_usage_error(capsys, address):
+    code, _, err = run(capsys, "check", "--repo", "o/r", "--pr", "3", "--api-url", address)
     assert code == 2
     assert "is not an API address" in err
 
