@@ -29,6 +29,7 @@ COMMAND_MODULES = {
     "signoff": "generator.signoff.cli",
     "remind": "generator.remind",
     "protect": "generator.protect",
+    "notify": "generator.notify.cli",
 }
 BUILT_IN = ("validate", "schema")
 

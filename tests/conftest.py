@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-pytest_plugins = ["tests.fakegithub.plugin"]
+pytest_plugins = ["tests.fakegithub.plugin", "tests.fakeslack.plugin"]
