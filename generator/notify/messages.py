@@ -1,12 +1,12 @@
 """What each event says in Slack: a Block Kit message and its plain-text fallback (pure functions).
 
 Untrusted text stays text. Every value from a document, the ledger or a pull request goes into
-`plain_text` objects only (Slack applies no markup, mentions or links there), with `emoji` off, and
-with the sequences Slack would act on elsewhere broken by an invisible word joiner: `<` (mentions
-such as <!channel> and <@U…>, links <url|label>), `@channel`/`@here`/`@everyone`, and `://`/`www.`
-(auto-linked addresses). The `mrkdwn` parts of a message hold only our own labels and links (the
+`plain_text` objects only (Slack applies no markup there), with `emoji` off, escaped as Slack
+documents (&amp; &lt; &gt;, so no <!channel>, <@U…> or <url|label> survives), and with the rest of
+what Slack could act on broken by an invisible word joiner: `@channel`/`@here`/`@everyone`, and
+`://`/`www.` (auto-linked addresses). The `mrkdwn` parts of a message hold only our own labels and links (the
 page, the pull request, the document's TDD and video), with `verbatim` on so Slack adds nothing. The
-fallback `text` is sent with `mrkdwn: false` and Slack's own escaping (&amp; &lt; &gt;).
+fallback `text` is escaped the same way and sent with `mrkdwn: false`.
 
 Long values are cut at Slack's limits (counted in UTF-16 units, as Slack counts) and the message
 then says so, with a link to the page where the whole text is.
@@ -59,6 +59,7 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\
 _BROADCAST = re.compile(r"@(?=(?:channel|here|everyone|group)\b)", re.IGNORECASE)
 _AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=\bwww)(?=\.)", re.IGNORECASE)
 _CUT_MARK = "…"
+_PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
 
 
 @dataclass(frozen=True)
@@ -105,18 +106,16 @@ class Message:
 
 
 def inert(value: str) -> str:
-    """Untrusted text for a plain_text object: shown as written, never acted on by Slack."""
+    """Untrusted text for Slack: shown as written, never acted on (mentions, links, broadcasts)."""
     text = _INVISIBLE.sub("", value.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.replace("<", "<" + _JOIN)
-    text = _BROADCAST.sub("@" + _JOIN, text)
-    return _AUTOLINK.sub(_JOIN, text)
+    # Slack's documented escaping: with < and > as entities no <!channel>, <@U…> or <url|label> remains.
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _AUTOLINK.sub(_JOIN, _BROADCAST.sub("@" + _JOIN, text))
 
 
 def escaped(value: str) -> str:
-    """Text for the fallback, which Slack parses: &, <, > as entities, broadcasts and addresses broken."""
-    text = _INVISIBLE.sub("", value.replace("\t", " "))
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _AUTOLINK.sub(_JOIN, _BROADCAST.sub("@" + _JOIN, text))
+    """Text for the fallback `text`: the same escaping (it is sent with mrkdwn off)."""
+    return inert(value)
 
 
 def slack_length(text: str) -> int:
@@ -135,6 +134,7 @@ def shorten(text: str, limit: int) -> tuple[str, bool]:
     space = kept.rfind(" ", max(len(kept) - 40, 0))
     if space > 0:
         kept = kept[:space]
+    kept = _PARTIAL_ENTITY.sub("", kept)  # never half of an &amp;
     return kept.rstrip() + _CUT_MARK, True
 
 
@@ -400,4 +400,4 @@ def preview(message: Message) -> str:
 
 
 def _shown(text: str) -> str:
-    return text.replace(_JOIN, "")
+    return text.replace(_JOIN, "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
