@@ -1,4 +1,4 @@
-"""Document text reaches Slack as text: no mention, no foreign link, no markup; long text cut at the limits."""
+"""Document text reaches Slack as text: no mention, foreign link or markup; long text cut at the limits."""
 
 from __future__ import annotations
 
