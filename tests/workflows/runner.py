@@ -1,7 +1,8 @@
 """A local stand-in for GitHub Actions: runs a workflow's jobs the way a runner would, on this machine.
 
 What it does, in the order Actions does it:
-* parses the workflow, orders the jobs by `needs:` and runs each job's steps in order;
+* parses the workflow, orders the jobs by `needs:` and runs each job's steps in order; a job's
+  `outputs:` are evaluated when it ends and reach later jobs as `needs.<job>.outputs`;
 * evaluates `${{ }}` expressions (in `env:`, `with:`, `if:`) from contexts built like Actions builds
   them: `github` (with the event payload from `GITHUB_EVENT_PATH`), `vars`, `secrets`, `steps`,
   `needs`, `runner`, `env`;
@@ -265,6 +266,7 @@ class Job:
     id: str
     result: str  # success | failure | skipped
     steps: list[Step] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)  # the job's `outputs:`, for `needs.<id>.outputs`
 
     @property
     def summary(self) -> str:
@@ -430,7 +432,7 @@ class _RunContext:
                     results[job_id] = Job(job_id, "skipped")
                 else:
                     results[job_id] = self.run_job(job_id, jobs[job_id])
-                self.needs[job_id] = {"result": results[job_id].result, "outputs": {}}
+                self.needs[job_id] = {"result": results[job_id].result, "outputs": results[job_id].outputs}
         return results
 
     def run_job(self, job_id: str, job: dict[str, Any]) -> Job:
@@ -485,6 +487,7 @@ class _RunContext:
             for action in post:
                 action()
         result.result = "failure" if state["failed"] else "success"
+        result.outputs = {k: interpolate(v, contexts) for k, v in (job.get("outputs") or {}).items()}
         return result
 
     def run_step(
