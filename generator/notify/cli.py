@@ -20,7 +20,7 @@ from pathlib import Path
 from generator.cli import UsageError, append_step_summary
 from generator.diagnostics import _escape_data, github_annotation
 from generator.load import display_path
-from generator.notify.events import Event, document_events, overdue_digest
+from generator.notify.events import Event, document_events, kind_of, overdue_digest
 from generator.notify.messages import Links, preview, render
 from generator.notify.settings import CONFIG_FILE, Notifications, SettingsError, read_notifications
 from generator.notify.slack import Budget, Channel, Sent, channel_urls
@@ -82,23 +82,19 @@ class Run:
 def notify(run: Run) -> Outcome:
     outcome = Outcome()
     settings = run.settings
-    dry = run.dry_run or not settings.enabled
-    if run.state is None and not run.digest:
+    first = run.state is None and not run.digest
+    if run.dry_run or not settings.enabled:
+        outcome.baseline = len(run.events) if first else 0
+        outcome.previews = _previews(run)
+        return outcome
+    if first:
         # The first run: what the handbook already shows was announced by people, before notify existed.
-        state = baseline(run.events, run.now)
         outcome.baseline = len(run.events)
-        if not dry:
-            save_state(state, run.state_path, run.now)
+        save_state(baseline(run.events, run.now), run.state_path, run.now)
         return outcome
     state = (run.state or State()).model_copy(deep=True)
     new = enqueue(state, run.events, settings, run.now)
     outcome.queued = [p.key for p in new]
-    if dry:
-        for pending in state.pending:
-            message = render(pending.event, run.links)
-            text = preview(message)
-            outcome.previews.append(f"── to #{', #'.join(pending.channels)} · {pending.key}\n{text}\n")
-        return outcome
     save_state(state, run.state_path, run.now)  # queued before posting: a crash loses nothing
     budget = run.budget or Budget(settings.retry_budget_seconds, _backoff_scale(run.env))
     env_names = {name: channel.webhook_env for name, channel in settings.channels.items()}
@@ -122,6 +118,22 @@ def notify(run: Run) -> Outcome:
                 outcome.waiting.append((pending.key, channel, sent.problem))
     save_state(state, run.state_path, run.now)
     return outcome
+
+
+def _previews(run: Run) -> list[str]:
+    """What a real run would post: the queued messages, then every event not announced yet."""
+    state = run.state or State()
+    shown = [(p.event, p.channels) for p in state.pending]
+    shown += [
+        (event, [c.name for c in run.settings.channels_for(kind_of(event))])
+        for event in run.events
+        if not state.known(event.key)
+    ]
+    out = []
+    for event, channels in shown:
+        where = "#" + ", #".join(channels) if channels else "no channel (not routed in handbook.yml)"
+        out.append(f"── to {where} · {event.key}\n{preview(render(event, run.links))}\n")
+    return out
 
 
 def _failed(pending: Pending, problem: str) -> None:
@@ -244,9 +256,16 @@ def _report(
     if not settings.enabled and not args.dry_run:
         print(f"notifications are off (no notifications: enabled: true in {CONFIG_FILE}): nothing posted")
     if first and not args.digest:
-        verb = "would count" if args.dry_run or not settings.enabled else "counted"
-        print(f"first run: {verb} {outcome.baseline} current event(s) as already announced; state {shown}")
-        return
+        if args.dry_run or not settings.enabled:
+            print(
+                f"first run: a real run would count {outcome.baseline} current event(s) as already announced "
+                f"and post nothing; the messages they would be:"
+            )
+        else:
+            print(
+                f"first run: counted {outcome.baseline} current event(s) as already announced; state {shown}"
+            )
+            return
     for text in outcome.previews:
         print(text)
     for key, channel in outcome.posted:

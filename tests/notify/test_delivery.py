@@ -187,3 +187,21 @@ def test_a_state_file_that_is_not_one_stops_notify_without_touching_it(
     assert (
         handbook.state_path.read_text(encoding="utf-8") == '{"something": "else"}' and fake_slack.posts == []
     )
+
+
+def test_a_dry_run_before_the_first_run_shows_the_messages_and_says_nothing_would_post(
+    handbook: Handbook, fake_slack: FakeSlack
+):
+    handbook.state_path.unlink()
+    assert handbook.notify("--dry-run") == 0
+    assert "first run: a real run would count 1 current event(s) as already announced" in handbook.out
+    assert "── to #tech-reviews · review-in-review:TR-0001:2026-01-05" in handbook.out
+    assert not handbook.state_path.exists() and fake_slack.posts == []
+
+
+def test_an_event_routed_nowhere_is_previewed_as_such(handbook: Handbook, fake_slack: FakeSlack):
+    config = (handbook.root / "handbook.yml").read_text(encoding="utf-8")
+    (handbook.root / "handbook.yml").write_text(config.replace("    review-decided: [tech-reviews]\n", ""))
+    handbook.write({REVIEW_PATH: review("approved")})
+    assert handbook.notify("--dry-run") == 0
+    assert "── to no channel (not routed in handbook.yml) · review-decided:TR-0001" in handbook.out
