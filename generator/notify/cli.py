@@ -235,10 +235,13 @@ def _events(root: Path, ledger_path: Path, today: dt.date, state: State | None, 
         except LedgerError as exc:
             raise NotifyError(str(exc)) from exc
         return [found] if found else []
-    from generator.site.build import BuildError, load_handbook
+    from generator.site.build import BuildError, InvalidDocuments, load_handbook
 
     try:
         handbook = load_handbook(root, ledger_path, today)
+    except InvalidDocuments as exc:
+        summary = "the documents do not validate (see handbook validate); nothing was posted"
+        raise NotifyError("\n".join([summary, *exc.problems])) from exc
     except BuildError as exc:
         raise NotifyError("\n".join([f"{exc.summary}; nothing was posted", *exc.problems])) from exc
     return document_events(handbook, state.red if state else {})

@@ -205,3 +205,39 @@ def test_an_event_routed_nowhere_is_previewed_as_such(handbook: Handbook, fake_s
     handbook.write({REVIEW_PATH: review("approved")})
     assert handbook.notify("--dry-run") == 0
     assert "── to no channel (not routed in handbook.yml) · review-decided:TR-0001" in handbook.out
+
+
+def test_once_a_channel_failed_its_other_messages_wait_for_the_next_run(
+    handbook: Handbook, fake_slack: FakeSlack
+):
+    fake_slack.down("tech-reviews")
+    handbook.write({REVIEW_PATH: review("approved"), ACCOUNT_PATH: red_account()})
+    assert handbook.notify() == 0
+    assert len(fake_slack.delivered("red-accounts")) == 1  # another channel is not held up
+    assert [p.status for p in fake_slack.posts if p.channel == "tech-reviews"] == [503] * 5
+    fake_slack.recover()
+    assert handbook.notify() == 0
+    assert len(fake_slack.delivered("tech-reviews")) == 1 and len(fake_slack.delivered("red-accounts")) == 1
+
+
+def test_a_message_for_two_channels_is_posted_again_only_where_it_failed(
+    handbook: Handbook, fake_slack: FakeSlack
+):
+    config = (handbook.root / "handbook.yml").read_text(encoding="utf-8")
+    both = config.replace("review-decided: [tech-reviews]", "review-decided: [tech-reviews, red-accounts]")
+    (handbook.root / "handbook.yml").write_text(both, encoding="utf-8")
+    fake_slack.fail("red-accounts", Answer(410, "channel_is_archived"))
+    handbook.write({REVIEW_PATH: review("approved")})
+    assert handbook.notify() == 0 and "Slack answered 410 channel_is_archived" in handbook.err
+    assert handbook.notify() == 0
+    assert len(fake_slack.delivered("tech-reviews")) == 1 and len(fake_slack.delivered("red-accounts")) == 1
+
+
+def test_invalid_documents_stop_notify_with_their_faults_and_nothing_is_posted(
+    handbook: Handbook, fake_slack: FakeSlack
+):
+    handbook.write({REVIEW_PATH: review("approved").replace("moment: pre-sales", "moment: later")})
+    assert handbook.notify() == 1
+    assert "the documents do not validate (see handbook validate); nothing was posted" in handbook.err
+    assert "tr-0001-acme-air-gapped.md:5:9: moment:" in handbook.err
+    assert fake_slack.posts == []
