@@ -13,6 +13,7 @@ a configuration change cannot point notify at another secret of the job.
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -83,7 +84,14 @@ class Channel(_Strict):
     webhook_env: Annotated[str, AfterValidator(_webhook_env)] = Field(
         description=f"Environment variable (a secret) with the webhook address; starts {WEBHOOK_ENV_PREFIX}"
     )
-    name: str = Field("", exclude=True)  # filled from the mapping key
+
+
+@dataclass(frozen=True)
+class Routed:
+    """A channel an event is routed to: its name in handbook.yml and the variable with its webhook."""
+
+    name: str
+    webhook_env: str
 
 
 class Notifications(_Strict):
@@ -99,12 +107,10 @@ class Notifications(_Strict):
     )
     timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10
 
-    def channels_for(self, kind: EventKind) -> list[Channel]:
-        return [
-            self.channels[name].model_copy(update={"name": name})
-            for name in self.routes.get(kind, [])
-            if name in self.channels
-        ]
+    def channels_for(self, kind: EventKind) -> list[Routed]:
+        """The channels an event goes to, each once, in the order written."""
+        names = dict.fromkeys(self.routes.get(kind, []))
+        return [Routed(name, self.channels[name].webhook_env) for name in names if name in self.channels]
 
 
 class SettingsError(Exception):

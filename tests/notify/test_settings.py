@@ -112,3 +112,20 @@ def test_the_section_must_be_a_mapping(tmp_path):
         read_notifications(write(tmp_path, "notifications: yes\n"))
     [problem] = caught.value.diagnostics
     assert problem.line == 1 and problem.field == "notifications"
+
+
+def test_a_channel_named_twice_in_a_route_gets_the_event_once(tmp_path):
+    text = GOOD.replace("review-decided: [tech-reviews]", "review-decided: [tech-reviews, tech-reviews]")
+    settings = read_notifications(write(tmp_path, text))
+    assert [c.name for c in settings.channels_for(EventKind.REVIEW_DECIDED)] == ["tech-reviews"]
+
+
+def test_a_channel_has_no_settings_but_its_webhook_secret(tmp_path):
+    text = GOOD.replace(
+        "      webhook_env: SLACK_WEBHOOK_TECH_REVIEWS\n",
+        "      webhook_env: SLACK_WEBHOOK_TECH_REVIEWS\n      name: x\n",
+    )
+    with pytest.raises(SettingsError) as caught:
+        read_notifications(write(tmp_path, text))
+    [problem] = caught.value.diagnostics
+    assert problem.field == "notifications.channels.tech-reviews.name" and problem.line == 7
