@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from generator.dates import business_days_between, feedback_due
 from generator.ledger import Ledger
@@ -43,11 +43,20 @@ def _web(value: str | None) -> str | None:
     return value
 
 
+def _clip_text(value: object) -> object:
+    # A document may hold more than a message can show: kept bounded (the page has the whole text).
+    return value[:_MAX_TEXT] if isinstance(value, str) else value
+
+
+def _clip_list(value: object) -> object:
+    return value[:_MAX_ITEMS] if isinstance(value, list) else value
+
+
 Page = Annotated[str, AfterValidator(_page)]
 WebLink = Annotated[str | None, AfterValidator(_web)]
-Text = Annotated[str, Field(max_length=_MAX_TEXT)]
-Short = Annotated[str, Field(max_length=400)]
-Texts = Annotated[list[Text], Field(max_length=_MAX_ITEMS)]
+Text = Annotated[str, BeforeValidator(_clip_text), Field(max_length=_MAX_TEXT)]
+Short = Annotated[str, BeforeValidator(lambda v: v[:400] if isinstance(v, str) else v), Field(max_length=400)]
+Texts = Annotated[list[Text], BeforeValidator(_clip_list), Field(max_length=_MAX_ITEMS)]
 
 
 class _Event(BaseModel):
@@ -114,7 +123,7 @@ class AccountRed(_Event):
     score: int | None = None
     current_status: Text
     asks: Texts
-    action_plan: Annotated[list[ActionItem], Field(max_length=_MAX_ITEMS)]
+    action_plan: Annotated[list[ActionItem], BeforeValidator(_clip_list), Field(max_length=_MAX_ITEMS)]
     owners: dict[Short, Short] = Field(max_length=3)
     page: Page
 
@@ -155,23 +164,25 @@ class RenewalWindow(_Event):
 
 class Waiting(_Event):
     role: Short
-    people: Annotated[list[Short], Field(max_length=_MAX_ITEMS)]
+    people: Annotated[list[Short], BeforeValidator(_clip_list), Field(max_length=_MAX_ITEMS)]
 
 
 class OverdueReview(_Event):
     pull_request: int
     title: Text
-    reviews: Annotated[list[Page], Field(max_length=_MAX_ITEMS)]
+    reviews: Annotated[list[Page], BeforeValidator(_clip_list), Field(max_length=_MAX_ITEMS)]
     asked_on: dt.date
     due: dt.date
     business_days_late: int
-    waiting: Annotated[list[Waiting], Field(max_length=20)]
+    waiting: Annotated[list[Waiting], BeforeValidator(_clip_list), Field(max_length=_MAX_ITEMS)]
 
 
 class OverdueDigest(_Event):
     kind: Literal["overdue-digest"] = "overdue-digest"
     day: dt.date
-    items: Annotated[list[OverdueReview], Field(min_length=1, max_length=_MAX_ITEMS)]
+    items: Annotated[
+        list[OverdueReview], BeforeValidator(_clip_list), Field(min_length=1, max_length=_MAX_ITEMS)
+    ]
 
     @property
     def key(self) -> str:

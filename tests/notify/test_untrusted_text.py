@@ -107,3 +107,14 @@ def test_shortening_counts_as_slack_counts_emoji_and_stops_at_a_word():
 def test_shortening_never_leaves_half_an_escaped_character():
     text, cut = shorten(inert("a<<<<<<<<<<"), 9)
     assert cut and text == "a&lt;…"
+
+
+def test_a_document_larger_than_any_message_is_announced_cut(handbook: Handbook, fake_slack: FakeSlack):
+    asks = "".join(f"    - Ask number {n} of many\n" for n in range(300))
+    text = hostile_review("Huge", "word " * 6000).replace(
+        "  support:\n    - Agree on log bundles instead of screen sharing\n", "  support:\n" + asks
+    )
+    handbook.write({REVIEW_PATH: text})
+    assert handbook.notify() == 0, handbook.err
+    [post] = fake_slack.delivered()
+    assert "cut at Slack's limits" in str(post.payload["blocks"][-1])
