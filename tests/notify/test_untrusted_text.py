@@ -15,6 +15,10 @@ HOSTILE = (
     "@here @everyone <@U024BE7LH> <#C024BE7LH> <!subteam^S0123|team> www.evil.example "
     "https://evil.example/phish &lt;!here&gt; > quoted"
 )
+# Titles are one line of at most 200 characters (validation): the title carries the worst of it.
+HOSTILE_TITLE = (
+    "<!channel> *URGENT* <https://evil.example/login|Open the review> @here <@U024BE7LH> www.evil.example"
+)
 OURS = {
     SITE + "reviews/tr-0001-acme-air-gapped.html",
     f"{REPO_URL}/pull/5",
@@ -31,7 +35,7 @@ def hostile_review(title: str, rationale: str) -> str:
 
 @pytest.fixture
 def posted(handbook: Handbook, fake_slack: FakeSlack):
-    handbook.write({REVIEW_PATH: hostile_review(HOSTILE, HOSTILE)})
+    handbook.write({REVIEW_PATH: hostile_review(HOSTILE_TITLE, HOSTILE)})
     assert handbook.notify() == 0, handbook.err
     [post] = fake_slack.delivered()
     return post.payload
@@ -74,7 +78,7 @@ def test_a_hostile_title_still_reads_as_written(posted):
 def test_a_long_title_and_rationale_are_cut_at_slacks_limits_with_a_link_to_the_page(
     handbook: Handbook, fake_slack: FakeSlack
 ):
-    handbook.write({REVIEW_PATH: hostile_review("Air-gapped " * 40, "Because " * 600)})
+    handbook.write({REVIEW_PATH: hostile_review("Air-gapped " * 18, "Because " * 600)})
     assert handbook.notify() == 0
     [post] = fake_slack.delivered()  # the fake refuses (and fails the test on) anything over a limit
     blocks = post.payload["blocks"]
@@ -110,8 +114,10 @@ def test_shortening_never_leaves_half_an_escaped_character():
 
 
 def test_a_document_larger_than_any_message_is_announced_cut(handbook: Handbook, fake_slack: FakeSlack):
-    asks = "".join(f"    - Ask number {n} of many\n" for n in range(300))
-    text = hostile_review("Huge", "word " * 6000).replace(
+    asks = "".join(
+        f"    - Ask number {n} of many, written out at some length to fill the section\n" for n in range(300)
+    )
+    text = review("in-review", opened="2026-01-19").replace(
         "  support:\n    - Agree on log bundles instead of screen sharing\n", "  support:\n" + asks
     )
     handbook.write({REVIEW_PATH: text})
