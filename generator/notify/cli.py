@@ -268,6 +268,11 @@ def _report(
             print(
                 f"first run: counted {outcome.baseline} current event(s) as already announced; state {shown}"
             )
+            if github:
+                append_step_summary(
+                    f"## 📣 Slack notifications\n\nFirst run: {outcome.baseline} event(s) the handbook "
+                    "already shows were counted as announced; nothing was posted.\n"
+                )
             return
     for text in outcome.previews:
         print(text)

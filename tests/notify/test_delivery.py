@@ -86,6 +86,7 @@ def test_slack_down_for_a_run_keeps_the_event_and_the_next_run_posts_it_once(
     assert fake_slack.delivered() == [] and len(fake_slack.posts) == 5  # the first try and four retries
     assert "::warning title=Slack::#tech-reviews: 1 message not posted (Slack answered 503" in handbook.err
     assert "kept for the next run" in handbook.err
+    assert "secret" not in handbook.out + handbook.err  # the webhook address is a secret: never shown
     fake_slack.recover()
     assert handbook.notify() == 0
     assert handbook.notify() == 0

@@ -58,6 +58,7 @@ def test_a_merge_that_decides_a_review_posts_its_decision_once(slack_actions, ma
     first = push(slack_actions, main_branch)
     assert first.ok, first.job("notify").log
     assert "first run" in first.job("notify").log and fake_slack.posts == []
+    assert "First run: 1 event(s) the handbook already shows were counted" in first.job("notify").summary
 
     write(main_branch, {REVIEW_PATH: review("approved")})  # #5 merged
     decided = push(slack_actions, main_branch)
