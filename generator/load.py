@@ -8,11 +8,12 @@ to dates, numbers and booleans where a field asks for them, with clear errors.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, NamedTuple, NoReturn
@@ -156,22 +157,50 @@ def read_document(path: Path, *, shown_as: str | None = None) -> Document:
         _fault(
             shown, 1, 1, "not a document folder", "tech reviews live in reviews/, account plans in accounts/"
         )
+    raw = read_regular_file(path, shown, MAX_FILE_BYTES, _oversize)
+    return parse_document(raw, shown, kind)
+
+
+SYMLINK = (
+    "this is a symbolic link; documents and the files beside them must be regular files in the repository"
+)
+SYMLINK_HINT = "replace the link with a copy of the file"
+
+
+def read_regular_file(
+    path: Path,
+    shown: str,
+    limit: int,
+    oversize: Callable[[str, int], NoReturn],
+    expected: str = "a document file",
+) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; anything else is a DocumentError.
+
+    Symbolic links are refused, not followed: nothing outside the repository may be read as its own.
+    The open is non-blocking and checked with fstat: a FIFO, device or folder is refused, not read.
+    """
     try:
-        # Non-blocking open and fstat: a FIFO, device (a symlink to /dev/zero) or folder is refused, not read.
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        if os.path.islink(path):
+            _fault(shown, 1, 1, SYMLINK, SYMLINK_HINT)
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
         try:
             info = os.fstat(handle)
             if not stat.S_ISREG(info.st_mode):
-                _fault(shown, 1, 1, f"{_file_type(info.st_mode)}, not a document file", "remove or rename it")
-            if info.st_size > MAX_FILE_BYTES:
-                _oversize(shown, info.st_size)
+                _fault(shown, 1, 1, f"{_file_type(info.st_mode)}, not {expected}", "remove or rename it")
+            if info.st_size > limit:
+                oversize(shown, info.st_size)
             with os.fdopen(handle, "rb", closefd=False) as stream:
-                raw = stream.read(MAX_FILE_BYTES + 1)
+                raw = stream.read(limit + 1)
         finally:
             os.close(handle)
     except OSError as exc:
-        _fault(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
-    return parse_document(raw, shown, kind)
+        if exc.errno == errno.ELOOP:  # the link appeared between the check and the open
+            _fault(shown, 1, 1, SYMLINK, SYMLINK_HINT)
+        hint = f"make it readable: chmod a+r {shown}" if exc.errno == errno.EACCES else ""
+        _fault(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}", hint)
+    if len(raw) > limit:
+        oversize(shown, len(raw))
+    return raw
 
 
 def _file_type(mode: int) -> str:
@@ -538,14 +567,7 @@ def dotted(path: FieldPath) -> str:
 
 
 def iter_document_files(root: Path) -> Iterator[Path]:
-    """All Markdown files under root/reviews and root/accounts, in a stable order."""
-    for folder in _KIND_BY_FOLDER:
-        directory = root / folder
-        if directory.is_dir():
-            # Folders, devices and pipes named *.md too: the loader reports them instead of skipping them.
-            # Nested ones too (reviews/2026/x.md): the loader says they are not where documents live.
-            yield from sorted(p for p in directory.rglob("*.md") if not _hidden(p.relative_to(directory)))
+    """All document files under root/reviews and root/accounts, in a stable order (see generator.files)."""
+    from generator.files import source_files
 
-
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
+    yield from source_files(root).documents

@@ -23,7 +23,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.dates import latest_today
+from generator.assets import read_asset
 from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
+from generator.files import source_files
 from generator.load import (
     Document,
     FieldPath,
@@ -31,12 +33,12 @@ from generator.load import (
     Position,
     display_path,
     dotted,
-    iter_document_files,
     kind_of,
 )
 from generator.load import read_document as _read
 from generator.models import AccountPlan, Fault, TechReview, model_for
 from generator.models.account import PHASE_LABELS, past_tech_design
+from generator.models.common import reserved_page_name
 from generator.models.review import ReviewStatus
 
 REVIEW_SECTIONS = (
@@ -73,6 +75,8 @@ class Report:
     documents: int
     diagnostics: list[Diagnostic]
     checked: list[Checked]
+    # The assets checked and fit to publish: site path (reviews/img/a.png) -> bytes.
+    assets: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -122,6 +126,10 @@ def _fault_at(document: Document, fault: Fault) -> Diagnostic:
 def _file_name_rules(document: Document, model: TechReview | AccountPlan) -> Iterator[Diagnostic]:
     stem = Path(document.path).stem
     if isinstance(model, AccountPlan):
+        if reserved_page_name(model.id):
+            yield _at(
+                document, ("id",), f"{model.id!r} is the name of a page the site needs", "choose another id"
+            )
         if stem != model.id:
             yield _at(
                 document,
@@ -395,12 +403,20 @@ def _collector_paused() -> Iterator[None]:
 def validate_repository(
     root: Path, targets: Sequence[Path] | None = None, *, today: dt.date | None = None
 ) -> Report:
-    """Check every document under root, or only `targets` (with what they reference)."""
-    all_files = list(iter_document_files(root))
+    """Check every document and asset under root, or only `targets` (with what they reference)."""
+    files = source_files(root)
+    all_files = files.documents
     # A target is the repository's file however it is spelled (./x, a/../x, absolute, from a subfolder):
     # otherwise it would match no document and be checked by nobody.
     in_repo = {os.path.abspath(f): f for f in all_files}
-    wanted = all_files if targets is None else [in_repo.get(os.path.abspath(p), p) for p in targets]
+    assets_in_repo = {os.path.abspath(f): f for f in files.assets}
+    if targets is None:
+        wanted, wanted_assets = all_files, files.assets
+    else:
+        wanted = [
+            in_repo.get(os.path.abspath(p), p) for p in targets if os.path.abspath(p) not in assets_in_repo
+        ]
+        wanted_assets = [assets_in_repo[a] for p in targets if (a := os.path.abspath(p)) in assets_in_repo]
     target_paths = {display_path(p) for p in wanted}
     extra = [p for p in wanted if os.path.abspath(p) not in in_repo]
     documents, faults = load([*all_files, *extra])
@@ -408,12 +424,23 @@ def validate_repository(
     faults = [f for f in faults if f.path in target_paths]
     checked = [check_document(d, with_body=d.path in target_paths, today=today) for d in documents]
     diagnostics = list(faults)
+    asset_shown = {display_path(p) for p in wanted_assets}
+    for fault in files.faults:
+        # A folder that cannot be read or is a link hides documents from every check: always reported.
+        if targets is None or fault.path.endswith("/") or fault.path in target_paths | asset_shown:
+            diagnostics.append(fault)
+    assets: dict[str, bytes] = {}
+    for path in wanted_assets:
+        try:
+            assets[Path(path).relative_to(root).as_posix()] = read_asset(path, display_path(path))
+        except DocumentError as exc:
+            diagnostics.append(exc.diagnostic)
     for item in checked:
         if item.path in target_paths:
             diagnostics += item.diagnostics
-    diagnostics += [d for d in cross_document_rules(checked, target_paths, unreadable)]
+    diagnostics += [d for d in cross_document_rules(checked, target_paths, unreadable, files.unreadable)]
     checked_count = len(target_paths & ({c.path for c in checked} | {f.path for f in faults}))
-    return Report(checked_count, sort_diagnostics(diagnostics), checked)
+    return Report(checked_count, sort_diagnostics(diagnostics), checked, assets)
 
 
 def implied_id(path: str) -> tuple[Kind, str] | None:
@@ -427,9 +454,15 @@ def implied_id(path: str) -> tuple[Kind, str] | None:
 
 
 def cross_document_rules(
-    checked: Sequence[Checked], targets: set[str], unreadable: Collection[tuple[Kind, str]] = ()
+    checked: Sequence[Checked],
+    targets: set[str],
+    unreadable: Collection[tuple[Kind, str]] = (),
+    unreadable_kinds: Collection[Kind] = (),
 ) -> Iterator[Diagnostic]:
-    """References between documents; one to an unreadable file is that file's fault, not a dangling one."""
+    """References between documents; one to an unreadable file (or into a folder that cannot be read)
+    is that file's or folder's fault, not a dangling one."""
+    if unreadable_kinds:
+        unreadable = _Unreadable(unreadable, unreadable_kinds)
     reviews = {key: c for c in checked if c.document.kind == "review" and (key := c.id)}
     accounts = {key: c for c in checked if c.document.kind == "account" and (key := c.id)}
     yield from _unique_ids(checked, targets)
@@ -459,6 +492,23 @@ def cross_document_rules(
                     )
         elif isinstance(model, AccountPlan):
             yield from _opportunity_rules(item, model, reviews, targets, unreadable)
+
+
+class _Unreadable(Collection[tuple[Kind, str]]):
+    """The (kind, id) pairs that cannot be read: those listed, and every id of a kind whose folder
+    cannot be read."""
+
+    def __init__(self, ids: Collection[tuple[Kind, str]], kinds: Collection[Kind]) -> None:
+        self.ids, self.kinds = ids, kinds
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.ids or (isinstance(item, tuple) and item[0] in self.kinds)
+
+    def __iter__(self) -> Iterator[tuple[Kind, str]]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 def _suggest(value: str, known: dict[str, Checked]) -> str:

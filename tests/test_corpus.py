@@ -45,10 +45,35 @@ def _link_to_dev_zero(repo: Path) -> None:
     (repo / "reviews" / "tr-0003-zero.md").symlink_to("/dev/zero")
 
 
+def _assets_linked_outside(repo: Path) -> None:
+    """Files outside the repository dressed as images: neither may reach the site."""
+    (repo / "reviews" / "img").mkdir()
+    (repo / "reviews" / "img" / "p.png").symlink_to("/etc/passwd")
+    (repo / "reviews" / "img" / "env.png").symlink_to("/proc/self/environ")
+
+
+def _document_linked(repo: Path) -> None:
+    """A link to a file inside the repository is refused too: a document is a regular file."""
+    (repo / "reviews" / "tr-0003-link.md").symlink_to("tr-0002-globex-support-risk.md")
+
+
+def _folder_linked_outside(repo: Path) -> None:
+    (repo / "reviews" / "img").symlink_to("/etc", target_is_directory=True)
+
+
+def _oversize_asset(repo: Path) -> None:
+    (repo / "reviews" / "img").mkdir()
+    (repo / "reviews" / "img" / "big.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (5 * 1024 * 1024 - 7))
+
+
 GENERATED: dict[str, Callable[[Path], None]] = {
     "oversize-file": _oversize_review,
     "title-900-kb": _huge_title,
     "symlink-to-dev-zero": _link_to_dev_zero,
+    "symlink-asset-outside": _assets_linked_outside,
+    "symlink-document": _document_linked,
+    "symlink-folder": _folder_linked_outside,
+    "oversize-asset": _oversize_asset,
 }
 # The cases most likely to crash the interpreter run in a real child process.
 IN_SUBPROCESS = {

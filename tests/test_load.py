@@ -266,7 +266,7 @@ def test_a_symlink_to_dev_zero_is_refused_without_reading_it(tmp_path: Path) -> 
         pytest.skip("no /dev/zero on this system")
     (tmp_path / "reviews").mkdir()
     (tmp_path / "reviews" / "tr-0001-zero.md").symlink_to("/dev/zero")
-    with pytest.raises(DocumentError, match="this is a device, not a document file"):
+    with pytest.raises(DocumentError, match="this is a symbolic link; documents and the files beside them"):
         read_document(tmp_path / "reviews" / "tr-0001-zero.md")
 
 
@@ -284,10 +284,17 @@ def test_a_folder_named_like_a_document_is_refused(tmp_path: Path) -> None:
         read_document(tmp_path / "reviews" / "tr-0001-notes.md")
 
 
-def test_a_broken_symlink_is_a_read_error(tmp_path: Path) -> None:
+def test_a_symlink_to_a_file_in_the_repository_is_refused_too(tmp_path: Path) -> None:
+    write(tmp_path, "reviews/tr-0001-real.md", "---\nid: TR-0001\n---\n")
+    (tmp_path / "reviews" / "tr-0002-link.md").symlink_to("tr-0001-real.md")
+    with pytest.raises(DocumentError, match="this is a symbolic link; documents and the files beside them"):
+        read_document(tmp_path / "reviews" / "tr-0002-link.md")
+
+
+def test_a_broken_symlink_is_refused_as_a_link(tmp_path: Path) -> None:
     (tmp_path / "reviews").mkdir()
     (tmp_path / "reviews" / "tr-0001-gone.md").symlink_to(tmp_path / "nowhere.md")
-    with pytest.raises(DocumentError, match="cannot read the file: No such file or directory"):
+    with pytest.raises(DocumentError, match="this is a symbolic link"):
         read_document(tmp_path / "reviews" / "tr-0001-gone.md")
 
 

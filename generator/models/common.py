@@ -156,7 +156,28 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
-Handle = Annotated[str, Field(json_schema_extra={"pattern": _HANDLE.pattern}), AfterValidator(_handle)]
+def reserved_page_name(name: str) -> bool:
+    """Names the site's own pages take in a folder of documents or people: `index.md` is the list,
+    `index-page-2.md`... its further pages (generator/site/render.py `paged_path`)."""
+    return re.fullmatch(r"index(?:-page-[0-9]+)?", name.casefold()) is not None
+
+
+def _not_a_page_name(value: str) -> str:
+    if reserved_page_name(value):
+        raise PydanticCustomError(
+            "reserved_handle",
+            "'{value}' is the name of a page the site needs, not a person's GitHub handle",
+            {"value": value},
+        )
+    return value
+
+
+Handle = Annotated[
+    str,
+    Field(json_schema_extra={"pattern": _HANDLE.pattern}),
+    AfterValidator(_handle),
+    AfterValidator(_not_a_page_name),
+]
 Slug = Annotated[
     str, Field(json_schema_extra={"pattern": SLUG_PATTERN, "maxLength": 64}), AfterValidator(_slug)
 ]

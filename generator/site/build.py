@@ -89,22 +89,7 @@ def handbook_from(report: Report, ledger: Ledger | None, today: dt.date) -> Hand
             reviews.append(ReviewEntry(checked.model, f"reviews/{name}", checked.document.body))
         elif isinstance(checked.model, AccountPlan):
             accounts.append(AccountEntry(checked.model, f"accounts/{name}", checked.document.body))
-    return Handbook(reviews, accounts, ledger, today)
-
-
-def document_assets(root: Path) -> dict[str, bytes]:
-    """Images and other files kept beside the documents (reviews/img/…), published as they are."""
-    found: dict[str, bytes] = {}
-    for folder in ("reviews", "accounts"):
-        base = root / folder
-        if not base.is_dir():
-            continue
-        for file in sorted(base.rglob("*")):
-            relative = file.relative_to(root)
-            hidden = any(part.startswith(".") for part in relative.parts)
-            if file.is_file() and file.suffix != ".md" and not hidden:
-                found[relative.as_posix()] = file.read_bytes()
-    return found
+    return Handbook(reviews, accounts, ledger, today, report.assets)
 
 
 # --- stage 2: the docs tree -----------------------------------------------------------------------
@@ -318,7 +303,7 @@ def render_site(
     """The rendered pages and the whole docs tree (pages, mkdocs.yml, overrides, hook), links checked."""
     config = site_config(options.source, options.repo_url, options.site_url)
     tree = render_tree(handbook, settings_for(config), options.source, memo)
-    for path, content in document_assets(options.root).items():
+    for path, content in handbook.assets.items():
         tree.files.setdefault(path, content)
     problems = check_links(tree)
     if problems:

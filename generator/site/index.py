@@ -52,6 +52,8 @@ class Handbook:
     accounts: list[AccountEntry]
     ledger: Ledger | None
     today: dt.date
+    # Files beside the documents, checked fit to publish (generator.assets): site path -> bytes.
+    assets: dict[str, bytes] = field(default_factory=dict)
     review_by_id: dict[str, ReviewEntry] = field(init=False)
     account_by_id: dict[str, AccountEntry] = field(init=False)
     reviews_by_customer: dict[str, list[ReviewEntry]] = field(init=False)

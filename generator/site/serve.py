@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.assets import read_asset
 from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
+from generator.files import source_files
 from generator.ledger import Ledger, LedgerError, load_ledger
-from generator.load import iter_document_files, read_document
+from generator.load import display_path, read_document
 from generator.site.build import (
     PAGES,
     BuildError,
@@ -61,7 +63,8 @@ class DocumentCache:
     def report(self, root: Path) -> Report:
         files: dict[Path, tuple[Stamp, Checked | Diagnostic]] = {}
         self.read = 0
-        for path in iter_document_files(root):
+        found = source_files(root)
+        for path in found.documents:
             stamp = _stamp(path)
             cached = self._files.get(path)
             if cached is not None and stamp is not None and cached[0] == stamp:
@@ -72,11 +75,17 @@ class DocumentCache:
         self._files = files
         checked = [item for _, item in files.values() if isinstance(item, Checked)]
         faults = [item for _, item in files.values() if isinstance(item, Diagnostic)]
-        unreadable = {found for fault in faults if (found := implied_id(fault.path))}
+        unreadable = {key for fault in faults if (key := implied_id(fault.path))}
         paths = {item.path for item in checked} | {fault.path for fault in faults}
-        diagnostics = [*faults, *(d for item in checked for d in item.diagnostics)]
-        diagnostics += cross_document_rules(checked, paths, unreadable)
-        return Report(len(paths), sort_diagnostics(diagnostics), checked)
+        diagnostics = [*faults, *found.faults, *(d for item in checked for d in item.diagnostics)]
+        diagnostics += cross_document_rules(checked, paths, unreadable, found.unreadable)
+        assets: dict[str, bytes] = {}
+        for asset in found.assets:  # small, and read again each time: a changed image shows at once
+            try:
+                assets[asset.relative_to(root).as_posix()] = read_asset(asset, display_path(asset))
+            except DocumentError as exc:
+                diagnostics.append(exc.diagnostic)
+        return Report(len(paths), sort_diagnostics(diagnostics), checked, assets)
 
     @staticmethod
     def _check(path: Path) -> Checked | Diagnostic:

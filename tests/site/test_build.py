@@ -16,6 +16,8 @@ from generator.site.build import BuildError, build_site, generate
 from tests.site import content
 from tests.site.conftest import HOSTILE_TITLE, TODAY, BuiltSite, options_for
 
+PICTURES = Path(__file__).parents[1] / "corpus" / "assets-valid" / "reviews" / "img"
+
 
 def _cli(repo: Path, *extra: str) -> int:
     return main(["build", "--root", str(repo), "--today", TODAY.isoformat(), "--quiet", *extra])
@@ -232,12 +234,39 @@ def test_long_lists_paginate(sample_repo: Path, tmp_path: Path) -> None:
 
 def test_files_beside_documents_are_published(sample_repo: Path, tmp_path: Path) -> None:
     (sample_repo / "reviews" / "img").mkdir()
-    shutil.copy(Path(__file__), sample_repo / "reviews" / "img" / "diagram.png")
+    shutil.copy(PICTURES / "diagram.png", sample_repo / "reviews" / "img" / "diagram.png")
+    shutil.copy(PICTURES / "flow.svg", sample_repo / "reviews" / "img" / "flow.svg")
     content.write_review(
         sample_repo, content.review(8, "northwind-test", "Pic"), "pic", "![d](img/diagram.png)\n"
     )
     result = build_site(options_for(sample_repo, tmp_path / "out"))
-    assert (result.site / "reviews" / "img" / "diagram.png").is_file()
+    for name in ("diagram.png", "flow.svg"):
+        assert (result.site / "reviews" / "img" / name).read_bytes() == (PICTURES / name).read_bytes()
+
+
+def test_a_page_that_could_script_the_site_stops_the_build_and_is_never_published(
+    sample_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (sample_repo / "reviews" / "img").mkdir()
+    (sample_repo / "reviews" / "img" / "notes.html").write_text("<script>alert(1)</script>\n")
+    out = tmp_path / "site"
+    assert _cli(sample_repo, "--out", str(out)) == 1
+    assert "reviews/img/notes.html:1:1: files of type .html are not published" in capsys.readouterr().out
+    assert not out.exists()
+
+
+def test_a_file_outside_the_repository_never_reaches_the_site(
+    sample_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (sample_repo / "reviews" / "img").mkdir()
+    (sample_repo / "reviews" / "img" / "p.png").symlink_to("/etc/passwd")
+    (sample_repo / "accounts" / "tr-0009-x.md").symlink_to("/etc/hostname")
+    out = tmp_path / "site"
+    assert _cli(sample_repo, "--out", str(out)) == 1
+    printed = capsys.readouterr().out
+    assert "reviews/img/p.png:1:1: this is a symbolic link" in printed
+    assert "accounts/tr-0009-x.md:1:1: this is a symbolic link" in printed
+    assert not out.exists()
 
 
 def test_relative_folders_build_where_they_say(
