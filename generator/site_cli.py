@@ -11,7 +11,16 @@ from typing import Any
 from generator.cli import UsageError
 from generator.dates import DateProblem, parse_date
 from generator.diagnostics import format_text, summarize
-from generator.site.build import BuildError, BuildOptions, InvalidDocuments
+from generator.load import display_path
+from generator.site.build import (
+    BuildError,
+    BuildOptions,
+    FolderProblem,
+    InvalidDocuments,
+    check_output_folder,
+    folder_problem,
+)
+from generator.site.render import SITE_SOURCE
 
 EXIT_OK, EXIT_FAILED = 0, 1
 _PROGRESS_FROM = 200  # pages; smaller builds finish before a bar is worth drawing
@@ -55,8 +64,17 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
         today = dt.date.today()
     out = Path(args.out) if args.out else root / "build" / "site"
     docs = Path(args.docs) if args.docs else root / "build" / "docs"
-    if docs.resolve() == out.resolve() or out.resolve() in docs.resolve().parents:
-        raise UsageError("--docs and --out must be separate folders")
+    for flag, given, folder in (("--out", args.out, out), ("--docs", args.docs, docs)):
+        shown = given if given is not None else display_path(folder)
+        problem = folder_problem(folder, root, SITE_SOURCE)
+        if problem:
+            raise UsageError(f"{flag} {shown}: {problem} (choose a folder of its own, like build/site)")
+        try:
+            check_output_folder(folder)
+        except FolderProblem as exc:
+            raise UsageError(f"{flag} {shown}: {exc.summary} ({'; '.join(exc.problems)})") from None
+    if docs.resolve().is_relative_to(out.resolve()) or out.resolve().is_relative_to(docs.resolve()):
+        raise UsageError("--docs and --out must be separate folders, neither inside the other")
     for url, flag in ((args.repo_url, "--repo-url"), (args.site_url, "--site-url")):
         if url is not None and not url.startswith(("https://", "http://")):
             raise UsageError(f"{flag} {url!r} is not a web address (expected https://...)")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -131,6 +133,7 @@ def docs_tree(tree: Tree, config: dict[str, Any], source: Path) -> dict[str, str
         + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
     )
     files[HOOK_FILE] = HOOK_SOURCE
+    files[MARKER] = MARKER_TEXT
     for file in sorted((source / "overrides").rglob("*")):
         if file.is_file():
             files[f"overrides/{file.relative_to(source / 'overrides').as_posix()}"] = file.read_bytes()
@@ -170,11 +173,18 @@ def write_tree(
             (docs / gone).unlink(missing_ok=True)
         return written
     wanted = {docs / relative for relative in files}
-    for existing in sorted(docs.rglob("*"), reverse=True):
-        if existing.is_file() and existing not in wanted:
-            existing.unlink()
-        elif existing.is_dir() and not any(existing.iterdir()):
-            existing.rmdir()
+    # Bottom up, never following a link: a link planted in the tree is removed, not what it points to.
+    for folder, subfolders, names in os.walk(docs, topdown=False):
+        here = Path(folder)
+        for name in names:
+            if here / name not in wanted:
+                (here / name).unlink()
+        for name in subfolders:
+            sub = here / name
+            if sub.is_symlink():
+                sub.unlink()
+            elif not any(sub.iterdir()):
+                sub.rmdir()
     return written
 
 
@@ -270,16 +280,114 @@ def _progress_plugin(progress: Progress) -> Any:
 
 
 def publish(staging: Path, out: Path) -> None:
-    """Swap the freshly built site in place of the old one."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    old = out.with_name(f".{out.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
+    """Swap the freshly built site in place of the old one (the caller holds the output lock).
+
+    The old site is moved into a folder of this build's own before it is removed, so a name that
+    happens to exist beside `out` is never touched."""
+    check_output_folder(out)
+    staging.joinpath(MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     if out.exists():
-        out.replace(old)
-    staging.replace(out)
-    if old.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        out.replace(old / out.name)
+        staging.replace(out)
         shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.replace(out)
+
+
+# --- output folders -------------------------------------------------------------------------------
+
+# The file that says a folder was made by the build: only such a folder (or an empty one) is replaced.
+MARKER = ".handbook-build"
+MARKER_TEXT = "Made by `handbook build`, which replaces this folder. Nothing without this file is replaced.\n"
+LOCK_TIMEOUT_SECONDS = 600
+
+
+class FolderProblem(BuildError):
+    """An output folder the build may not use; `summary` says why."""
+
+
+def repository_root(root: Path) -> Path:
+    """The git work tree holding `root` (its nearest folder with a .git), or root itself."""
+    resolved = root.resolve()
+    return next((folder for folder in (resolved, *resolved.parents) if (folder / ".git").exists()), resolved)
+
+
+def folder_problem(path: Path, root: Path, source: Path) -> str | None:
+    """Why `path` may not be an output folder of a build of `root`: it would replace or sit inside
+    what the build reads (documents, .git, the site's sources), or replace the repository."""
+    target = path.resolve()
+    repository = repository_root(root)
+    for whole in dict.fromkeys((repository, root.resolve())):
+        if target == whole:
+            return "it would replace the repository itself"
+        if whole.is_relative_to(target):
+            return "it would replace the folder that holds the repository"
+    read = [
+        base / name for base in dict.fromkeys((root.resolve(), repository)) for name in (*_FOLDERS, ".git")
+    ]
+    for folder in [*read, source.resolve()]:
+        shown = _shown_folder(folder, repository)
+        if target == folder or folder.is_relative_to(target):
+            return f"it would replace {shown}, which the build reads"
+        if target.is_relative_to(folder):
+            return f"it would sit inside {shown}, which the build reads"
+    return None
+
+
+_FOLDERS = ("reviews", "accounts")
+
+
+def _shown_folder(folder: Path, repository: Path) -> str:
+    try:
+        return folder.relative_to(repository).as_posix() + "/"
+    except ValueError:
+        return folder.as_posix() + "/"
+
+
+def check_output_folder(path: Path) -> None:
+    """A folder may be replaced or filled only when it is new, empty, or was made by the build."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        raise FolderProblem("it is not a folder", ["choose a folder, like build/site"])
+    above = next((folder for folder in path.absolute().parents if folder.exists()), None)
+    if above is not None and not above.is_dir():
+        raise FolderProblem(f"{above} is a file, not a folder", ["choose a folder, like build/site"])
+    if path.is_dir() and not (path / MARKER).is_file() and any(path.iterdir()):
+        raise FolderProblem(
+            "this folder was not made by handbook build, so it is never replaced",
+            ["choose a new or empty folder, or remove this one yourself"],
+        )
+
+
+@contextmanager
+def locked(*folders: Path) -> Iterator[None]:
+    """Hold the build lock of each folder (a `.<name>.lock` file beside it): concurrent builds into the
+    same folders run one after the other, so neither sees a half-built site."""
+    import fcntl
+
+    handles = []
+    try:
+        for folder in sorted(dict.fromkeys(f.resolve() for f in folders)):
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(folder.with_name(f".{folder.name}.lock"), "a")  # noqa: SIM115 - held until the end
+            handles.append(handle)
+            waited = 0.0
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if waited >= LOCK_TIMEOUT_SECONDS:
+                        raise BuildError(
+                            f"another build into {folder} has been running for {waited:.0f}s",
+                            ["wait for it to finish, or stop it"],
+                        ) from None
+                    time.sleep(0.1)
+                    waited += 0.1
+        yield
+    finally:
+        for handle in handles:
+            handle.close()  # closing releases the lock
 
 
 # --- the pipeline ---------------------------------------------------------------------------------
@@ -321,6 +429,7 @@ def generate(options: BuildOptions, timings: dict[str, float] | None = None) -> 
     tree, files = render_site(handbook, options)
     timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
+    check_output_folder(options.docs)
     written = write_tree(files, options.docs)
     timings["write"] = time.perf_counter() - started
     return tree, written
@@ -328,14 +437,28 @@ def generate(options: BuildOptions, timings: dict[str, float] | None = None) -> 
 
 def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """The whole build; the published site is replaced only when every stage succeeded."""
+    for folder in (options.out, options.docs):
+        problem = folder_problem(folder, options.root, options.source)
+        if problem:
+            raise FolderProblem(f"{folder}: {problem}", ["choose a folder of its own, like build/site"])
+    try:
+        with locked(options.docs, options.out):
+            check_output_folder(options.out)
+            return _build_locked(options, progress)
+    except OSError as exc:  # a folder that cannot be made or written (read-only, full disk...)
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise BuildError(f"cannot write the site: {exc.strerror or exc}{where}") from exc
+
+
+def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResult:
     timings: dict[str, float] = {}
     tree, written = generate(options, timings)
     pages = sum(1 for path in tree.files if path.endswith(".md"))
     del tree  # the pages are on disk now: mkdocs reads them from there, and gets the memory back
     started = time.perf_counter()
-    staging = options.out.with_name(f".{options.out.name}.staging")
-    if staging.exists():
-        shutil.rmtree(staging)
+    options.out.parent.mkdir(parents=True, exist_ok=True)
+    # A staging folder of this build's own: nothing that already exists is ever cleaned by mkdocs.
+    staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}.staging-", dir=options.out.parent))
     try:
         warnings = run_mkdocs(options.docs, staging, progress=progress)
     except BuildError as exc:
@@ -350,7 +473,11 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         shutil.rmtree(staging, ignore_errors=True)
         raise
     timings["mkdocs"] = time.perf_counter() - started
-    publish(staging, options.out)
+    try:
+        publish(staging, options.out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return BuildResult(options.out, pages, written, timings, warnings)
 
 

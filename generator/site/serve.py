@@ -26,11 +26,14 @@ from generator.files import source_files
 from generator.ledger import Ledger, LedgerError, load_ledger
 from generator.load import display_path, read_document
 from generator.site.build import (
+    MARKER,
+    MARKER_TEXT,
     PAGES,
     BuildError,
     BuildOptions,
     InvalidDocuments,
     build_with,
+    check_output_folder,
     handbook_from,
     mkdocs_config,
     render_site,
@@ -123,10 +126,12 @@ class Preview:
         self._memo = PageMemo()
         self._written = None
         written = self._generate()
+        check_output_folder(self.options.out)  # only a folder the build made is ever emptied
         if self.options.out.exists():
             shutil.rmtree(self.options.out)
         self._config = None
         build_with(self._mkdocs(), dirty=False)
+        (self.options.out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         return Rebuild(time.perf_counter() - started, written, self._documents.read, self._memo.rendered)
 
     def update(self) -> Rebuild:
@@ -146,6 +151,8 @@ class Preview:
         handbook = handbook_from(report, self._read_ledger(), self.options.today)
         self._memo.rendered = 0
         _, files = render_site(handbook, self.options, self._memo)
+        if self._written is None:
+            check_output_folder(self.options.docs)
         written = write_tree(files, self.options.docs, self._written)
         if self._written is not None:
             self._unpublish(self._written.keys() - files.keys())
