@@ -52,12 +52,19 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _expand(paths: Sequence[str], root: Path) -> list[Path]:
-    """Files as given; folders become the Markdown files in them."""
+    """Files as given; folders become everything in them (documents, the files beside them, and links,
+    pipes or folders named like documents, which validation reports), links not followed."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*.md") if p.is_file())
+        if path.is_dir() and not path.is_symlink():
+            for folder, subfolders, names in os.walk(path):
+                here = Path(folder)
+                named_like_documents = [name for name in subfolders if name.endswith(".md")]
+                subfolders[:] = sorted(name for name in subfolders if not name.endswith(".md"))
+                for name in sorted([*names, *named_like_documents]):
+                    if not name.startswith(".") or name.endswith(".md"):
+                        found.append(here / name)
         elif path.exists() or path.is_symlink():
             found.append(path)  # the loader refuses, with a message, what is not a regular file
         else:

@@ -410,13 +410,20 @@ def validate_repository(
     # otherwise it would match no document and be checked by nobody.
     in_repo = {os.path.abspath(f): f for f in all_files}
     assets_in_repo = {os.path.abspath(f): f for f in files.assets}
+    named: set[str] = set()
     if targets is None:
         wanted, wanted_assets = all_files, files.assets
     else:
+        # What the walk already reported (a link, a hidden or '.MD' document) is not read again.
+        reported = {fault.path for fault in files.faults}
         wanted = [
-            in_repo.get(os.path.abspath(p), p) for p in targets if os.path.abspath(p) not in assets_in_repo
+            in_repo.get(absolute, p)
+            for p in targets
+            if (absolute := os.path.abspath(p)) not in assets_in_repo
+            and (absolute in in_repo or display_path(p) not in reported)
         ]
         wanted_assets = [assets_in_repo[a] for p in targets if (a := os.path.abspath(p)) in assets_in_repo]
+        named = {display_path(p) for p in targets}
     target_paths = {display_path(p) for p in wanted}
     extra = [p for p in wanted if os.path.abspath(p) not in in_repo]
     documents, faults = load([*all_files, *extra])
@@ -424,10 +431,9 @@ def validate_repository(
     faults = [f for f in faults if f.path in target_paths]
     checked = [check_document(d, with_body=d.path in target_paths, today=today) for d in documents]
     diagnostics = list(faults)
-    asset_shown = {display_path(p) for p in wanted_assets}
     for fault in files.faults:
         # A folder that cannot be read or is a link hides documents from every check: always reported.
-        if targets is None or fault.path.endswith("/") or fault.path in target_paths | asset_shown:
+        if targets is None or fault.path.endswith("/") or fault.path in named:
             diagnostics.append(fault)
     assets: dict[str, bytes] = {}
     for path in wanted_assets:

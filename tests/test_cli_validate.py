@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -118,6 +119,45 @@ def test_a_link_to_a_device_given_by_name_is_refused_with_a_message_not_read(rep
         "reviews/tr-0003-zero.md:1:1: this is a symbolic link; documents and the files beside them must be "
         "regular files in the repository (replace the link with a copy of the file)",
         "1 document checked, 1 error in 1 file",
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_pipe_given_by_name_is_refused_without_waiting_for_a_writer(repo: Path, capsys) -> None:
+    os.mkfifo(repo / "reviews" / "tr-0003-pipe.md")
+    os.mkfifo(repo / "reviews" / "diagram.png")
+    assert main(["validate", "reviews/tr-0003-pipe.md", "reviews/diagram.png"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "reviews/diagram.png:1:1: this is a pipe, not a file (remove or rename it)",
+        "reviews/tr-0003-pipe.md:1:1: this is a pipe, not a document file (remove or rename it)",
+        "1 document checked, 2 errors in 2 files",
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_folder_given_means_everything_in_it_pipes_links_and_pictures_too(repo: Path, capsys) -> None:
+    os.mkfifo(repo / "reviews" / "tr-0003-pipe.md")
+    (repo / "reviews" / "img").mkdir()
+    (repo / "reviews" / "img" / "notes.html").write_text("<script>alert(1)</script>")
+    (repo / "reviews" / "img" / "p.png").symlink_to("/etc/passwd")
+    assert main(["validate", "reviews"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "reviews/img/notes.html:1:1: files of type .html are not published (the site publishes PNG, JPEG, "
+        "GIF, WebP and AVIF images, PDF, and SVG that only draws; link anything else)",
+        "reviews/img/p.png:1:1: this is a symbolic link; documents and the files beside them must be regular "
+        "files in the repository (replace the link with a copy of the file)",
+        "reviews/tr-0003-pipe.md:1:1: this is a pipe, not a document file (remove or rename it)",
+        "3 documents checked, 3 errors in 3 files",
+    ]
+
+
+def test_a_file_beside_the_documents_given_by_name_is_checked(repo: Path, capsys) -> None:
+    (repo / "accounts" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="x()"/>')
+    assert main(["validate", "accounts/logo.svg"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "accounts/logo.svg:1:1: the SVG has an 'onload' attribute, which runs script; an SVG on the site may "
+        "only draw (remove it)",
+        "0 documents checked, 1 error in 1 file",
     ]
 
 

@@ -101,3 +101,12 @@ def test_a_pull_request_without_documents_passes_with_a_note(actions, tmp_path):
     run = validate(actions, tmp_path, {"docs/notes.md": "# Notes\n"})
     assert run.ok, run.job().log
     assert "changes no document" in run.job().summary
+
+
+def test_a_pull_request_adding_only_a_page_beside_the_documents_fails_at_that_file(actions, tmp_path):
+    run = validate(actions, tmp_path, {"reviews/img/notes.html": "<script>alert(document.cookie)</script>\n"})
+    job = run.job("validate")
+    assert job.result == "failure"
+    [annotation] = job.annotations()
+    assert annotation["file"] == "reviews/img/notes.html"
+    assert "files of type .html are not published" in annotation["message"]
