@@ -12,10 +12,11 @@ import datetime as dt
 import difflib
 import gc
 import os
+import posixpath
 import re
 import types
 import typing
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,8 @@ from pydantic import BaseModel, ValidationError
 from generator.dates import latest_today
 from generator.assets import read_asset
 from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
-from generator.files import source_files
+from generator.files import SourceFiles, source_files
+from generator.links import body_links, generated, goes_nowhere
 from generator.load import (
     Document,
     FieldPath,
@@ -444,9 +446,80 @@ def validate_repository(
     for item in checked:
         if item.path in target_paths:
             diagnostics += item.diagnostics
+    site = _SiteFiles(root, files, documents, assets)
+    for document in documents:
+        if document.path in target_paths:
+            diagnostics += link_rules(document, site)
     diagnostics += [d for d in cross_document_rules(checked, target_paths, unreadable, files.unreadable)]
     checked_count = len(target_paths & ({c.path for c in checked} | {f.path for f in faults}))
     return Report(checked_count, sort_diagnostics(diagnostics), checked, assets)
+
+
+class _SiteFiles:
+    """What a body may link to: every document's page (valid or not: in the "needs attention" mode an
+    invalid one still has a page), the files beside documents that may be published, and the pages
+    the site generates. An asset not checked yet is checked when a body first links it."""
+
+    def __init__(
+        self, root: Path, files: SourceFiles, documents: Sequence[Document], assets: dict[str, bytes]
+    ) -> None:
+        self.pages = {site_page(Path(p)) for p in files.documents if kind_of(p)}
+        self.pages |= {site_page(Path(d.path)) for d in documents}
+        self.assets = {Path(a).relative_to(root).as_posix(): a for a in files.assets}
+        self.fit: dict[str, bool] = {path: True for path in assets}
+
+    def __call__(self, target: str) -> bool:
+        if target in self.pages or generated(target):
+            return True
+        if target not in self.assets:
+            return False
+        if target not in self.fit:
+            try:
+                read_asset(self.assets[target], display_path(self.assets[target]))
+                self.fit[target] = True
+            except DocumentError:
+                self.fit[target] = False
+        return self.fit[target]
+
+    def known(self) -> list[str]:
+        return sorted(self.pages | {path for path in self.assets if self.fit.get(path, True)})
+
+
+def site_page(path: Path) -> str:
+    """A document's page in the site: its folder and file name (reviews/tr-0001-x.md)."""
+    return f"{path.parent.name}/{path.name}"
+
+
+def link_rules(document: Document, site: Callable[[str], bool] | _SiteFiles) -> Iterator[Diagnostic]:
+    """Every internal link and file reference of the body leads to a page or file of the site."""
+    page = site_page(Path(document.path))
+    for link in body_links(document.body, page):
+        line, column = document.body_line + link.line, link.column
+        if link.target is None:
+            yield Diagnostic(
+                document.path,
+                line,
+                column,
+                "body",
+                f"link '{link.written}' leads outside the site",
+                "link a file in reviews/ or accounts/, or a web address",
+            )
+        elif goes_nowhere(link.target, site):
+            known = site.known() if isinstance(site, _SiteFiles) else []
+            close = difflib.get_close_matches(link.target, known, n=1, cutoff=0.8)
+            hint = (
+                f"did you mean '{posixpath.relpath(close[0], posixpath.dirname(page))}'?"
+                if close
+                else "check the path: it is relative to this file"
+            )
+            yield Diagnostic(
+                document.path,
+                line,
+                column,
+                "body",
+                f"link '{link.written}' goes nowhere: the site has no '{link.target}'",
+                hint,
+            )
 
 
 def implied_id(path: str) -> tuple[Kind, str] | None:

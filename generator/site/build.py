@@ -23,14 +23,16 @@ from typing import Any
 
 import yaml
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, DocumentError
 from generator.ledger import Ledger, LedgerError, load_ledger
+from generator.links import body_links, goes_nowhere
+from generator.load import read_document
 from generator.models import AccountPlan, TechReview
 from generator.site import hooks
 from generator.site.hooks import HOOK_FILE, HOOK_SOURCE
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
 from generator.site.render import SITE_SOURCE, PageMemo, Settings, Tree, render_tree
-from generator.site.sanitize import goes_nowhere, link_problem
+from generator.site.sanitize import link_problem
 from generator.validate import Report, validate_repository
 
 PAGES = "pages"
@@ -465,7 +467,7 @@ def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResu
         shutil.rmtree(staging, ignore_errors=True)
         if exc.broken_links:
             located = [
-                link_problem(*link, line=link_line(options.root, *link[:2])) for link in exc.broken_links
+                link_problem(*link, at=link_position(options.root, *link[:2])) for link in exc.broken_links
             ]
             raise BuildError(exc.summary, located, exc.broken_links) from exc
         raise
@@ -481,15 +483,16 @@ def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResu
     return BuildResult(options.out, pages, written, timings, warnings)
 
 
-def link_line(root: Path, page: str, written: str) -> int | None:
-    """The line of a document where a link is written (the first one holding it), if it can be found."""
+def link_position(root: Path, page: str, written: str) -> tuple[int, int] | None:
+    """The line and column of a document where a link is written (its first occurrence), if found."""
     if not page.startswith(("reviews/", "accounts/")):
         return None
     try:
-        lines = (root / page).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        document = read_document(root / page, shown_as=page)
+    except DocumentError:
         return None
-    return next((number for number, line in enumerate(lines, 1) if written in line), None)
+    found = next((link for link in body_links(document.body, page) if link.written == written), None)
+    return (document.body_line + found.line, found.column) if found else None
 
 
 def diagnostics_of(error: BuildError) -> list[Diagnostic]:

@@ -15,8 +15,9 @@ from typing import Any
 import jinja2
 from mkdocs.exceptions import PluginError
 
+from generator.links import goes_nowhere
 from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START
-from generator.site.sanitize import clean_body_html, goes_nowhere, link_problem
+from generator.site.sanitize import clean_body_html, link_problem
 
 HOOK_FILE = "hooks/handbook.py"
 HOOK_SOURCE = (

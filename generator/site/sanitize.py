@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -63,18 +62,9 @@ def page_url(source: str) -> str:
     return source[:-3] + ".html" if source.endswith(".md") else source
 
 
-def goes_nowhere(target: str, exists: Callable[[str], bool]) -> bool:
-    """Whether a resolved docs-tree link target is neither a file of the site nor a page's `.html`."""
-    if not target or exists(target):
-        return False
-    if target.endswith(".html") and exists(target[:-5] + ".md"):
-        return False
-    return not (target.endswith("/") and exists(posixpath.join(target, "index.md")))
-
-
-def link_problem(page: str, written: str, target: str, line: int | None = None) -> str:
+def link_problem(page: str, written: str, target: str, at: tuple[int, int] | None = None) -> str:
     source = f"site/{page}" if page.startswith("handbook/") else page
-    where = f"{source}:{line}" if line else source
+    where = f"{source}:{at[0]}:{at[1]}" if at else source
     return f"{where}: link '{written}' goes nowhere (no '{target}' in the site)"
 
 

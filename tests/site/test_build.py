@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.links import generated
 from generator.site.build import BuildError, build_site, generate
 from tests.site import content
 from tests.site.conftest import HOSTILE_TITLE, TODAY, BuiltSite, options_for
@@ -63,7 +64,7 @@ def test_a_bad_today_is_a_usage_error(sample_repo: Path, capsys: pytest.CaptureF
     assert "--today" in capsys.readouterr().err
 
 
-def test_a_link_that_goes_nowhere_fails_the_build_naming_file_line_and_link(
+def test_a_link_that_goes_nowhere_fails_the_build_naming_file_line_and_column(
     sample_repo: Path, tmp_path: Path
 ) -> None:
     review = content.review(5, "northwind-test", "Linked")
@@ -74,9 +75,25 @@ def test_a_link_that_goes_nowhere_fails_the_build_naming_file_line_and_link(
     )
     with pytest.raises(BuildError) as failure:
         build_site(options_for(sample_repo, tmp_path / "out"))
+    [problem] = failure.value.problems
+    assert problem.endswith(
+        f"reviews/tr-0005-linked.md:{line + 1}:16: body: link '../accounts/no-such-plan.md' goes nowhere: "
+        "the site has no 'accounts/no-such-plan.md' (check the path: it is relative to this file)"
+    )
+
+
+def test_a_link_to_a_generated_page_that_does_not_exist_is_caught_by_the_build_at_its_line_and_column(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    body = 'Intro with nobody in it.\n\nAsk <a title="nobody"\n   href="../people/nobody.md">them</a>.\n'
+    content.write_review(sample_repo, content.review(5, "northwind-test", "Linked"), "linked", body)
+    lines = (sample_repo / "reviews" / "tr-0005-linked.md").read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(lines, 1) if 'href="../people' in text)
+    with pytest.raises(BuildError) as failure:
+        build_site(options_for(sample_repo, tmp_path / "out"))
     assert failure.value.problems == [
-        f"reviews/tr-0005-linked.md:{line + 1}: link '../accounts/no-such-plan.md' goes nowhere "
-        "(no 'accounts/no-such-plan.md' in the site)"
+        f"reviews/tr-0005-linked.md:{line}:10: link '../people/nobody.md' goes nowhere "
+        "(no 'people/nobody.md' in the site)"
     ]
 
 
@@ -276,3 +293,11 @@ def test_relative_folders_build_where_they_say(
     assert main(["build", "--today", TODAY.isoformat(), "--quiet"]) == 0
     assert (sample_repo / "build" / "site" / "index.html").is_file()
     assert not (sample_repo / "build" / "docs" / "build").exists()
+
+
+def test_what_validation_takes_as_generated_is_what_the_build_generates(sample_site: BuiltSite) -> None:
+    pages = sample_site.options.docs / "pages"
+    documents = {f"{p.parent.name}/{p.name}" for p in sample_site.root.glob("*/*.md")}
+    made = {p.relative_to(pages).as_posix() for p in pages.rglob("*") if p.is_file()}
+    assert {path for path in made if not generated(path)} == documents
+    assert {path for path in made if generated(path) and "/" not in path} == {"index.md", "feed.xml"}
