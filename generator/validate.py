@@ -590,6 +590,11 @@ class _Unreadable(Collection[tuple[Kind, str]]):
         return len(self.ids)
 
 
+def _where(document: Document, path: FieldPath) -> str:
+    position = document.position(path)
+    return f"{position.line}:{position.column}"
+
+
 def _suggest(value: str, known: dict[str, Checked]) -> str:
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else ""
@@ -608,6 +613,14 @@ def _unique_ids(checked: Sequence[Checked], targets: set[str]) -> Iterator[Diagn
                     ("id",),
                     f"id {item.id!r} is already used by {first[key].path}",
                     "give this document its own id",
+                )
+            if first[key].path in targets and item.path not in targets:
+                # Also at the changed file, so that the pull request shows it inline.
+                yield _at(
+                    first[key].document,
+                    ("id",),
+                    f"id {item.id!r} is also used by {item.path}",
+                    "give one of them its own id",
                 )
         else:
             first[key] = item
@@ -653,6 +666,11 @@ def _opportunity_rules(
         review = target.model
         if not isinstance(review, TechReview):
             continue  # that file's own errors are reported against it
+        # A fault the changed review causes in a plan nobody changed is also reported at the review,
+        # so that the pull request shows it inline.
+        mirrored = target.path in targets and item.path not in targets
+        linked_at = f"{item.path}:{_where(item.document, where)} links this review from opportunity "
+        linked_at += repr(opportunity.id)
         if review.customer != plan.id:
             yield _at(
                 item.document,
@@ -660,6 +678,13 @@ def _opportunity_rules(
                 f"{review.id} belongs to {review.customer!r}, not to this account",
                 "link a review of this customer",
             )
+            if mirrored:
+                yield _at(
+                    target.document,
+                    ("customer",),
+                    f"{linked_at}, but the review is of {review.customer!r}",
+                    "link it from that customer's plan instead, or fix the customer",
+                )
         elif (
             opportunity.non_standard
             and past_tech_design(opportunity.tech_win_phase)
@@ -674,3 +699,10 @@ def _opportunity_rules(
                 "Tech Design & Trial Planning",
                 "get the review approved, or move the phase back",
             )
+            if mirrored:
+                yield _at(
+                    target.document,
+                    ("status",),
+                    f"{linked_at} in {phase}, where non-standard requirements need it approved",
+                    "keep it approved, or first move that opportunity's phase back",
+                )

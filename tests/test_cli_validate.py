@@ -280,3 +280,53 @@ def test_html_from_a_document_reaches_the_step_summary_as_text(repo: Path, monke
     assert "&lt;img src=x onerror=alert(1)&gt;[a](https://evil.example)" in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "![i](/p.png) &amp;amp;" in html
     assert html.count("<tr>") == 3  # the header and one row per fault: no cell broke out of the table
+
+
+def _withdraw_tr1(repo: Path) -> None:
+    text = (repo / TR1).read_text(encoding="utf-8")
+    text = text.replace(
+        "status: approved",
+        "status: withdrawn\nwithdrawal:\n  date: 2026-09-19\n  reason: Acme chose another vendor.",
+    )
+    start = text.index("decision:")
+    (repo / TR1).write_text(text[:start] + text[text.index("---", start) :], encoding="utf-8")
+
+
+def test_a_fault_the_changed_review_causes_in_a_plan_is_also_reported_at_the_review(
+    repo: Path, capsys
+) -> None:
+    _withdraw_tr1(repo)
+    assert main(["validate", TR1]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "accounts/acme-corp.md:25:18: opportunities[0].tech_review: TR-0001 is withdrawn, but the "
+        "opportunity is in Trial Deployment: non-standard requirements need an approved tech review past "
+        "Tech Design & Trial Planning (get the review approved, or move the phase back)",
+        f"{TR1}:14:9: status: accounts/acme-corp.md:25:18 links this review from opportunity 'acme-platform' "
+        "in Trial Deployment, where non-standard requirements need it approved (keep it approved, or first "
+        "move that opportunity's phase back)",
+        "1 document checked, 2 errors in 2 files",
+    ]
+
+
+def test_a_review_moved_to_another_customer_is_told_which_plan_still_links_it(repo: Path, capsys) -> None:
+    edit(repo, TR1, "customer: acme-corp", "customer: globex")
+    assert main(["validate", TR1]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:] == [
+        f"{TR1}:4:11: customer: accounts/acme-corp.md:25:18 links this review from opportunity "
+        "'acme-platform', but the review is of 'globex' (link it from that customer's plan instead, or fix "
+        "the customer)",
+        "1 document checked, 2 errors in 2 files",
+    ]
+
+
+def test_a_changed_review_whose_id_another_file_takes_is_told_at_its_own_id(repo: Path, capsys) -> None:
+    shutil.copy(repo / TR1, repo / "reviews" / "tr-0001-acme-copy.md")
+    assert main(["validate", TR1]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{TR1}:2:5: id: id 'TR-0001' is also used by reviews/tr-0001-acme-copy.md "
+        "(give one of them its own id)",
+        "reviews/tr-0001-acme-copy.md:2:5: id: id 'TR-0001' is already used by "
+        f"{TR1} (give this document its own id)",
+        "1 document checked, 2 errors in 2 files",
+    ]

@@ -90,12 +90,16 @@ def test_validating_one_file_resolves_its_references_against_the_whole_repositor
     assert report.ok  # its customer 'globex' is found though accounts/globex.md is not a target
 
 
-def test_a_changed_review_that_breaks_an_accounts_gate_reports_the_account(repo: Path) -> None:
+def test_a_changed_review_that_breaks_an_accounts_gate_reports_the_account_and_the_review(repo: Path) -> None:
     edit(repo, TR1, "status: approved", "status: in-review")
     edit(repo, TR1, DECISION, "")
     report = validate_repository(repo, [repo / TR1])
-    assert [(d.path, d.field) for d in report.diagnostics] == [(ACME, "opportunities[0].tech_review")]
+    assert [(d.path, d.field) for d in report.diagnostics] == [
+        (ACME, "opportunities[0].tech_review"),
+        (TR1, "status"),
+    ]
     assert "TR-0001 is in-review" in report.diagnostics[0].message
+    assert report.diagnostics[1].message.startswith(f"{ACME}:25:18 links this review")
 
 
 def test_an_account_that_drops_its_review_link_is_reported_when_the_account_is_the_target(
@@ -111,7 +115,9 @@ def test_a_review_moved_to_another_customer_is_reported_on_the_account_linking_i
     report = validate_repository(repo, [repo / TR1])
     assert texts(report) == [
         f"{ACME}:25:18: opportunities[0].tech_review: TR-0001 belongs to 'globex', not to this account "
-        "(link a review of this customer)"
+        "(link a review of this customer)",
+        f"{TR1}:4:11: customer: {ACME}:25:18 links this review from opportunity 'acme-platform', but the "
+        "review is of 'globex' (link it from that customer's plan instead, or fix the customer)",
     ]
 
 
