@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from generator.cli import UsageError
+from generator.cli import UsageError, append_step_summary
 from generator.dates import DateProblem, parse_date
-from generator.diagnostics import format_text, summarize
+from generator.diagnostics import FORMATTERS, format_step_summary, sort_diagnostics, summarize
 from generator.load import display_path
 from generator.site.build import (
     BuildError,
@@ -20,6 +20,7 @@ from generator.site.build import (
     check_output_folder,
     folder_problem,
 )
+from generator.site.index import Attention
 from generator.site.render import SITE_SOURCE
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -30,6 +31,13 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     build = subcommands.add_parser("build", help="validate the documents and build the handbook site")
     _options(build)
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument(
+        "--needs-attention",
+        action="store_true",
+        help="publish every valid document and list the invalid ones on a 'Needs attention' page, "
+        "instead of building nothing (the publish workflow's mode)",
+    )
+    build.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="how faults are printed")
     build.set_defaults(run=_build)
     serve = subcommands.add_parser("serve", help="live preview that rebuilds when a document changes")
     _options(serve)
@@ -86,6 +94,7 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
         today=today,
         repo_url=args.repo_url,
         site_url=args.site_url,
+        needs_attention=getattr(args, "needs_attention", False),
     )
 
 
@@ -97,12 +106,14 @@ def _build(args: argparse.Namespace) -> int:
     try:
         result = build_site(options, progress=bar.update if bar else None)
     except BuildError as exc:
-        return _failed(exc)
+        return _failed(exc, args.format)
     finally:
         if bar:
             bar.close()
     for warning in result.warnings:
         print(f"mkdocs: {warning}", file=sys.stderr)
+    if result.attention:
+        _report_attention(result.attention, args.format)
     total = sum(result.seconds.values())
     print(f"site built: {_shown(result.site)} ({result.pages} pages, {total:.1f}s)")
     print(f"open {_shown(result.site / 'index.html')}")
@@ -118,10 +129,29 @@ def _shown(path: Path) -> str:
         return absolute.as_posix()
 
 
-def _failed(exc: BuildError) -> int:
+def _report_attention(attention: list[Attention], output: str) -> None:
+    """The faults of a site built in the needs-attention mode: printed (annotations in Actions) and
+    added to the job summary, then one line saying where they are listed."""
+    diagnostics = sort_diagnostics(d for item in attention for d in item.diagnostics)
+    summary = summarize(len(attention), diagnostics)
+    sys.stdout.write(FORMATTERS[output](diagnostics, summary))
+    if output == "github":
+        append_step_summary(format_step_summary(diagnostics, summary))
+    count = len(attention)
+    what = "documents" if all(item.path.endswith(".md") for item in attention) else "files"
+    what = what[:-1] if count == 1 else what
+    print(
+        f"{count} {what} {'needs' if count == 1 else 'need'} attention: see dashboards/needs-attention.html"
+    )
+
+
+def _failed(exc: BuildError, output: str = "text") -> int:
     if isinstance(exc, InvalidDocuments):
         report = exc.report
-        sys.stdout.write(format_text(report.diagnostics, summarize(report.documents, report.diagnostics)))
+        summary = summarize(report.documents, report.diagnostics)
+        sys.stdout.write(FORMATTERS[output](report.diagnostics, summary))
+        if output == "github":
+            append_step_summary(format_step_summary(report.diagnostics, summary))
         print("handbook: the site was not built: fix the documents above first", file=sys.stderr)
         return EXIT_FAILED
     print(f"handbook: the site was not built: {exc.summary}", file=sys.stderr)

@@ -23,8 +23,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.dates import latest_today
 from generator.assets import read_asset
+from generator.dates import latest_today
 from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.files import SourceFiles, source_files
 from generator.links import body_links, generated, goes_nowhere

@@ -15,22 +15,22 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
-from generator.diagnostics import Diagnostic, DocumentError
+from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.ledger import Ledger, LedgerError, load_ledger
 from generator.links import body_links, goes_nowhere
-from generator.load import read_document
+from generator.load import display_path, read_document
 from generator.models import AccountPlan, TechReview
 from generator.site import hooks
 from generator.site.hooks import HOOK_FILE, HOOK_SOURCE
-from generator.site.index import AccountEntry, Handbook, ReviewEntry
+from generator.site.index import AccountEntry, Attention, Handbook, ReviewEntry
 from generator.site.render import SITE_SOURCE, PageMemo, Settings, Tree, render_tree
 from generator.site.sanitize import link_problem
 from generator.validate import Report, validate_repository
@@ -68,32 +68,96 @@ class BuildResult:
     written: int
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    attention: list[Attention] = field(default_factory=list)
 
 
 # --- stage 1: documents ---------------------------------------------------------------------------
 
 
-def load_handbook(root: Path, ledger_path: Path, today: dt.date) -> Handbook:
-    """Validated documents and the sign-off ledger; raises BuildError when either is unusable."""
+def load_handbook(
+    root: Path,
+    ledger_path: Path,
+    today: dt.date,
+    *,
+    needs_attention: bool = False,
+    extra: Sequence[Diagnostic] = (),
+) -> Handbook:
+    """Validated documents and the sign-off ledger; raises BuildError when either is unusable.
+
+    With `needs_attention`, invalid documents do not stop the build: the valid ones are published,
+    and every fault is listed on the "Needs attention" page (see `handbook_from`)."""
     report = validate_repository(root)
-    if not report.ok:
+    if extra:  # faults only the mkdocs build could find (links to generated pages)
+        report = replace(report, diagnostics=sort_diagnostics([*report.diagnostics, *extra]))
+    if not report.ok and not needs_attention:
         raise InvalidDocuments(report)
     try:
         ledger: Ledger | None = load_ledger(ledger_path)
     except LedgerError as exc:
         raise BuildError("the sign-off ledger cannot be read", [str(exc)]) from exc
-    return handbook_from(report, ledger, today)
+    return handbook_from(report, ledger, today, root)
 
 
-def handbook_from(report: Report, ledger: Ledger | None, today: dt.date) -> Handbook:
-    reviews, accounts = [], []
+def handbook_from(
+    report: Report, ledger: Ledger | None, today: dt.date, root: Path | None = None
+) -> Handbook:
+    """The documents the site shows. A document with faults is shown, flagged, when its page can still be
+    made as usual: its front matter is valid, its page is where its file says, its id is its own and
+    its body's links lead somewhere. Any other file with faults gets a page saying what is wrong (or,
+    not being a document, only its place on the "Needs attention" page)."""
+    faults: dict[str, list[Diagnostic]] = {}
+    for diagnostic in report.diagnostics:
+        faults.setdefault(diagnostic.path, []).append(diagnostic)
+    reviews: list[ReviewEntry] = []
+    accounts: list[AccountEntry] = []
+    attention: list[Attention] = []
+    taken: set[tuple[str, str]] = set()
     for checked in report.checked:
-        name = Path(checked.document.path).name
-        if isinstance(checked.model, TechReview):
-            reviews.append(ReviewEntry(checked.model, f"reviews/{name}", checked.document.body))
-        elif isinstance(checked.model, AccountPlan):
-            accounts.append(AccountEntry(checked.model, f"accounts/{name}", checked.document.body))
-    return Handbook(reviews, accounts, ledger, today, report.assets)
+        path = checked.document.path
+        own = tuple(faults.pop(path, ()))
+        page = _document_page(path)
+        model = checked.model
+        key = (checked.document.kind, model.id) if model is not None else None
+        shown = (
+            model is not None
+            and page is not None
+            and key not in taken
+            and (not isinstance(model, AccountPlan) or page == f"accounts/{model.id}.md")
+            and not any(_breaks_the_page(d) for d in own)
+        )
+        if shown and key is not None and page is not None:
+            taken.add(key)
+            if isinstance(model, TechReview):
+                reviews.append(ReviewEntry(model, page, checked.document.body, own))
+            elif isinstance(model, AccountPlan):
+                accounts.append(AccountEntry(model, page, checked.document.body, own))
+        if own:
+            attention.append(Attention(_in_repository(path, root), page, own, shown))
+    for path, rest in faults.items():
+        attention.append(Attention(_in_repository(path, root), _document_page(path), tuple(rest), False))
+    attention.sort(key=lambda item: item.path)
+    return Handbook(reviews, accounts, ledger, today, report.assets, attention)
+
+
+def _in_repository(path: str, root: Path | None) -> str:
+    """A path as the repository spells it (reviews/x.md), whatever the working directory was."""
+    if root is None:
+        return path
+    relative = os.path.relpath(os.path.abspath(path.rstrip("/")), root.resolve())
+    return Path(relative).as_posix() + ("/" if path.endswith("/") else "")
+
+
+def _document_page(path: str) -> str | None:
+    """A document file's page in the site (reviews/x.md), or None for any other file."""
+    parts = PurePosixPath(path).parts
+    if len(parts) >= 2 and parts[-2] in ("reviews", "accounts") and parts[-1].endswith(".md"):
+        return f"{parts[-2]}/{parts[-1]}"
+    return None
+
+
+def _breaks_the_page(diagnostic: Diagnostic) -> bool:
+    """A body link that goes nowhere would fail the build's own link check."""
+    return diagnostic.field == "body" and diagnostic.message.startswith("link ")
 
 
 # --- stage 2: the docs tree -----------------------------------------------------------------------
@@ -405,6 +469,8 @@ class BuildOptions:
     repo_url: str | None = None
     site_url: str | None = None
     source: Path = SITE_SOURCE
+    # Publish every valid document and list the invalid ones, instead of stopping at the first.
+    needs_attention: bool = False
 
 
 def render_site(
@@ -422,10 +488,19 @@ def render_site(
 
 
 def generate(options: BuildOptions, timings: dict[str, float] | None = None) -> tuple[Tree, int]:
+    tree, written, _ = _generate(options, timings)
+    return tree, written
+
+
+def _generate(
+    options: BuildOptions, timings: dict[str, float] | None = None, extra: Sequence[Diagnostic] = ()
+) -> tuple[Tree, int, list[Attention]]:
     """Validate, render and write the docs tree; returns the tree and how many files changed."""
     timings = timings if timings is not None else {}
     started = time.perf_counter()
-    handbook = load_handbook(options.root, options.ledger, options.today)
+    handbook = load_handbook(
+        options.root, options.ledger, options.today, needs_attention=options.needs_attention, extra=extra
+    )
     timings["load"] = time.perf_counter() - started
     started = time.perf_counter()
     tree, files = render_site(handbook, options)
@@ -434,7 +509,7 @@ def generate(options: BuildOptions, timings: dict[str, float] | None = None) -> 
     check_output_folder(options.docs)
     written = write_tree(files, options.docs)
     timings["write"] = time.perf_counter() - started
-    return tree, written
+    return tree, written, handbook.attention
 
 
 def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -454,33 +529,53 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
 
 def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResult:
     timings: dict[str, float] = {}
-    tree, written = generate(options, timings)
-    pages = sum(1 for path in tree.files if path.endswith(".md"))
-    del tree  # the pages are on disk now: mkdocs reads them from there, and gets the memory back
-    started = time.perf_counter()
-    options.out.parent.mkdir(parents=True, exist_ok=True)
-    # A staging folder of this build's own: nothing that already exists is ever cleaned by mkdocs.
-    staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}.staging-", dir=options.out.parent))
-    try:
-        warnings = run_mkdocs(options.docs, staging, progress=progress)
-    except BuildError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if exc.broken_links:
-            located = [
-                link_problem(*link, at=link_position(options.root, *link[:2])) for link in exc.broken_links
-            ]
-            raise BuildError(exc.summary, located, exc.broken_links) from exc
-        raise
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    extra: list[Diagnostic] = []
+    while True:
+        tree, written, attention = _generate(options, timings, extra)
+        pages = sum(1 for path in tree.files if path.endswith(".md"))
+        del tree  # the pages are on disk now: mkdocs reads them from there, and gets the memory back
+        started = time.perf_counter()
+        options.out.parent.mkdir(parents=True, exist_ok=True)
+        # A staging folder of this build's own: nothing that already exists is ever cleaned by mkdocs.
+        staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}.staging-", dir=options.out.parent))
+        try:
+            warnings = run_mkdocs(options.docs, staging, progress=progress)
+            break
+        except BuildError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            if exc.broken_links and options.needs_attention and not extra:
+                # Their documents go on the "Needs attention" list instead, and the site is built again.
+                extra = [_link_fault(options.root, *link) for link in exc.broken_links]
+                continue
+            if exc.broken_links:
+                located = [
+                    link_problem(*link, at=link_position(options.root, *link[:2]))
+                    for link in exc.broken_links
+                ]
+                raise BuildError(exc.summary, located, exc.broken_links) from exc
+            raise
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     timings["mkdocs"] = time.perf_counter() - started
     try:
         publish(staging, options.out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult(options.out, pages, written, timings, warnings)
+    return BuildResult(options.out, pages, written, timings, warnings, attention)
+
+
+def _link_fault(root: Path, page: str, written: str, target: str) -> Diagnostic:
+    line, column = link_position(root, page, written) or (1, 1)
+    return Diagnostic(
+        display_path(root / page),
+        line,
+        column,
+        "body",
+        f"link '{written}' goes nowhere: the site has no '{target}'",
+        "check the path: it is relative to this file",
+    )
 
 
 def link_position(root: Path, page: str, written: str) -> tuple[int, int] | None:

@@ -19,6 +19,7 @@ from generator.dates import (
     next_quarter_start,
     quarter_start,
 )
+from generator.diagnostics import Diagnostic
 from generator.ledger import Ledger, MergedChange, OpenPullRequest, Waiting
 from generator.models import AccountPlan, Opportunity, TechReview
 from generator.models.account import Health, Segment, past_tech_design
@@ -35,6 +36,8 @@ class ReviewEntry:
     review: TechReview
     source: str
     body: str
+    # Its faults, when it is shown although it does not validate (`build --needs-attention`).
+    attention: tuple[Diagnostic, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,18 @@ class AccountEntry:
     plan: AccountPlan
     source: str
     body: str
+    attention: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A file that does not validate: its diagnostics, its page (a document's, shown flagged, or one
+    saying what is wrong) or None for a file that has none (an image, a folder)."""
+
+    path: str
+    page: str | None
+    diagnostics: tuple[Diagnostic, ...]
+    shown: bool
 
 
 @dataclass
@@ -54,6 +69,8 @@ class Handbook:
     today: dt.date
     # Files beside the documents, checked fit to publish (generator.assets): site path -> bytes.
     assets: dict[str, bytes] = field(default_factory=dict)
+    # What does not validate (only in the `--needs-attention` mode: otherwise nothing is built).
+    attention: list[Attention] = field(default_factory=list)
     review_by_id: dict[str, ReviewEntry] = field(init=False)
     account_by_id: dict[str, AccountEntry] = field(init=False)
     reviews_by_customer: dict[str, list[ReviewEntry]] = field(init=False)

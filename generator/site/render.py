@@ -266,7 +266,7 @@ def _review_inputs(hb: Handbook, entry: ReviewEntry) -> Inputs:
     account = hb.account_by_id.get(entry.review.customer)
     related = [hb.review_by_id.get(rid) for rid in entry.review.related_reviews]
     return (
-        entry.review, entry.body, entry.source, account.plan if account else None,
+        entry.review, entry.body, entry.source, entry.attention, account.plan if account else None,
         *[(e.review, e.source) if e else None for e in related], hb.ledger, hb.today,
     )  # fmt: skip
 
@@ -276,7 +276,7 @@ def _account_inputs(hb: Handbook, entry: AccountEntry) -> Inputs:
     reviews = hb.reviews_by_customer.get(entry.plan.id, [])
     linked = [hb.review_by_id.get(o.tech_review or "") for o in entry.plan.opportunities]
     return (
-        entry.plan, entry.body, entry.source, *[(e.review, e.source) for e in reviews], "|",
+        entry.plan, entry.body, entry.source, entry.attention, *[(e.review, e.source) for e in reviews], "|",
         *[(e.review, e.source) if e else None for e in linked], hb.ledger, hb.today,
     )  # fmt: skip
 
@@ -318,6 +318,9 @@ def _documents(r: Renderer) -> None:
             body=Markup(body_markdown(account.body)),
         )
         r.remember(path, inputs)
+    for item in hb.attention:
+        if item.page is not None and not item.shown:
+            r.page(item.page, "attention_stub.md.j2", item=item)
 
 
 def _dashboards(r: Renderer) -> None:
@@ -358,6 +361,7 @@ def _dashboards(r: Renderer) -> None:
         next_quarter=dates.quarter_label(dates.next_quarter_start(hb.today)),
     )
     r.page("dashboards/charts.md", "charts.md.j2", counts=counts, months=index.CHART_MONTHS)
+    r.page("dashboards/needs-attention.md", "needs_attention.md.j2", items=hb.attention)
     bypasses = index.bypasses(hb)
     known = {entry.source for entry in hb.reviews} | {entry.source for entry in hb.accounts}
     r.page(

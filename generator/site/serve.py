@@ -148,7 +148,7 @@ class Preview:
         report = self._documents.report(self.options.root)
         if not report.ok:
             raise InvalidDocuments(report)
-        handbook = handbook_from(report, self._read_ledger(), self.options.today)
+        handbook = handbook_from(report, self._read_ledger(), self.options.today, self.options.root)
         self._memo.rendered = 0
         _, files = render_site(handbook, self.options, self._memo)
         if self._written is None:
