@@ -42,6 +42,8 @@ def _validate(args: argparse.Namespace) -> int:
     from generator.validate import validate_repository
 
     root = Path(args.root)
+    if not root.is_dir():
+        raise UsageError(f"--root {args.root}: no such folder")
     targets = _expand(args.paths, root) if args.paths else None
     report = validate_repository(root, targets)
     summary = summarize(report.documents, report.diagnostics)

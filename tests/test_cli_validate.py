@@ -330,3 +330,11 @@ def test_a_changed_review_whose_id_another_file_takes_is_told_at_its_own_id(repo
         f"{TR1} (give this document its own id)",
         "1 document checked, 2 errors in 2 files",
     ]
+
+
+def test_a_root_that_is_not_a_folder_is_a_usage_error_not_a_silent_pass(repo: Path, capsys) -> None:
+    assert main(["validate", "--root", GLOBEX]) == 2
+    assert capsys.readouterr().err == f"handbook: error: --root {GLOBEX}: no such folder\n"
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(repo / "pipe")
+        assert main(["validate", "--root", "pipe"]) == 2
