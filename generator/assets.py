@@ -134,6 +134,11 @@ def check_svg(raw: bytes, shown: str) -> None:
     def start(name: str, attributes: dict[str, str]) -> None:
         nonlocal depth, in_style
         namespace, _, local = name.rpartition(" ")
+        if depth == 0 and local == "svg" and namespace != _SVG:
+            refuse(
+                "the SVG does not declare the SVG namespace, so browsers do not draw it",
+                f'add xmlns="{_SVG}" to the <svg> element',
+            )
         if depth == 0 and (namespace, local) != (_SVG, "svg"):
             refuse(f"the file is not an SVG image (it starts with <{local}>)", "save it as SVG")
         depth += 1

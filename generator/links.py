@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)])\s")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _INLINE = re.compile(r"\]\(\s*(<[^>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)")
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
 _TAG = re.compile(r"<(a|img)\b([^>]*)>", re.IGNORECASE)
@@ -144,4 +145,6 @@ def _without_code(body: str) -> str:
                 in_list = bool(_LIST_ITEM.match(line))
         previous_blank = blank
     text = "\n".join(kept)
-    return _CODE_SPAN.sub(lambda span: re.sub(r"[^\n]", " ", span.group()), text)
+    blank = lambda found: re.sub(r"[^\n]", " ", found.group())  # noqa: E731
+    # An HTML comment never reaches the page (the sanitizer drops it): its links are not links.
+    return _COMMENT.sub(blank, _CODE_SPAN.sub(blank, text))

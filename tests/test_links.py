@@ -56,3 +56,9 @@ def test_every_link_found_is_written_where_it_is_said_to_be(body: str) -> None:
     for link in body_links(body, PAGE):
         rest = lines[link.line][link.column - 1 :]
         assert rest.startswith(link.written)
+
+
+def test_links_in_an_html_comment_are_not_links() -> None:
+    assert _found("Before <!-- [old](gone.md)\n<img src='gone.png'> --> after [a](a.md)\n") == [
+        (1, 36, "a.md", "reviews/a.md")
+    ]
