@@ -145,6 +145,9 @@ def _without_code(body: str) -> str:
                 in_list = bool(_LIST_ITEM.match(line))
         previous_blank = blank
     text = "\n".join(kept)
-    blank = lambda found: re.sub(r"[^\n]", " ", found.group())  # noqa: E731
     # An HTML comment never reaches the page (the sanitizer drops it): its links are not links.
-    return _COMMENT.sub(blank, _CODE_SPAN.sub(blank, text))
+    return _COMMENT.sub(_blanked, _CODE_SPAN.sub(_blanked, text))
+
+
+def _blanked(found: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", found.group())
