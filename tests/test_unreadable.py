@@ -92,3 +92,19 @@ def test_the_build_says_what_it_cannot_read(repo: Path, tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "accounts/:1:1: cannot read this folder: Permission denied" in result.stdout
     assert "no account plan" not in result.stdout
+
+
+def test_an_output_folder_that_cannot_be_read_is_a_usage_error(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "locked-site"
+    out.mkdir()
+    (out / "page.html").write_text("x")
+    out.chmod(0)
+    try:
+        result = _run(repo, "build", "--quiet", "--out", str(out))
+    finally:
+        out.chmod(0o755)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"handbook: error: --out {out}: cannot read it: Permission denied "
+        "(choose a folder of its own, like build/site)\n"
+    )

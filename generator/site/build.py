@@ -382,8 +382,11 @@ def repository_root(root: Path) -> Path:
 def folder_problem(path: Path, root: Path, source: Path) -> str | None:
     """Why `path` may not be an output folder of a build of `root`: it would replace or sit inside
     what the build reads (documents, .git, the site's sources), or replace the repository."""
-    target = path.resolve()
-    repository = repository_root(root)
+    try:
+        target = path.resolve()
+        repository = repository_root(root)
+    except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links (Python < 3.13)
+        return "it cannot be resolved: a loop of symbolic links?"
     for whole in dict.fromkeys((repository, root.resolve())):
         if target == whole:
             return "it would replace the repository itself"
@@ -413,6 +416,15 @@ def _shown_folder(folder: Path, repository: Path) -> str:
 
 def check_output_folder(path: Path) -> None:
     """A folder may be replaced or filled only when it is new, empty, or was made by the build."""
+    try:
+        _check_output_folder(path)
+    except OSError as exc:
+        raise FolderProblem(
+            f"cannot read it: {exc.strerror or exc}", ["choose a folder of its own, like build/site"]
+        ) from exc
+
+
+def _check_output_folder(path: Path) -> None:
     if path.is_symlink() or (path.exists() and not path.is_dir()):
         raise FolderProblem("it is not a folder", ["choose a folder, like build/site"])
     above = next((folder for folder in path.absolute().parents if folder.exists()), None)

@@ -188,3 +188,12 @@ def test_two_builds_into_one_folder_at_once_leave_a_complete_site(repo: Path, tm
             assert code == 0 or "handbook: " in err, err
         assert any(code == 0 for code, _ in results)
         assert _snapshot(out).keys() == complete.keys()
+
+
+def test_a_loop_of_links_as_output_folder_is_a_usage_error(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    assert _build(repo, "--out", str(loop)) == 2
+    assert f"--out {loop}: " in capsys.readouterr().err
