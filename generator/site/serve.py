@@ -35,6 +35,7 @@ from generator.site.build import (
     build_with,
     check_output_folder,
     handbook_from,
+    locked,
     mkdocs_config,
     render_site,
     write_tree,
@@ -193,7 +194,19 @@ def serve(
     report: Callable[[str], None],
     stop: threading.Event | None = None,
 ) -> None:
-    """Serve the site and rebuild on every change under reviews/ or accounts/ until `stop` is set."""
+    """Serve the site and rebuild on every change under reviews/ or accounts/ until `stop` is set.
+    The output folders stay locked meanwhile: a `handbook build` into them waits, never interleaves."""
+    with locked(options.docs, options.out):
+        _serve(options, host, port, report, stop)
+
+
+def _serve(
+    options: BuildOptions,
+    host: str,
+    port: int,
+    report: Callable[[str], None],
+    stop: threading.Event | None,
+) -> None:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 

@@ -197,3 +197,17 @@ def test_a_loop_of_links_as_output_folder_is_a_usage_error(
     loop.symlink_to(loop)
     assert _build(repo, "--out", str(loop)) == 2
     assert f"--out {loop}: " in capsys.readouterr().err
+
+
+def test_a_build_waits_for_the_one_holding_its_folders_and_then_says_so(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.site import build
+
+    monkeypatch.setattr(build, "LOCK_TIMEOUT_SECONDS", 0.3)
+    out, docs = tmp_path / "site", tmp_path / "docs"
+    with build.locked(docs, out):  # as `handbook serve` or another build holds them
+        assert _build(repo, "--out", str(out), "--docs", str(docs)) == 1
+    assert f"another build into {docs.resolve()} has been running" in capsys.readouterr().err
+    assert not out.exists()
+    assert _build(repo, "--out", str(out), "--docs", str(docs)) == 0
