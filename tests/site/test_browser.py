@@ -124,3 +124,29 @@ def test_a_hostile_review_renders_with_nothing_active(
     assert body.locator("img").count() == 1
     assert page.title().startswith("TR-0003 " + HOSTILE_TITLE)  # shown as text, not parsed as HTML
     assert page.locator("h1").first.inner_text().startswith("TR-0003 " + HOSTILE_TITLE)
+
+
+def test_the_needs_attention_page_leads_to_a_flagged_document(tab: Tab, tmp_path_factory) -> None:
+    from dataclasses import replace
+
+    from generator.site.build import build_site
+    from tests.site import content
+    from tests.site.conftest import _serve, options_for, write_sample
+
+    root = tmp_path_factory.mktemp("attention")
+    write_sample(root)
+    gate = {"id": "q-trial", "name": "Quiet trial", "ce": "dan-ce", "ae": "bea-ae", "sales_stage": 3}
+    gate |= {"close_date": "2026-12-15", "tech_win_phase": "trial-deployment", "non_standard": True}
+    content.write_account(
+        root, content.account("quiet-co", "Quiet Co", ae="bea-ae", ce="dan-ce", opportunities=[gate])
+    )
+    options = replace(options_for(root, root / "build"), needs_attention=True)
+    build_site(options)
+    for url in _serve(options.out):
+        tab.page.goto(urljoin(url, "dashboards/needs-attention.html"))
+        tab.page.locator("table.hb-needs-attention a", has_text="accounts/quiet-co.md").click()
+        tab.page.wait_for_load_state()
+        assert tab.page.url.endswith("accounts/quiet-co.html")
+        flag = tab.page.get_by_role("alert")
+        assert flag.is_visible() and "Needs attention" in flag.inner_text()
+        assert tab.errors == []
