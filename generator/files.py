@@ -20,7 +20,11 @@ DOCUMENT_FOLDERS: dict[str, Kind] = {"reviews": "review", "accounts": "account"}
 # Device names Windows reserves whatever the extension (CON, CON.md, con.tar.gz), and characters it
 # refuses in a name: a repository holding one cannot be checked out there.
 _WINDOWS_DEVICES = frozenset(
-    ["CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))]
+    [
+        *("CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"),
+        *(f"COM{n}" for n in (*range(1, 10), "¹", "²", "³")),
+        *(f"LPT{n}" for n in (*range(1, 10), "¹", "²", "³")),
+    ]
 )
 _NO_CHECKOUT = "so the repository cannot be checked out on Windows"
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"\\|?*\x00-\x1f]')
