@@ -624,19 +624,27 @@ def _unique_ids(checked: Sequence[Checked], targets: set[str]) -> Iterator[Diagn
                 )
         else:
             first[key] = item
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[Checked, int]] = {}
     for item in checked:
         if isinstance(item.model, AccountPlan):
             for index, opportunity in enumerate(item.model.opportunities):
-                other = seen.get(opportunity.id)
-                if other and other != item.path and item.path in targets:
+                other, at = seen.get(opportunity.id, (None, 0))
+                if other and other.path != item.path and item.path in targets:
                     yield _at(
                         item.document,
                         ("opportunities", index, "id"),
-                        f"opportunity id {opportunity.id!r} is already used by {other}",
+                        f"opportunity id {opportunity.id!r} is already used by {other.path}",
                         "opportunity ids are unique across accounts",
                     )
-                seen.setdefault(opportunity.id, item.path)
+                elif other and other.path != item.path and other.path in targets:
+                    # The changed plan came first: also told at its own line, to show on the pull request.
+                    yield _at(
+                        other.document,
+                        ("opportunities", at, "id"),
+                        f"opportunity id {opportunity.id!r} is also used by {item.path}",
+                        "opportunity ids are unique across accounts",
+                    )
+                seen.setdefault(opportunity.id, (item, index))
 
 
 def _opportunity_rules(

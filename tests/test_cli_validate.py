@@ -338,3 +338,23 @@ def test_a_root_that_is_not_a_folder_is_a_usage_error_not_a_silent_pass(repo: Pa
     if hasattr(os, "mkfifo"):
         os.mkfifo(repo / "pipe")
         assert main(["validate", "--root", "pipe"]) == 2
+
+
+def test_a_changed_plan_whose_opportunity_id_a_later_plan_uses_is_told_at_its_own_line(
+    repo: Path, capsys
+) -> None:
+    text = (repo / GLOBEX).read_text(encoding="utf-8")
+    opportunity = (
+        "opportunities:\n  - id: acme-platform\n    name: Globex pilot\n    ce: greg-ce\n    ae: gina-ae\n"
+        "    sales_stage: 1\n    close_date: 2026-12-15\n    tech_win_phase: initial-conversations\n"
+    )
+    (repo / "accounts" / "zeta.md").write_text(
+        text.replace("id: globex", "id: zeta").replace("contacts:", opportunity + "contacts:"),
+        encoding="utf-8",
+    )
+    assert main(["validate", "accounts/acme-corp.md"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        "accounts/acme-corp.md:17:9: opportunities[0].id: opportunity id 'acme-platform' is also used by "
+        "accounts/zeta.md (opportunity ids are unique across accounts)"
+    ) in out
