@@ -144,3 +144,9 @@ def test_a_link_only_the_build_can_check_puts_its_document_on_the_list_not_the_s
     assert "../people/nobody.md" in _text(out / "reviews" / "tr-0005-linked.html")
     assert "reviews/tr-0005-linked.md" in _text(out / "dashboards" / "needs-attention.html")
     assert (out / "reviews" / "tr-0001-air-gap.html").is_file()
+
+
+def test_the_home_page_says_how_many_files_need_attention(broken_repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert _build(broken_repo, out, "--needs-attention") == 0
+    assert "2 files do not pass validation and need attention" in _text(out / "index.html")
