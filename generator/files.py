@@ -73,8 +73,18 @@ def _walk(directory: Path, kind: Kind, hidden_above: bool, found: SourceFiles) -
         )
         found.unreadable.add(kind)
         return
+    first_spelling: dict[str, str] = {}
     for entry in entries:
         path, name = Path(entry.path), entry.name
+        same = first_spelling.setdefault(name.casefold(), name)
+        if same != name:
+            found.faults.append(
+                _fault(
+                    path,
+                    f"'{name}' differs from '{same}' only in case, so on Windows and macOS they are one file",
+                    "rename one of them",
+                )
+            )
         hidden = hidden_above or name.startswith(".")
         if hidden:
             if name.endswith(".md"):

@@ -66,7 +66,16 @@ def _oversize_asset(repo: Path) -> None:
     (repo / "reviews" / "img" / "big.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (5 * 1024 * 1024 - 7))
 
 
+def _names_differing_only_in_case(repo: Path) -> None:
+    """Not committed: this repository itself must check out on Windows and macOS."""
+    (repo / "reviews" / "img").mkdir()
+    png = (CORPUS / "assets-valid" / "reviews" / "img" / "diagram.png").read_bytes()
+    (repo / "reviews" / "img" / "plan.png").write_bytes(png)
+    (repo / "reviews" / "img" / "Plan.png").write_bytes(png)
+
+
 GENERATED: dict[str, Callable[[Path], None]] = {
+    "names-differing-only-in-case": _names_differing_only_in_case,
     "oversize-file": _oversize_review,
     "title-900-kb": _huge_title,
     "symlink-to-dev-zero": _link_to_dev_zero,
