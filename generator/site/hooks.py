@@ -10,14 +10,18 @@ aside before Markdown runs and put back after (Python-Markdown would only parse 
 from __future__ import annotations
 
 import functools
+import json
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 from generator.links import goes_nowhere
 from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START
-from generator.site.sanitize import clean_body_html, link_problem
+from generator.site.sanitize import clean_body_html, link_problem, page_url
+from generator.site.search import ENTRIES_FILE
 
 HOOK_FILE = "hooks/handbook.py"
 HOOK_SOURCE = (
@@ -100,8 +104,34 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
+@event_priority(-100)  # after Material's search plugin has written its index
 def on_post_build(config: Any, **_: Any) -> None:
+    add_search_entries(Path(config["docs_dir"]), Path(config["site_dir"]))
     if _problems:
         raise LinksGoNowhere(
             "some internal links go nowhere:\n  " + "\n  ".join(link_problem(*p) for p in _problems)
         )
+
+
+def add_search_entries(docs_dir: Path, site_dir: Path) -> None:
+    """Put the documents' own search entries (written by the build) into Material's index, in place of
+    any earlier ones for the same pages (serve's rebuilds keep Material's index between builds)."""
+    entries_file = docs_dir / ENTRIES_FILE
+    index_file = site_dir / "search" / "search_index.json"
+    if not entries_file.is_file() or not index_file.is_file():
+        return  # no entries written, or the search plugin is off: nothing to add them to
+    try:
+        entries = json.loads(entries_file.read_text(encoding="utf-8"))
+        index = json.loads(index_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PluginError(f"the search index cannot be completed: {exc}") from exc
+    ours = [
+        {"location": page_url(e["page"]), "title": e["title"], "text": e["text"], "tags": e["tags"]}
+        for e in entries
+    ]
+    pages = {entry["location"] for entry in ours}
+    kept = [doc for doc in index.get("docs", []) if str(doc.get("location", "")).split("#")[0] not in pages]
+    index["docs"] = kept + ours
+    temporary = index_file.with_name(f".{index_file.name}.tmp")
+    temporary.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    temporary.replace(index_file)

@@ -122,6 +122,24 @@ def open_reviews(handbook: Handbook) -> list[OpenReview]:
     return sorted(rows, key=lambda row: (row.entry.review.opened, row.entry.review.id))
 
 
+def most_urgent(rows: Iterable[OpenReview]) -> list[OpenReview]:
+    """Open reviews by urgency: overdue ones first, the longest late first, then the soonest decision."""
+    return sorted(
+        rows,
+        key=lambda r: (
+            not r.overdue,
+            -r.business_days_late,
+            r.entry.review.decision_needed_by,
+            r.entry.review.id,
+        ),
+    )
+
+
+def newest_first(entries: Iterable[ReviewEntry]) -> list[ReviewEntry]:
+    """Reviews as lists show them: the most recently opened first (then the highest id)."""
+    return sorted(entries, key=lambda e: (e.review.opened, e.review.id), reverse=True)
+
+
 def drafts(handbook: Handbook) -> list[ReviewEntry]:
     return [e for e in handbook.reviews if e.review.status is ReviewStatus.DRAFT]
 

@@ -23,20 +23,25 @@ from markupsafe import Markup, escape
 from generator import dates
 from generator.models.account import PHASE_LABELS, Health, Segment
 from generator.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigger
-from generator.site import charts, exports, index
+from generator.site import charts, exports, index, lists, search
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
 from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START
 from generator.site.sanitize import body_markdown, markdown_heading_text, page_url
 
 SITE_SOURCE = Path(__file__).resolve().parents[2] / "site"
 PAGE_SIZE = 100
+# The home page and the dashboards' overview show this many of each list, most urgent first.
+HOME_LIMIT = 10
 _SPACE = re.compile(r"\s")
 _MD_LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 T = TypeVar("T")
-# Search finds documents and people; lists and dashboards would only repeat their rows.
-_SEARCHABLE = {"review.md.j2", "account.md.j2", "person.md.j2", "home.md.j2"}
+# Material indexes none of the generated pages: documents and people get one entry each instead
+# (generator/site/search.py), and lists and dashboards would only repeat their rows.
+_SEARCHABLE: set[str] = set()
 # Pages that end with a contributor's body (Markdown, sanitized by the mkdocs hook).
 _WITH_BODY = {"review.md.j2", "account.md.j2"}
+# Document pages keep Material's side navigation; dashboards and lists use the full width for their tables.
+_NARROW = {"review.md.j2", "account.md.j2"}
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,9 @@ class Renderer:
             html_start=Markup(HTML_START),
             html_end=Markup(HTML_END),
             has_body_key=HAS_BODY,
+            row_html=self.row_html,
+            plural=lists.plural,
+            root=self.root,
         )
 
     def _link(self, target: str) -> str:
@@ -190,10 +198,40 @@ class Renderer:
         account = self.handbook.account_by_id.get(slug)
         return self.account_link(account) if account else slug
 
+    def root(self) -> str:
+        """The site's root seen from the page being rendered ("" or "../")."""
+        return "../" * self._here.count("/")
+
+    # Rows of long lists: Python for the same reason as the links above.
+    def row_html(self, table: lists.Table, row: lists.Row) -> Markup:
+        attrs = f' class="{escape(row.cls)}"' if row.cls else ""
+        if row.key:
+            attrs += f' {table.key_attr}="{escape(row.key)}"'
+        cells = "".join(self._cell_html(cell) for cell in row.cells)
+        return Markup(f"<tr{attrs}>{cells}</tr>")
+
+    def _cell_html(self, cell: lists.Cell) -> str:
+        sort = f' data-sort="{escape(cell.sort)}"' if cell.sort is not None else ""
+        return f"<td{sort}>{' '.join(self._part_html(part) for part in cell.parts)}</td>"
+
+    def _part_html(self, part: lists.Part) -> str:
+        if part.time is not None:
+            return f'<time datetime="{escape(part.time)}">{escape(part.text)}</time>'
+        cls = f' class="{escape(part.cls)}"' if part.cls else ""
+        if part.href is not None:
+            if part.external:
+                return str(_external(part.href, part.text))
+            return f'<a{cls} href="{escape(self._link(part.href))}">{escape(part.text)}</a>'
+        return f"<span{cls}>{escape(part.text)}</span>" if cls else str(escape(part.text))
+
     def page(self, path: str, template: str, **context: Any) -> None:
         self._here = path
         self.tree.files[path] = self.env.get_template(template).render(
-            here=path, searchable=template in _SEARCHABLE, has_body=template in _WITH_BODY, **context
+            here=path,
+            searchable=template in _SEARCHABLE,
+            has_body=template in _WITH_BODY,
+            wide=template not in _NARROW,
+            **context,
         )
 
     def reuse(self, path: str, inputs: Inputs) -> bool:
@@ -235,6 +273,32 @@ class Renderer:
                 "offset": (number - 1) * PAGE_SIZE,
             }
             self.page(paged_path(first, number), template, items=chunk, pager=pager, **context)
+
+    def paged_table(self, first: str, template: str, table: lists.Table, **context: Any) -> None:
+        """A long list: its pages, each showing a slice of the table, and the whole table as JSON beside
+        the first page for the filter box (`data-src`), which searches every page."""
+        data = f"{first[:-3]}.json"
+        self.tree.files[data] = lists.table_json(table, page_url)
+        chunks = pages_of(table.rows)
+        for number in range(1, len(chunks) + 1):
+            pager = {
+                "number": number,
+                "count": len(chunks),
+                "total": len(table.rows),
+                "previous": paged_path(first, number - 1) if number > 1 else None,
+                "next": paged_path(first, number + 1) if number < len(chunks) else None,
+                "offset": (number - 1) * PAGE_SIZE,
+            }
+            start = (number - 1) * PAGE_SIZE
+            self._here = paged_path(first, number)
+            context["data"] = self._link(data)
+            self.page(
+                paged_path(first, number),
+                template,
+                table=table.slice(start, start + PAGE_SIZE),
+                pager=pager,
+                **context,
+            )
 
 
 @functools.cache
@@ -326,25 +390,40 @@ def _documents(r: Renderer) -> None:
 def _dashboards(r: Renderer) -> None:
     hb = r.handbook
     open_rows = index.open_reviews(hb)
+    urgent = index.most_urgent(open_rows)
     decisions = index.decision_log(hb)
+    red = index.red_accounts(hb)
+    upcoming = index.renewals(hb)
+    violations = index.all_gate_violations(hb)
     counts = index.reviews_per_month(hb)
     r.tree.files["dashboards/reviews-per-month.svg"] = charts.reviews_per_month_svg(counts)
+    summary = {
+        "open_count": len(open_rows),
+        "overdue_count": sum(1 for row in open_rows if row.overdue),
+        "red": red,
+        "renewals": upcoming,
+        "violations": violations,
+        "limit": HOME_LIMIT,
+    }
     r.page(
         "dashboards/index.md",
         "dashboards.md.j2",
-        open_rows=open_rows,
-        decisions=decisions[:10],
-        red=index.red_accounts(hb),
-        renewals=index.renewals(hb),
+        urgent=lists.open_review_list(hb, urgent[:HOME_LIMIT]),
+        decisions=lists.decision_list(hb, decisions[:HOME_LIMIT]),
         stale=index.stale_plans(hb),
         tech_win=index.tech_win(hb),
-        violations=index.all_gate_violations(hb),
         bypasses=index.bypasses(hb),
+        **summary,
     )
-    r.page("dashboards/open-reviews.md", "open_reviews.md.j2", rows=open_rows, drafts=index.drafts(hb))
-    r.paged("dashboards/decisions.md", "decisions.md.j2", decisions)
-    r.page("dashboards/red-accounts.md", "red_accounts.md.j2", accounts=index.red_accounts(hb))
-    r.page("dashboards/renewals.md", "renewals.md.j2", rows=index.renewals(hb))
+    r.paged_table(
+        "dashboards/open-reviews.md",
+        "open_reviews.md.j2",
+        lists.open_review_list(hb, open_rows),
+        drafts=index.drafts(hb),
+    )
+    r.paged_table("dashboards/decisions.md", "decisions.md.j2", lists.decision_list(hb, decisions))
+    r.page("dashboards/red-accounts.md", "red_accounts.md.j2", accounts=red)
+    r.page("dashboards/renewals.md", "renewals.md.j2", rows=upcoming)
     r.page(
         "dashboards/stale-plans.md",
         "stale_plans.md.j2",
@@ -356,7 +435,7 @@ def _dashboards(r: Renderer) -> None:
         "dashboards/tech-win.md",
         "tech_win.md.j2",
         rows=index.tech_win(hb),
-        violations=index.all_gate_violations(hb),
+        violations=violations,
         quarter=dates.quarter_label(hb.today),
         next_quarter=dates.quarter_label(dates.next_quarter_start(hb.today)),
     )
@@ -372,39 +451,47 @@ def _dashboards(r: Renderer) -> None:
     r.page(
         "index.md",
         "home.md.j2",
-        open_rows=open_rows,
-        overdue=[row for row in open_rows if row.overdue],
+        urgent=lists.open_review_list(hb, urgent[:HOME_LIMIT]),
         decisions=decisions[:5],
-        red=index.red_accounts(hb),
-        renewals=index.renewals(hb),
+        **summary,
     )
 
 
 def _browse(r: Renderer) -> None:
     hb = r.handbook
-    r.paged("reviews/index.md", "review_list.md.j2", hb.reviews, title="Tech reviews", intro="")
-    r.paged("accounts/index.md", "account_list.md.j2", hb.accounts, title="Account plans", intro="")
+    newest = index.newest_first(hb.reviews)
+    r.paged_table(
+        "reviews/index.md", "review_list.md.j2", lists.review_list(hb, newest), title="Tech reviews", intro=""
+    )
+    r.paged_table(
+        "accounts/index.md",
+        "account_list.md.j2",
+        lists.account_list(hb.accounts),
+        title="Account plans",
+        intro="",
+    )
     everyone = index.people(hb)
     titles = {e.source: f"{e.review.id} {e.review.title}" for e in hb.reviews}
     titles |= {e.source: e.plan.name for e in hb.accounts}
     for person in everyone.values():
         r.page(person_page(person.handle), "person.md.j2", person=person, ledger=hb.ledger, documents=titles)
-    r.paged("people/index.md", "people.md.j2", list(everyone.values()))
+    r.paged_table("people/index.md", "people.md.j2", lists.people_list(everyone.values()))
+    r.tree.files[search.ENTRIES_FILE] = search.entries_json(search.entries(hb, everyone.values()))
     by_trigger = index.reviews_by_trigger(hb)
     by_segment = index.accounts_by_segment(hb)
     for trigger, entries in by_trigger.items():
-        r.paged(
+        r.paged_table(
             f"tags/trigger-{trigger.value}.md",
             "review_list.md.j2",
-            entries,
+            lists.review_list(hb, index.newest_first(entries)),
             title=f"Trigger: {TRIGGER_LABELS[trigger]}",
             intro="Tech reviews raised for this trigger.",
         )
     for segment, accounts in by_segment.items():
-        r.paged(
+        r.paged_table(
             f"tags/segment-{segment.value}.md",
             "account_list.md.j2",
-            accounts,
+            lists.account_list(accounts),
             title=f"Segment: {_label(segment)}",
             intro="Account plans in this segment.",
         )
@@ -424,7 +511,8 @@ def _handbook_pages(r: Renderer) -> None:
                 r.tree.links.setdefault(path, []).append((target, resolved))
         edit = r.edit_url(f"site/handbook/{file.name}")
         if edit:
-            text += f'\n\n<p class="hb-edit"><a href="{_safe_url(edit)}">Edit this page</a></p>\n'
+            link = f'<a href="{_safe_url(edit)}">Edit this page</a>'
+            text += f'\n\n<p class="hb-edit" data-search-exclude>{link}</p>\n'
         r.tree.files[path] = text
 
 

@@ -85,7 +85,8 @@ def test_an_unchanged_repository_rebuilds_nothing(preview: Preview) -> None:
 
 
 def test_search_still_finds_every_page_after_a_rebuild(preview: Preview, sample_repo: Path) -> None:
-    _append(sample_repo / f"{KOREAN}.md", "\nQuokka migration.\n")
+    # A document's search entry carries its opening paragraph (the snippet), so edit that one.
+    _replace(sample_repo / f"{KOREAN}.md", "Written for misalignment.", "Quokka migration.")
     preview.update()
     index = json.loads((preview.options.out / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = {entry["location"].split("#")[0] for entry in index["docs"]}

@@ -1,0 +1,277 @@
+"""Long lists as plain data: columns, rows and cells, rendered twice from one definition.
+
+The templates render a page's rows to HTML (render.Renderer.row_html); the build also writes the whole
+list as compact JSON beside its first page, so the filter box searches every page of a list and the
+browser puts matching rows on the page as text (never as HTML). Links are docs-tree paths here; the
+renderer makes them relative to the page, the JSON makes them relative to the site's root.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from generator.site.index import AccountEntry, Handbook, OpenReview, Person, ReviewEntry
+
+# Turns a docs-tree path ("reviews/x.md") into its URL from the site's root ("reviews/x.html").
+PageOf = Callable[[str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Some text in a cell: plain, a link (docs-tree path, or an outside address), a badge or a date."""
+
+    text: str
+    href: str | None = None
+    cls: str | None = None
+    external: bool = False
+    time: str | None = None  # ISO date: rendered as <time datetime=…>
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    parts: tuple[Part, ...]
+    sort: str | None = None  # what the column sorts by, when not the text (numbers, severities)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    cells: tuple[Cell, ...]
+    key: str = ""  # the row's document id (review id, account slug, handle)
+    cls: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """One list: its columns and every row (a page shows a slice of them)."""
+
+    id: str
+    cls: str
+    columns: tuple[Column, ...]
+    rows: list[Row]
+    key_attr: str = "data-key"
+    what: str = "rows"  # the filter box's placeholder: "Filter reviews…"
+
+    def slice(self, start: int, stop: int) -> Table:
+        return Table(self.id, self.cls, self.columns, self.rows[start:stop], self.key_attr, self.what)
+
+
+# --- cells ------------------------------------------------------------------------------------------
+
+
+def text(value: object, sort: str | None = None) -> Cell:
+    return Cell((Part(str(value)),), sort)
+
+
+def number(value: int) -> Cell:
+    return Cell((Part(str(value)),), str(value))
+
+
+def date(value: object) -> Cell:
+    if value is None:
+        return Cell((Part("—"),), "")
+    iso = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return Cell((Part(iso, time=iso),), iso)
+
+
+def review_part(entry: ReviewEntry) -> Part:
+    return Part(entry.review.id, href=entry.source, cls="hb-review-link")
+
+
+def account_part(entry: AccountEntry) -> Part:
+    return Part(entry.plan.name, href=f"accounts/{entry.plan.id}.md", cls="hb-account-link")
+
+
+def person_part(handle: str) -> Part:
+    return Part(f"@{handle}", href=f"people/{handle.lower()}.md", cls="hb-person")
+
+
+def customer_part(handbook: Handbook, slug: str) -> Part:
+    account = handbook.account_by_id.get(slug)
+    return account_part(account) if account else Part(slug)
+
+
+def badge(kind: str, value: str, label: str | None = None) -> Part:
+    return Part(label if label is not None else value.replace("-", " "), cls=f"hb-badge hb-{kind}-{value}")
+
+
+def flag(label: str, cls: str = "hb-flag") -> Part:
+    return Part(label, cls=cls)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+# --- the lists ----------------------------------------------------------------------------------------
+
+_HEALTH_ORDER = {"red": "0", "yellow": "1", "green": "2"}
+
+
+def review_list(handbook: Handbook, entries: Sequence[ReviewEntry], table_id: str = "review-list") -> Table:
+    columns = (Column("Review"), Column("Title"), Column("Customer"), Column("Status"), Column("Moment"),
+               Column("Opened"))  # fmt: skip
+    rows = [
+        Row(
+            (
+                Cell((review_part(e),), e.review.id),
+                text(e.review.title),
+                Cell((customer_part(handbook, e.review.customer),)),
+                Cell((badge("status", e.review.status.value),)),
+                text(e.review.moment.value.replace("-", " ")),
+                date(e.review.opened),
+            ),
+            key=e.review.id,
+        )
+        for e in entries
+    ]
+    return Table(table_id, "hb-review-list", columns, rows, "data-review", "reviews")
+
+
+def account_list(entries: Sequence[AccountEntry], table_id: str = "account-list") -> Table:
+    columns = (Column("Account"), Column("Health"), Column("Tier", numeric=True), Column("Segment"),
+               Column("Renewal"), Column("AE / CE"))  # fmt: skip
+    rows = [
+        Row(
+            (
+                Cell((account_part(e),)),
+                Cell(
+                    (badge("health", e.plan.health.status.value),), _HEALTH_ORDER[e.plan.health.status.value]
+                ),
+                number(e.plan.tier),
+                text(e.plan.segment.value.replace("-", " ").capitalize()),
+                date(e.plan.renewal_date),
+                Cell((person_part(e.plan.ae), Part("/"), person_part(e.plan.ce))),
+            ),
+            key=e.plan.id,
+        )
+        for e in entries
+    ]
+    return Table(table_id, "hb-account-list", columns, rows, "data-account", "accounts")
+
+
+def people_list(everyone: Iterable[Person]) -> Table:
+    columns = (Column("Person"), Column("Reviews", numeric=True), Column("Account plans", numeric=True),
+               Column("Waiting on them", numeric=True))  # fmt: skip
+    rows = [
+        Row(
+            (
+                Cell((person_part(p.handle),), p.key),
+                number(len(p.reviews)),
+                number(len(p.accounts)),
+                number(len(p.waiting)),
+            ),
+            key=p.key,
+        )
+        for p in everyone
+    ]
+    return Table("people-list", "hb-people-list", columns, rows, "data-person", "people")
+
+
+def open_review_list(handbook: Handbook, open_rows: Sequence[OpenReview]) -> Table:
+    columns = (Column("Review"), Column("Customer"), Column("Title"), Column("Opened"),
+               Column("Days waiting", numeric=True), Column("Feedback due"),
+               Column("Decision needed by"))  # fmt: skip
+    rows = []
+    for row in open_rows:
+        review = row.entry.review
+        due = [Part(row.feedback_due.isoformat(), time=row.feedback_due.isoformat())]
+        if row.overdue:
+            late = plural(row.business_days_late, "business day")
+            due.append(flag(f"overdue by {late}", "hb-overdue"))
+        needed = [Part(review.decision_needed_by.isoformat(), time=review.decision_needed_by.isoformat())]
+        if row.decision_late:
+            needed.append(flag("past"))
+        elif review.decision_needed_by == handbook.today:
+            needed.append(flag("today"))
+        rows.append(
+            Row(
+                (
+                    Cell((review_part(row.entry),), review.id),
+                    Cell((customer_part(handbook, review.customer),)),
+                    text(review.title),
+                    date(review.opened),
+                    number(row.days_waiting),
+                    Cell(tuple(due), row.feedback_due.isoformat()),
+                    Cell(tuple(needed), review.decision_needed_by.isoformat()),
+                ),
+                key=review.id,
+                cls="hb-open-review" + (" hb-overdue-row" if row.overdue else ""),
+            )
+        )
+    return Table("open-reviews", "hb-open-reviews", columns, rows, "data-review", "open reviews")
+
+
+def decision_list(handbook: Handbook, entries: Sequence[ReviewEntry]) -> Table:
+    columns = (Column("Decided"), Column("Review"), Column("Customer"), Column("Outcome"),
+               Column("Rationale / customer messaging"))  # fmt: skip
+    rows = []
+    for e in entries:
+        decision = e.review.decision
+        if decision is None:
+            continue
+        rows.append(
+            Row(
+                (
+                    date(decision.decided_on),
+                    Cell((review_part(e), Part(e.review.title)), e.review.id),
+                    Cell((customer_part(handbook, e.review.customer),)),
+                    Cell((badge("outcome", decision.outcome.value),)),
+                    text(decision.rationale or decision.customer_messaging or ""),
+                ),
+                key=e.review.id,
+            )
+        )
+    return Table("decisions", "hb-decisions", columns, rows, "data-review", "decisions")
+
+
+# --- JSON for the whole-list filter ------------------------------------------------------------------
+
+
+@dataclass
+class _Encoder:
+    page_of: PageOf
+    seen: dict[str, str] = field(default_factory=dict)
+
+    def part(self, part: Part) -> object:
+        if part.href is None and part.cls is None and part.time is None:
+            return part.text
+        href = ""
+        if part.href is not None:
+            href = part.href if part.external else self.page_of(part.href)
+        cls = "time" if part.time is not None else (part.cls or "")
+        return [part.text, href, cls]
+
+    def cell(self, cell: Cell) -> object:
+        if len(cell.parts) == 1 and isinstance(encoded := self.part(cell.parts[0]), str):
+            return encoded
+        return [self.part(part) for part in cell.parts]
+
+
+def table_json(table: Table, page_of: PageOf) -> str:
+    """The whole list, compact: cells are text or [text, href from the site root, class] parts."""
+    encoder = _Encoder(page_of)
+    rows = []
+    for row in table.rows:
+        item: dict[str, object] = {"d": [encoder.cell(cell) for cell in row.cells]}
+        if row.key:
+            item["k"] = row.key
+        if row.cls:
+            item["r"] = row.cls
+        sorts = {str(i): cell.sort for i, cell in enumerate(row.cells) if cell.sort is not None}
+        if sorts:
+            item["s"] = sorts
+        rows.append(item)
+    payload = {
+        "columns": [{"name": c.name, "numeric": c.numeric} for c in table.columns],
+        "key": table.key_attr,
+        "rows": rows,
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))

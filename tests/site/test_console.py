@@ -1,0 +1,183 @@
+"""The site as a console for a large organisation: bounded home, lists newest first with a whole-list
+filter, sortable tables, wide dashboards, and search that finds ids, customers and handles first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.site.build import generate
+from generator.site.render import PAGE_SIZE
+from tests.site import content
+from tests.site.conftest import HOSTILE_TITLE, REPOSITORY, BuiltSite, options_for
+
+HOME_ROW_LIMIT = 40
+
+
+def _many_open_reviews(root: Path, count: int) -> None:
+    """`count` reviews in review for Quiet Co, opened one day apart going back from 2026-11-20."""
+    for number in range(10, 10 + count):
+        opened = dt.date(2026, 11, 20) - dt.timedelta(days=number - 10)
+        data = content.review(number, "quiet-co", f"Case {number}", author="dan-ce",
+                              account_team={"ae": "bea-ae", "ce": "dan-ce"},
+                              opened=opened.isoformat(), decision_needed_by="2027-01-15")  # fmt: skip
+        content.write_review(root, data, f"case-{number}")
+
+
+def _front_matter(page: str | bytes) -> dict[str, object]:
+    text = page.decode() if isinstance(page, bytes) else page
+    _, front, _ = text.split("---\n", 2)
+    loaded = yaml.safe_load(front)
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def _rows(html: str | bytes) -> int:
+    text = html.decode() if isinstance(html, bytes) else html
+    return len(re.findall(r"<tr[\s>]", text)) - len(re.findall(r"<thead><tr[\s>]", text))
+
+
+# --- the home page --------------------------------------------------------------------------------
+
+
+def test_the_home_page_shows_the_most_urgent_few_and_links_to_the_rest(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    _many_open_reviews(sample_repo, 80)
+    tree, _ = generate(options_for(sample_repo, tmp_path / "out"))
+    home = str(tree.files["index.md"])
+    assert _rows(home) <= HOME_ROW_LIMIT
+    # The longest-overdue review (opened first) is among the few; a fresh one is not.
+    assert "TR-0089" in home and "TR-0010" not in home
+    assert "All 82 open reviews" in home
+
+
+def test_the_dashboards_overview_is_bounded_too(sample_repo: Path, tmp_path: Path) -> None:
+    _many_open_reviews(sample_repo, 80)
+    tree, _ = generate(options_for(sample_repo, tmp_path / "out"))
+    overview = str(tree.files["dashboards/index.md"])
+    assert _rows(overview) <= HOME_ROW_LIMIT
+    assert "All 82 open reviews" in overview
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+
+def test_the_review_list_is_newest_first(sample_site: BuiltSite) -> None:
+    listing = (sample_site.options.docs / "pages" / "reviews" / "index.md").read_text(encoding="utf-8")
+    order = [listing.index(rid) for rid in ("TR-0002", "TR-0001", "TR-0003")]
+    assert order == sorted(order)
+
+
+def test_open_reviews_paginate(sample_repo: Path, tmp_path: Path) -> None:
+    _many_open_reviews(sample_repo, PAGE_SIZE + 5)
+    tree, _ = generate(options_for(sample_repo, tmp_path / "out"))
+    assert _rows(tree.files["dashboards/open-reviews.md"]) == PAGE_SIZE
+    assert "dashboards/open-reviews-page-2.md" in tree.files
+
+
+def test_every_list_writes_its_whole_content_as_json_for_the_filter(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    _many_open_reviews(sample_repo, PAGE_SIZE + 5)
+    tree, _ = generate(options_for(sample_repo, tmp_path / "out"))
+    data = json.loads(tree.files["reviews/index.json"])
+    assert len(data["rows"]) == PAGE_SIZE + 8
+    assert [c["name"] for c in data["columns"]][:3] == ["Review", "Title", "Customer"]
+    last_page = str(tree.files["reviews/index-page-2.md"])
+    assert 'data-src="index.json"' in last_page
+    texts = json.dumps(data)
+    assert "TR-0003" in texts and "reviews/tr-0003-hostile.html" in texts
+    for listing in ("accounts/index.json", "people/index.json", "dashboards/open-reviews.json",
+                    "dashboards/decisions.json", "tags/trigger-air-gapped.json"):  # fmt: skip
+        assert json.loads(tree.files[listing])["rows"], listing
+
+
+def test_the_list_json_keeps_front_matter_text_as_written(sample_site: BuiltSite) -> None:
+    """Cells are text, not HTML: the filter puts them on the page as text (textContent)."""
+    data = json.loads((sample_site.out / "reviews" / "index.json").read_text(encoding="utf-8"))
+    hostile = next(row for row in data["rows"] if "TR-0003" in json.dumps(row))
+    assert HOSTILE_TITLE in hostile["d"]
+
+
+def test_list_tables_are_sortable_with_numbers_sorted_as_numbers(sample_site: BuiltSite) -> None:
+    people = (sample_site.options.docs / "pages" / "people" / "index.md").read_text(encoding="utf-8")
+    assert 'class="hb-table hb-sortable' in people
+    assert '<th data-sort-method="number">Reviews</th>' in people
+
+
+# --- the theme --------------------------------------------------------------------------------------
+
+
+def test_dashboards_and_lists_use_the_full_width(sample_site: BuiltSite) -> None:
+    pages = sample_site.options.docs / "pages"
+    for page in ("index.md", "dashboards/index.md", "dashboards/open-reviews.md", "dashboards/tech-win.md",
+                 "reviews/index.md", "accounts/index.md", "people/index.md"):  # fmt: skip
+        hidden = _front_matter((pages / page).read_text(encoding="utf-8"))["hide"]
+        assert isinstance(hidden, list) and "navigation" in hidden, page
+
+
+def test_tablesort_is_vendored_with_its_licence_and_nothing_loads_from_elsewhere(
+    sample_site: BuiltSite,
+) -> None:
+    vendored = sample_site.out / "assets" / "vendor" / "tablesort"
+    assert (vendored / "tablesort.min.js").is_file()
+    assert "Tristen Brown" in (vendored / "LICENCE.txt").read_text(encoding="utf-8")
+    source = (REPOSITORY / "site" / "assets" / "vendor" / "tablesort" / "README.md").read_text(
+        encoding="utf-8"
+    )
+    assert "registry.npmjs.org/tablesort" in source and "sha512-" in source
+    html = sample_site.html("reviews/index.html")
+    assert "vendor/tablesort/tablesort.min.js" in html
+    for page in ("index.html", "reviews/index.html", "dashboards/open-reviews.html"):
+        text = sample_site.html(page)
+        assert not re.search(r"<script[^>]+src=\"(https?:)?//", text), page
+        assert not re.search(r"<link[^>]+href=\"(https?:)?//[^\"]+\.css", text), page
+
+
+# --- search -------------------------------------------------------------------------------------------
+
+
+def _search_docs(site: BuiltSite) -> list[dict[str, Any]]:
+    index = json.loads((site.out / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = index["docs"]
+    assert isinstance(docs, list)
+    return docs
+
+
+def test_search_has_one_entry_per_document_with_its_id_as_a_tag(sample_site: BuiltSite) -> None:
+    docs = _search_docs(sample_site)
+    review = [d for d in docs if str(d["location"]).startswith("reviews/tr-0001-air-gap.html")]
+    assert len(review) == 1
+    assert {"TR-0001", "0001", "1"} <= set(review[0]["tags"])
+    account = next(d for d in docs if d["location"] == "accounts/northwind-test.html")
+    assert {"Northwind Test", "northwind-test"} <= set(account["tags"])
+    person = next(d for d in docs if d["location"] == "people/carl-ce.html")
+    assert "carl-ce" in person["tags"]
+
+
+def test_search_leaves_out_boilerplate(sample_site: BuiltSite) -> None:
+    flat = json.dumps(_search_docs(sample_site))
+    for boilerplate in ("Edit this page", "Account team", "Sign-offs: not yet collected", "Peer reviewer"):
+        assert boilerplate not in flat, boilerplate
+
+
+def test_a_search_snippet_is_escaped_text(sample_site: BuiltSite) -> None:
+    docs = _search_docs(sample_site)
+    hostile = next(d for d in docs if str(d["location"]).startswith("reviews/tr-0003"))
+    assert "<script>" not in str(hostile["title"]) + str(hostile["text"])
+    assert "&lt;script&gt;" in str(hostile["title"])
+
+
+@pytest.mark.parametrize("field", ["title", "text"])
+def test_search_entries_of_documents_say_what_they_are(sample_site: BuiltSite, field: str) -> None:
+    docs = _search_docs(sample_site)
+    review = next(d for d in docs if str(d["location"]).startswith("reviews/tr-0001"))
+    assert str(review[field])
+    assert "Northwind Test" in str(review["text"])
