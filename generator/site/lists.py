@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from generator.site.index import AccountEntry, Handbook, OpenReview, Person, ReviewEntry
 
@@ -238,7 +238,6 @@ def decision_list(handbook: Handbook, entries: Sequence[ReviewEntry]) -> Table:
 @dataclass
 class _Encoder:
     page_of: PageOf
-    seen: dict[str, str] = field(default_factory=dict)
 
     def part(self, part: Part) -> object:
         if part.href is None and part.cls is None and part.time is None:
@@ -250,13 +249,19 @@ class _Encoder:
         return [part.text, href, cls]
 
     def cell(self, cell: Cell) -> object:
-        if len(cell.parts) == 1 and isinstance(encoded := self.part(cell.parts[0]), str):
-            return encoded
+        """A cell of one part is that part (text, or [text, href, class]); of more, a list of parts."""
+        if len(cell.parts) == 1:
+            return self.part(cell.parts[0])
         return [self.part(part) for part in cell.parts]
 
 
+def _plain(cell: Cell) -> str:
+    return " ".join(part.text for part in cell.parts)
+
+
 def table_json(table: Table, page_of: PageOf) -> str:
-    """The whole list, compact: cells are text or [text, href from the site root, class] parts."""
+    """The whole list, compact: a row is {"d": cells, "k": key, "r": class, "s": sort keys by column};
+    a cell is text, a [text, href from the site's root, class] part, or a list of those."""
     encoder = _Encoder(page_of)
     rows = []
     for row in table.rows:
@@ -265,7 +270,12 @@ def table_json(table: Table, page_of: PageOf) -> str:
             item["k"] = row.key
         if row.cls:
             item["r"] = row.cls
-        sorts = {str(i): cell.sort for i, cell in enumerate(row.cells) if cell.sort is not None}
+        # A sort key equal to the cell's text is left out: the browser sorts by the text then.
+        sorts = {
+            str(i): cell.sort
+            for i, cell in enumerate(row.cells)
+            if cell.sort is not None and cell.sort != _plain(cell)
+        }
         if sorts:
             item["s"] = sorts
         rows.append(item)

@@ -16,6 +16,11 @@
     return lists[src];
   }
 
+  // A cell is text, one [text, href, class] part, or a list of parts.
+  function parts(cell) {
+    return typeof cell === "string" || typeof cell[0] === "string" ? [cell] : cell;
+  }
+
   function part(value, root) {
     if (typeof value === "string") return document.createTextNode(value);
     var text = value[0], href = value[1], cls = value[2], node;
@@ -41,8 +46,7 @@
     if (row.k && list.key) tr.setAttribute(list.key, row.k);
     row.d.forEach(function (cell, index) {
       var td = document.createElement("td");
-      var parts = typeof cell === "string" ? [cell] : cell;
-      parts.forEach(function (value, i) {
+      parts(cell).forEach(function (value, i) {
         if (i) td.appendChild(document.createTextNode(" "));
         td.appendChild(part(value, root));
       });
@@ -56,8 +60,7 @@
     if (row._text === undefined) {
       row._text = row.d
         .map(function (cell) {
-          var parts = typeof cell === "string" ? [cell] : cell;
-          return parts.map(function (p) { return typeof p === "string" ? p : p[0]; }).join(" ");
+          return parts(cell).map(function (p) { return typeof p === "string" ? p : p[0]; }).join(" ");
         })
         .join(" ")
         .toLowerCase();

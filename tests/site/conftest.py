@@ -293,3 +293,23 @@ def tab(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Tab]:
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         finally:
             context.close()
+
+
+LARGE_REVIEWS, LARGE_ACCOUNTS = 2000, 500
+
+
+@pytest.fixture(scope="session")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """`handbook demo --reviews 2000 --accounts 500`, built once per session (about a minute on a
+    shared two-core machine: the tests using it are marked slow)."""
+    from generator import demo
+
+    root = tmp_path_factory.mktemp("large")
+    demo.write(demo.generate(LARGE_REVIEWS, LARGE_ACCOUNTS, seed=1, today=TODAY), root)
+    options = options_for(root, root / "build")
+    return BuiltSite(root, options, build_site(options))
+
+
+@pytest.fixture(scope="session")
+def large_url(large_site: BuiltSite) -> Iterator[str]:
+    yield from _serve(large_site.out)
