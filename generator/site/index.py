@@ -74,12 +74,16 @@ class Handbook:
     review_by_id: dict[str, ReviewEntry] = field(init=False)
     account_by_id: dict[str, AccountEntry] = field(init=False)
     reviews_by_customer: dict[str, list[ReviewEntry]] = field(init=False)
+    review_by_source: dict[str, ReviewEntry] = field(init=False)
+    account_by_source: dict[str, AccountEntry] = field(init=False)
 
     def __post_init__(self) -> None:
         self.reviews = sorted(self.reviews, key=lambda e: e.review.id)
         self.accounts = sorted(self.accounts, key=lambda e: e.plan.name.casefold())
         self.review_by_id = {e.review.id: e for e in self.reviews}
         self.account_by_id = {e.plan.id: e for e in self.accounts}
+        self.review_by_source = {e.source: e for e in self.reviews}
+        self.account_by_source = {e.source: e for e in self.accounts}
         self.reviews_by_customer = defaultdict(list)
         for entry in self.reviews:
             self.reviews_by_customer[entry.review.customer].append(entry)
@@ -92,6 +96,30 @@ class Handbook:
 
 
 @dataclass(frozen=True)
+class Blocker:
+    """A role an open pull request still needs, who can fill it, and how long the pull request has waited."""
+
+    pull_request: OpenPullRequest
+    role: str
+    people: tuple[str, ...]
+    business_days: int
+
+
+def blockers(handbook: Handbook, source: str) -> list[Blocker]:
+    """What the open pull requests changing `source` still wait on, oldest pull request first."""
+    if handbook.ledger is None:
+        return []
+    found = []
+    pulls = [pr for pr in handbook.ledger.open_pull_requests if source in pr.documents and not pr.satisfied]
+    for pull in sorted(pulls, key=lambda pr: (pr.opened_at, pr.pull_request)):
+        waited = business_days_between(pull.opened_at.date(), handbook.today)
+        for waiting in pull.waiting:
+            people = tuple(dict.fromkeys(p for p in waiting.people if is_handle(p)))
+            found.append(Blocker(pull, waiting.role, people, waited))
+    return found
+
+
+@dataclass(frozen=True)
 class OpenReview:
     entry: ReviewEntry
     days_waiting: int
@@ -99,10 +127,13 @@ class OpenReview:
     overdue: bool
     business_days_late: int
     decision_late: bool
+    # The roles its open pull requests still need (empty when none is open or the ledger is not collected).
+    waiting: tuple[Blocker, ...] = ()
 
 
 def open_reviews(handbook: Handbook) -> list[OpenReview]:
-    """Reviews waiting on reviewers (in review), oldest first, with the 3-business-day deadline."""
+    """Reviews waiting on reviewers (in review), oldest first, with the 3-business-day deadline and
+    what their open pull requests still wait on."""
     rows = []
     for entry in handbook.reviews:
         review = entry.review
@@ -117,9 +148,56 @@ def open_reviews(handbook: Handbook) -> list[OpenReview]:
                 overdue=handbook.today > due,
                 business_days_late=business_days_between(due, handbook.today),
                 decision_late=handbook.today > review.decision_needed_by,
+                waiting=tuple(blockers(handbook, entry.source)),
             )
         )
     return sorted(rows, key=lambda row: (row.entry.review.opened, row.entry.review.id))
+
+
+_ROLE_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Owed:
+    """One open pull request waiting on a role: the documents it changes (as the site knows them)."""
+
+    blocker: Blocker
+    reviews: tuple[ReviewEntry, ...]
+    accounts: tuple[AccountEntry, ...]
+    overdue: bool  # a review it changes is past its feedback deadline
+
+
+def owed_by_role(handbook: Handbook) -> dict[str, list[Owed]] | None:
+    """Per role (team), the open pull requests still waiting on it, oldest first (None: not collected).
+    Role names come from the ledger, which is untrusted: only policy-shaped names get a page."""
+    if handbook.ledger is None:
+        return None
+    owed: dict[str, list[Owed]] = defaultdict(list)
+    pulls = [pr for pr in handbook.ledger.open_pull_requests if not pr.satisfied]
+    for pull in sorted(pulls, key=lambda pr: (pr.opened_at, pr.pull_request)):
+        reviews, plans, late = pull_documents(handbook, pull)
+        waited = business_days_between(pull.opened_at.date(), handbook.today)
+        for waiting in pull.waiting:
+            if not _ROLE_SLUG.fullmatch(waiting.role):
+                continue
+            people = tuple(dict.fromkeys(p for p in waiting.people if is_handle(p)))
+            owed[waiting.role].append(Owed(Blocker(pull, waiting.role, people, waited), reviews, plans, late))
+    return dict(sorted(owed.items()))
+
+
+def pull_documents(
+    handbook: Handbook, pull: OpenPullRequest
+) -> tuple[tuple[ReviewEntry, ...], tuple[AccountEntry, ...], bool]:
+    """The reviews and account plans an open pull request changes, and whether one of those reviews
+    is past its feedback deadline."""
+    reviews = tuple(handbook.review_by_source[d] for d in pull.documents if d in handbook.review_by_source)
+    plans = tuple(handbook.account_by_source[d] for d in pull.documents if d in handbook.account_by_source)
+    late = any(
+        e.review.status is ReviewStatus.IN_REVIEW
+        and handbook.today > add_business_days(e.review.opened, FEEDBACK_BUSINESS_DAYS)
+        for e in reviews
+    )
+    return reviews, plans, late
 
 
 def most_urgent(rows: Iterable[OpenReview]) -> list[OpenReview]:
@@ -310,6 +388,10 @@ class WaitingItem:
     pull_request: OpenPullRequest
     roles: list[str]
     days_waiting: int
+    business_days: int = 0
+    reviews: tuple[ReviewEntry, ...] = ()
+    accounts: tuple[AccountEntry, ...] = ()
+    overdue: bool = False  # a review it changes is past its feedback deadline
 
 
 @dataclass
@@ -397,7 +479,9 @@ def people(handbook: Handbook) -> dict[str, Person]:
                     continue  # ledger text is untrusted: only real handles get pages
                 held = [w.role for w in pull.waiting if handle.lower() in (p.lower() for p in w.people)]
                 days = max((handbook.today - pull.opened_at.date()).days, 0)
-                person(handle).waiting.append(WaitingItem(pull, held, days))
+                waited = business_days_between(pull.opened_at.date(), handbook.today)
+                reviews, plans, late = pull_documents(handbook, pull)
+                person(handle).waiting.append(WaitingItem(pull, held, days, waited, reviews, plans, late))
     for someone in found.values():
         someone.signed.sort(key=lambda item: (item[1].merged_at, item[1].pull_request, item[0]), reverse=True)
         someone.waiting.sort(key=lambda item: (item.pull_request.opened_at, item.pull_request.pull_request))

@@ -12,7 +12,16 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from generator.site.index import AccountEntry, Handbook, OpenReview, Person, ReviewEntry
+from generator.site.index import (
+    AccountEntry,
+    Blocker,
+    Handbook,
+    OpenReview,
+    Owed,
+    Person,
+    ReviewEntry,
+)
+from generator.site.sanitize import web_url
 
 # Turns a docs-tree path ("reviews/x.md") into its URL from the site's root ("reviews/x.html").
 PageOf = Callable[[str], str]
@@ -87,6 +96,12 @@ def review_part(entry: ReviewEntry) -> Part:
 
 def account_part(entry: AccountEntry) -> Part:
     return Part(entry.plan.name, href=f"accounts/{entry.plan.id}.md", cls="hb-account-link")
+
+
+def external_part(url: str | None, label: str) -> Part:
+    """A link to an outside address, or the label alone when the address is not a web one."""
+    safe = web_url(url)
+    return Part(label, href=safe, external=True) if safe else Part(label)
 
 
 def person_part(handle: str) -> Part:
@@ -175,10 +190,40 @@ def people_list(everyone: Iterable[Person]) -> Table:
     return Table("people-list", "hb-people-list", columns, rows, "data-person", "people")
 
 
+def waiting_cell(blockers: Sequence[Blocker], collected: bool) -> Cell:
+    """The roles still missing and the people who can fill each: "support: @a @b; ce-vp: @c"."""
+    if not collected:
+        return Cell((Part("sign-offs not collected", cls="hb-muted"),), "")
+    if not blockers:
+        return Cell((Part("no open pull request", cls="hb-muted"),), "")
+    parts: list[Part] = []
+    seen: set[str] = set()
+    for blocker in blockers:
+        if blocker.role in seen:
+            continue  # two pull requests waiting on one role: its people once
+        seen.add(blocker.role)
+        parts.append(Part(f"{blocker.role}:", cls="hb-role"))
+        parts += [person_part(p) for p in blocker.people] or [Part("nobody can", cls="hb-flag")]
+    return Cell(tuple(parts), " ".join(sorted(seen)))
+
+
+def pull_request_cell(blockers: Sequence[Blocker]) -> Cell:
+    """Each open pull request and the business days it has waited, the longest wait as the sort key."""
+    pulls = {b.pull_request.pull_request: b for b in blockers}
+    parts: list[Part] = []
+    for blocker in pulls.values():
+        parts.append(external_part(blocker.pull_request.url, f"#{blocker.pull_request.pull_request}"))
+        parts.append(Part(f"{plural(blocker.business_days, 'business day')}", cls="hb-waited"))
+    longest = max((b.business_days for b in blockers), default=-1)
+    return Cell(tuple(parts) or (Part("—"),), str(longest))
+
+
 def open_review_list(handbook: Handbook, open_rows: Sequence[OpenReview]) -> Table:
+    collected = handbook.ledger is not None
     columns = (Column("Review"), Column("Customer"), Column("Title"), Column("Opened"),
                Column("Days waiting", numeric=True), Column("Feedback due"),
-               Column("Decision needed by"))  # fmt: skip
+               Column("Decision needed by"), Column("Waiting on"),
+               Column("Pull request", numeric=True))  # fmt: skip
     rows = []
     for row in open_rows:
         review = row.entry.review
@@ -201,6 +246,8 @@ def open_review_list(handbook: Handbook, open_rows: Sequence[OpenReview]) -> Tab
                     number(row.days_waiting),
                     Cell(tuple(due), row.feedback_due.isoformat()),
                     Cell(tuple(needed), review.decision_needed_by.isoformat()),
+                    waiting_cell(row.waiting, collected),
+                    pull_request_cell(row.waiting),
                 ),
                 key=review.id,
                 cls="hb-open-review" + (" hb-overdue-row" if row.overdue else ""),
@@ -230,6 +277,73 @@ def decision_list(handbook: Handbook, entries: Sequence[ReviewEntry]) -> Table:
             )
         )
     return Table("decisions", "hb-decisions", columns, rows, "data-review", "decisions")
+
+
+def _documents_cell(reviews: Sequence[ReviewEntry], accounts: Sequence[AccountEntry], fallback: str) -> Cell:
+    parts: list[Part] = []
+    for e in reviews:
+        parts += [review_part(e), Part(e.review.title)]
+    parts += [account_part(e) for e in accounts]
+    return Cell(tuple(parts) or (Part(fallback, cls="hb-muted"),))
+
+
+def _waited_cell(business_days: int, overdue: bool) -> Cell:
+    parts = [Part(plural(business_days, "business day"))]
+    if overdue:
+        parts.append(flag("feedback overdue", "hb-overdue"))
+    return Cell(tuple(parts), str(business_days))
+
+
+def owed_list(role: str, owed: Sequence[Owed]) -> Table:
+    """What one team (role) owes: the open pull requests waiting on it, oldest first."""
+    columns = (Column("Pull request"), Column("Documents"), Column("Who can sign"), Column("Opened"),
+               Column("Waiting", numeric=True))  # fmt: skip
+    rows = []
+    for item in owed:
+        pull = item.blocker.pull_request
+        rows.append(
+            Row(
+                (
+                    Cell(
+                        (external_part(pull.url, f"#{pull.pull_request}"), Part(pull.title)),
+                        str(pull.pull_request),
+                    ),
+                    _documents_cell(item.reviews, item.accounts, ", ".join(pull.documents) or "—"),
+                    Cell(tuple(person_part(p) for p in item.blocker.people) or (flag("nobody can"),)),
+                    date(pull.opened_at.date()),
+                    _waited_cell(item.blocker.business_days, item.overdue),
+                ),
+                key=str(pull.pull_request),
+                cls="hb-overdue-row" if item.overdue else "",
+            )
+        )
+    return Table(f"owed-{role}", "hb-owed", columns, rows, "data-pull-request", "pull requests")
+
+
+def queue_list(person: Person) -> Table:
+    """A person's queue: the open pull requests waiting on a role they can fill, oldest first."""
+    columns = (Column("Document"), Column("Pull request"), Column("Role needed"), Column("Opened"),
+               Column("Waiting", numeric=True))  # fmt: skip
+    rows = []
+    for item in person.waiting:
+        pull = item.pull_request
+        rows.append(
+            Row(
+                (
+                    _documents_cell(item.reviews, item.accounts, ", ".join(pull.documents) or "—"),
+                    Cell(
+                        (external_part(pull.url, f"#{pull.pull_request}"), Part(pull.title)),
+                        str(pull.pull_request),
+                    ),
+                    text(", ".join(item.roles)),
+                    date(pull.opened_at.date()),
+                    _waited_cell(item.business_days, item.overdue),
+                ),
+                key=str(pull.pull_request),
+                cls="hb-overdue-row" if item.overdue else "",
+            )
+        )
+    return Table("my-queue-table", "hb-waiting", columns, rows, "data-pull-request", "pull requests")
 
 
 # --- JSON for the whole-list filter ------------------------------------------------------------------

@@ -26,13 +26,12 @@ from generator.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigg
 from generator.site import charts, exports, index, lists, search
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
 from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START
-from generator.site.sanitize import body_markdown, markdown_heading_text, page_url
+from generator.site.sanitize import body_markdown, markdown_heading_text, page_url, web_url
 
 SITE_SOURCE = Path(__file__).resolve().parents[2] / "site"
 PAGE_SIZE = 100
 # The home page and the dashboards' overview show this many of each list, most urgent first.
 HOME_LIMIT = 10
-_SPACE = re.compile(r"\s")
 _MD_LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 T = TypeVar("T")
 # Material indexes none of the generated pages: documents and people get one entry each instead
@@ -441,6 +440,12 @@ def _dashboards(r: Renderer) -> None:
     )
     r.page("dashboards/charts.md", "charts.md.j2", counts=counts, months=index.CHART_MONTHS)
     r.page("dashboards/needs-attention.md", "needs_attention.md.j2", items=hb.attention)
+    owed = index.owed_by_role(hb)
+    r.page("dashboards/waiting/index.md", "waiting.md.j2", roles=owed)
+    for role, items in (owed or {}).items():
+        r.paged_table(
+            f"dashboards/waiting/{role}.md", "waiting_role.md.j2", lists.owed_list(role, items), role=role
+        )
     bypasses = index.bypasses(hb)
     known = {entry.source for entry in hb.reviews} | {entry.source for entry in hb.accounts}
     r.page(
@@ -474,7 +479,14 @@ def _browse(r: Renderer) -> None:
     titles = {e.source: f"{e.review.id} {e.review.title}" for e in hb.reviews}
     titles |= {e.source: e.plan.name for e in hb.accounts}
     for person in everyone.values():
-        r.page(person_page(person.handle), "person.md.j2", person=person, ledger=hb.ledger, documents=titles)
+        r.page(
+            person_page(person.handle),
+            "person.md.j2",
+            person=person,
+            ledger=hb.ledger,
+            documents=titles,
+            queue=lists.queue_list(person),
+        )
     r.paged_table("people/index.md", "people.md.j2", lists.people_list(everyone.values()))
     r.tree.files[search.ENTRIES_FILE] = search.entries_json(search.entries(hb, everyone.values()))
     by_trigger = index.reviews_by_trigger(hb)
@@ -597,8 +609,4 @@ def _external(url: str | None, text: str) -> Markup:
 
 
 def _safe_url(url: str | None) -> str | None:
-    """Only web and mail addresses become links (ledger and front-matter text is untrusted)."""
-    if not url:
-        return None
-    scheme = urlsplit(url).scheme.lower()
-    return url if scheme in ("http", "https", "mailto") and not _SPACE.search(url) else None
+    return web_url(url)

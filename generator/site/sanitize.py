@@ -118,3 +118,11 @@ def markdown_heading_text(text: str) -> str:
     """Front-matter text made inert inside a Markdown heading: no HTML, no Markdown syntax."""
     flat = " ".join(_CONTROLS.sub("", text).split())
     return html.escape(_MD_SPECIAL.sub(r"\\\1", flat), quote=False)
+
+
+def web_url(url: str | None) -> str | None:
+    """Only web and mail addresses become links (ledger and front-matter text is untrusted)."""
+    if not url:
+        return None
+    scheme = urlsplit(url).scheme.lower()
+    return url if scheme in ("http", "https", "mailto") and not re.search(r"\s", url) else None

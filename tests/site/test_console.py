@@ -181,3 +181,67 @@ def test_search_entries_of_documents_say_what_they_are(sample_site: BuiltSite, f
     review = next(d for d in docs if str(d["location"]).startswith("reviews/tr-0001"))
     assert str(review[field])
     assert "Northwind Test" in str(review["text"])
+
+
+# --- who is blocking ----------------------------------------------------------------------------------
+
+
+def _docs_page(site: BuiltSite, page: str) -> str:
+    return (site.options.docs / "pages" / page).read_text(encoding="utf-8")
+
+
+def _row(page: str, review_id: str) -> str:
+    found = re.search(rf'<tr[^>]*data-review="{review_id}"[^>]*>.*?</tr>', page, re.S)
+    assert found, review_id
+    return found.group(0)
+
+
+@pytest.mark.parametrize("page", ["dashboards/open-reviews.md", "index.md", "dashboards/index.md"])
+def test_an_open_review_shows_who_can_sign_and_for_how_long_it_has_waited(
+    sample_site: BuiltSite, page: str
+) -> None:
+    row = _row(_docs_page(sample_site, page), "TR-0001")
+    assert "product" in row
+    assert "@rita-reviewer" in row and "@sam-product" in row
+    assert 'href="https://github.com/handbook-org/handbook/pull/7"' in row
+    # Opened Tuesday 2026-11-03; built for Monday 2026-11-23: 14 business days.
+    assert "14 business days" in row
+
+
+def test_an_open_review_without_an_open_pull_request_says_so(sample_site: BuiltSite) -> None:
+    assert "no open pull request" in _row(_docs_page(sample_site, "dashboards/open-reviews.md"), "TR-0002")
+
+
+def test_each_team_has_a_page_of_what_it_owes_oldest_first(sample_site: BuiltSite) -> None:
+    page = _docs_page(sample_site, "dashboards/waiting/product.md")
+    assert page.index("/pull/7") < page.index("/pull/12")
+    assert "tr-0001-air-gap" in page and "hb-overdue" in page
+    overview = _docs_page(sample_site, "dashboards/waiting/index.md")
+    assert 'href="product.html"' in overview or "product.md" in overview
+
+
+def test_a_role_name_from_the_ledger_that_is_not_a_role_gets_no_page(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    ledger = tmp_path / "ledger.json"
+    content.write_ledger(ledger, {
+        "version": 1,
+        "open_pull_requests": [{
+            "pull_request": 9, "title": "x", "url": "https://github.com/o/r/pull/9", "author": "carl-ce",
+            "opened_at": "2026-11-18T09:00:00Z", "head_sha": "0" * 40,
+            "documents": ["reviews/tr-0001-air-gap.md"],
+            "waiting": [{"role": "../../etc", "people": ["rita-reviewer"]},
+                        {"role": "support", "people": []}],
+        }],
+    })  # fmt: skip
+    tree, _ = generate(options_for(sample_repo, tmp_path / "out", ledger=ledger))
+    waiting = sorted(p for p in tree.files if p.startswith("dashboards/waiting/") and p.endswith(".md"))
+    assert waiting == ["dashboards/waiting/index.md", "dashboards/waiting/support.md"]
+
+
+def test_a_person_page_has_a_queue_linking_the_review_and_the_pull_request(sample_site: BuiltSite) -> None:
+    page = _docs_page(sample_site, "people/rita-reviewer.md")
+    queue = page[page.index('id="my-queue"') :]
+    assert 'href="../reviews/tr-0001-air-gap.html"' in queue
+    assert 'href="https://github.com/handbook-org/handbook/pull/7"' in queue
+    assert "hb-overdue" in queue and "14 business days" in queue
