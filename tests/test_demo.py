@@ -186,3 +186,25 @@ def test_bad_flags_are_usage_errors(tmp_path, capsys, flags):
 
     assert exited.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_demo_writes_a_sign_off_ledger_the_site_reads(tmp_path):
+    from generator.ledger import load_ledger
+
+    assert demo(tmp_path, reviews=60, accounts=10) == 0
+    ledger = load_ledger(tmp_path / "build" / "ledger.json")
+    assert ledger is not None
+    in_review = {r.id for r in validate_repository(tmp_path).reviews if r.status is ReviewStatus.IN_REVIEW}
+    waiting = {d for pr in ledger.open_pull_requests for d in pr.documents}
+    assert in_review and len(waiting) == len(in_review)
+    assert all(w.people for pr in ledger.open_pull_requests for w in pr.waiting)
+    assert all(pr.opened_at.date() <= dt.date.fromisoformat(TODAY) for pr in ledger.open_pull_requests)
+    assert sum(change.bypassed for changes in ledger.documents.values() for change in changes) == 1
+    assert all(path in waiting or (tmp_path / path).is_file() for path in ledger.documents)
+
+
+def test_demo_never_overwrites_a_ledger(tmp_path):
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "ledger.json").write_text("{}", encoding="utf-8")
+    assert demo(tmp_path, reviews=5, accounts=2) == 2
+    assert (tmp_path / "build" / "ledger.json").read_text(encoding="utf-8") == "{}"

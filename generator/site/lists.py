@@ -346,6 +346,76 @@ def queue_list(person: Person) -> Table:
     return Table("my-queue-table", "hb-waiting", columns, rows, "data-pull-request", "pull requests")
 
 
+def person_reviews(person: Person) -> Table:
+    """The reviews naming a person and the parts they play in each, newest first."""
+    columns = (Column("Review"), Column("Title"), Column("Status"), Column("Opened"), Column("Role"))
+    entries = sorted(
+        person.reviews, key=lambda item: (item[0].review.opened, item[0].review.id), reverse=True
+    )
+    rows = [
+        Row(
+            (
+                Cell((review_part(e),), e.review.id),
+                text(e.review.title),
+                Cell((badge("status", e.review.status.value),)),
+                date(e.review.opened),
+                text(", ".join(roles)),
+            ),
+            key=e.review.id,
+        )
+        for e, roles in entries
+    ]
+    return Table("person-reviews", "hb-person-reviews", columns, rows, "data-review", "reviews")
+
+
+def person_accounts(person: Person) -> Table:
+    columns = (Column("Account"), Column("Health"), Column("Role"))
+    rows = [
+        Row(
+            (
+                Cell((account_part(e),)),
+                Cell(
+                    (badge("health", e.plan.health.status.value),), _HEALTH_ORDER[e.plan.health.status.value]
+                ),
+                text(", ".join(roles)),
+            ),
+            key=e.plan.id,
+        )
+        for e, roles in person.accounts
+    ]
+    return Table("person-accounts", "hb-person-accounts", columns, rows, "data-account", "account plans")
+
+
+def signed_list(person: Person, documents: dict[str, str]) -> Table:
+    """The sign-offs a person gave, newest first; `documents` names the documents still on main."""
+    columns = (Column("Document"), Column("Role"), Column("Pull request"), Column("Merged"))
+    rows = []
+    for path, change, role in person.signed:
+        if path in documents:
+            document = Cell((Part(documents[path], href=path),))
+        else:
+            document = Cell((Part(path), Part("(no longer on main)", cls="hb-muted")))
+        rows.append(
+            Row(
+                (
+                    document,
+                    text(role),
+                    Cell((external_part(change.url, f"#{change.pull_request}"),), str(change.pull_request)),
+                    Cell(
+                        (
+                            Part(
+                                change.merged_at.strftime("%Y-%m-%d %H:%M UTC"),
+                                time=change.merged_at.isoformat(),
+                            ),
+                        ),
+                        change.merged_at.isoformat(),
+                    ),
+                )
+            )
+        )
+    return Table("person-signed", "hb-signed", columns, rows, what="sign-offs")
+
+
 # --- JSON for the whole-list filter ------------------------------------------------------------------
 
 

@@ -32,6 +32,8 @@ SITE_SOURCE = Path(__file__).resolve().parents[2] / "site"
 PAGE_SIZE = 100
 # The home page and the dashboards' overview show this many of each list, most urgent first.
 HOME_LIMIT = 10
+# A person page shows this many rows of each of its lists; its filter box searches them all.
+PERSON_LIMIT = 50
 _MD_LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 T = TypeVar("T")
 # Material indexes none of the generated pages: documents and people get one entry each instead
@@ -273,6 +275,17 @@ class Renderer:
             }
             self.page(paged_path(first, number), template, items=chunk, pager=pager, **context)
 
+    def bounded(self, page: str, name: str, table: lists.Table, limit: int) -> dict[str, Any]:
+        """A list shown on `page` to its first `limit` rows; when it is longer, the whole list is written
+        as JSON beside the page (`<page>.<name>.json`) for its filter box. Call while rendering `page`."""
+        shown = {"table": table.slice(0, limit), "total": len(table.rows), "data": None}
+        if len(table.rows) > limit:
+            data = f"{page[:-3]}.{name}.json"
+            self.tree.files[data] = lists.table_json(table, page_url)
+            self._here = page
+            shown["data"] = self._link(data)
+        return shown
+
     def paged_table(self, first: str, template: str, table: lists.Table, **context: Any) -> None:
         """A long list: its pages, each showing a slice of the table, and the whole table as JSON beside
         the first page for the filter box (`data-src`), which searches every page."""
@@ -418,7 +431,7 @@ def _dashboards(r: Renderer) -> None:
         "dashboards/open-reviews.md",
         "open_reviews.md.j2",
         lists.open_review_list(hb, open_rows),
-        drafts=index.drafts(hb),
+        drafts=index.newest_first(index.drafts(hb)),
     )
     r.paged_table("dashboards/decisions.md", "decisions.md.j2", lists.decision_list(hb, decisions))
     r.page("dashboards/red-accounts.md", "red_accounts.md.j2", accounts=red)
@@ -479,13 +492,17 @@ def _browse(r: Renderer) -> None:
     titles = {e.source: f"{e.review.id} {e.review.title}" for e in hb.reviews}
     titles |= {e.source: e.plan.name for e in hb.accounts}
     for person in everyone.values():
+        path = person_page(person.handle)
         r.page(
-            person_page(person.handle),
+            path,
             "person.md.j2",
             person=person,
             ledger=hb.ledger,
             documents=titles,
-            queue=lists.queue_list(person),
+            queue=r.bounded(path, "queue", lists.queue_list(person), PERSON_LIMIT),
+            signed=r.bounded(path, "signed", lists.signed_list(person, titles), PERSON_LIMIT),
+            reviews=r.bounded(path, "reviews", lists.person_reviews(person), PERSON_LIMIT),
+            accounts=r.bounded(path, "accounts", lists.person_accounts(person), PERSON_LIMIT),
         )
     r.paged_table("people/index.md", "people.md.j2", lists.people_list(everyone.values()))
     r.tree.files[search.ENTRIES_FILE] = search.entries_json(search.entries(hb, everyone.values()))

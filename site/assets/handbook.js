@@ -121,6 +121,12 @@
       clearTimeout(timer);
       timer = setTimeout(apply, 120);
     });
+    // A link may open a list already filtered: reviews/index.html?filter=draft
+    var wanted = new URLSearchParams(window.location.search).get("filter");
+    if (wanted) {
+      box.value = wanted;
+      apply();
+    }
   }
 
   function ready() {

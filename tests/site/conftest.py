@@ -300,13 +300,13 @@ LARGE_REVIEWS, LARGE_ACCOUNTS = 2000, 500
 
 @pytest.fixture(scope="session")
 def large_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """`handbook demo --reviews 2000 --accounts 500`, built once per session (about a minute on a
-    shared two-core machine: the tests using it are marked slow)."""
+    """`handbook demo --reviews 2000 --accounts 500` with its sign-off ledger, built once per session
+    (25 to 60 s on a shared two-core machine: the tests using it are marked slow)."""
     from generator import demo
 
     root = tmp_path_factory.mktemp("large")
     demo.write(demo.generate(LARGE_REVIEWS, LARGE_ACCOUNTS, seed=1, today=TODAY), root)
-    options = options_for(root, root / "build")
+    options = options_for(root, root / "build", ledger=root / demo.LEDGER_FILE)
     return BuiltSite(root, options, build_site(options))
 
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from generator.site.build import generate
-from generator.site.render import PAGE_SIZE
+from generator.site.render import PAGE_SIZE, PERSON_LIMIT
 from tests.site import content
 from tests.site.conftest import HOSTILE_TITLE, REPOSITORY, BuiltSite, options_for
 
@@ -245,3 +245,16 @@ def test_a_person_page_has_a_queue_linking_the_review_and_the_pull_request(sampl
     assert 'href="../reviews/tr-0001-air-gap.html"' in queue
     assert 'href="https://github.com/handbook-org/handbook/pull/7"' in queue
     assert "hb-overdue" in queue and "14 business days" in queue
+
+
+def test_a_busy_persons_page_shows_the_newest_few_and_filters_them_all(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    _many_open_reviews(sample_repo, 80)
+    tree, _ = generate(options_for(sample_repo, tmp_path / "out"))
+    page = str(tree.files["people/dan-ce.md"])
+    reviews = page[page.index('id="reviews"') : page.index('id="accounts"')]
+    assert _rows(reviews) == PERSON_LIMIT
+    assert reviews.index("TR-0010") < reviews.index("TR-0011")  # newest first
+    assert 'data-src="dan-ce.reviews.json"' in reviews
+    assert len(json.loads(tree.files["people/dan-ce.reviews.json"])["rows"]) == 81

@@ -181,3 +181,46 @@ def test_cards_fit_a_phone(chromium: Any, large_url: str, large_site: BuiltSite,
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"test_cards_fit_a_phone-{kind}.png"), full_page=False)
         context.close()
+
+
+def test_open_reviews_say_who_is_blocking_them(large_site: BuiltSite) -> None:
+    html = large_site.html("dashboards/open-reviews.html")
+    rows = re.findall(r'<tr class="hb-open-review[^"]*" data-review="[^"]+">.*?</tr>', html, re.S)
+    assert rows and all("business day" in row and "/pull/" in row for row in rows)
+    assert all(re.search(r'class="hb-role">(product|engineering|support|ce-vp):', row) for row in rows)
+
+
+def test_each_team_page_lists_what_it_owes(large_site: BuiltSite) -> None:
+    for role in ("product", "engineering", "support", "ce-vp"):
+        page = large_site.html(f"dashboards/waiting/{role}.html")
+        assert _body_rows(page) > 0, role
+
+
+@pytest.mark.browser
+def test_a_link_can_open_a_list_already_filtered(tab: Tab, large_url: str, large_site: BuiltSite) -> None:
+    drafts = [r for r in _reviews(large_site) if r["status"] == "draft"]
+    tab.page.goto(urljoin(large_url, "dashboards/open-reviews.html"))
+    tab.page.get_by_role("link", name="all of them in the list of tech reviews").click()
+    status = tab.page.locator(".hb-filter-status")
+    status.filter(has_text="every page").wait_for(timeout=10_000)
+    rows = tab.page.locator("#review-list tbody tr")
+    assert rows.count() == len(drafts) > 100  # more than one page of them
+    assert rows.locator(".hb-status-draft").count() == len(drafts)
+    assert tab.errors == []
+
+
+@pytest.mark.browser
+def test_the_vps_page_stays_small_and_filters_everything(
+    tab: Tab, large_url: str, large_site: BuiltSite
+) -> None:
+    reviews = _reviews(large_site)
+    vp = max({str(r["decision"]["recommended_by"]) for r in reviews if r.get("decision")})
+    page = large_site.out / "people" / f"{vp}.html"
+    assert page.stat().st_size < 300 * 1024
+    oldest_decided = min((r for r in reviews if r.get("decision")), key=lambda r: (r["opened"], r["id"]))
+    tab.page.goto(urljoin(large_url, f"people/{vp}.html"))
+    table = tab.page.locator("#person-reviews")
+    assert table.locator(f"tr[data-review='{oldest_decided['id']}']").count() == 0
+    tab.page.locator("input.hb-filter[data-table='person-reviews']").fill(str(oldest_decided["id"]))
+    table.locator(f"tr[data-review='{oldest_decided['id']}']").wait_for(timeout=10_000)
+    assert tab.errors == []
