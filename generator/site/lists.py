@@ -128,6 +128,8 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 # --- the lists ----------------------------------------------------------------------------------------
 
 _HEALTH_ORDER = {"red": "0", "yellow": "1", "green": "2"}
+# A row names this many of the people who can fill a role (the team's page names them all).
+WAITING_PEOPLE = 3
 
 
 def review_list(handbook: Handbook, entries: Sequence[ReviewEntry], table_id: str = "review-list") -> Table:
@@ -203,7 +205,9 @@ def waiting_cell(blockers: Sequence[Blocker], collected: bool) -> Cell:
             continue  # two pull requests waiting on one role: its people once
         seen.add(blocker.role)
         parts.append(Part(f"{blocker.role}:", cls="hb-role"))
-        parts += [person_part(p) for p in blocker.people] or [Part("nobody can", cls="hb-flag")]
+        parts += [person_part(p) for p in blocker.people[:WAITING_PEOPLE]] or [flag("nobody can")]
+        if len(blocker.people) > WAITING_PEOPLE:
+            parts.append(Part(f"+{len(blocker.people) - WAITING_PEOPLE} more", cls="hb-muted"))
     return Cell(tuple(parts), " ".join(sorted(seen)))
 
 
