@@ -129,6 +129,7 @@ class OpenReview:
     decision_late: bool
     # The roles its open pull requests still need (empty when none is open or the ledger is not collected).
     waiting: tuple[Blocker, ...] = ()
+    business_days_open: int = 0
 
 
 def open_reviews(handbook: Handbook) -> list[OpenReview]:
@@ -149,9 +150,50 @@ def open_reviews(handbook: Handbook) -> list[OpenReview]:
                 business_days_late=business_days_between(due, handbook.today),
                 decision_late=handbook.today > review.decision_needed_by,
                 waiting=tuple(blockers(handbook, entry.source)),
+                business_days_open=business_days_between(review.opened, handbook.today),
             )
         )
     return sorted(rows, key=lambda row: (row.entry.review.opened, row.entry.review.id))
+
+
+@dataclass(frozen=True)
+class AgeBucket:
+    label: str
+    on_time: int
+    overdue: int
+
+
+# Ages of open reviews, in business days since they were opened (the feedback clock's own unit).
+AGE_BUCKETS: tuple[tuple[int, int | None, str], ...] = (
+    (0, 3, "0–3 business days"),
+    (4, 10, "4–10 business days"),
+    (11, 20, "11–20 business days"),
+    (21, 40, "21–40 business days"),
+    (41, None, "over 40 business days"),
+)
+
+
+def open_by_age(rows: Iterable[OpenReview]) -> list[AgeBucket]:
+    """Open reviews counted by age, each split into still on time and past the feedback deadline."""
+    counts = {label: [0, 0] for _, _, label in AGE_BUCKETS}
+    for row in rows:
+        age = row.business_days_open
+        label = next(lbl for low, high, lbl in AGE_BUCKETS if age >= low and (high is None or age <= high))
+        counts[label][1 if row.overdue else 0] += 1
+    return [AgeBucket(label, on_time, late) for label, (on_time, late) in counts.items()]
+
+
+NO_PULL_REQUEST = "no open pull request"
+
+
+def open_by_role(rows: Iterable[OpenReview]) -> dict[str, int]:
+    """How many open reviews wait on each role (a review waiting on two roles counts for both)."""
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        roles = dict.fromkeys(b.role for b in row.waiting)
+        for role in roles or (NO_PULL_REQUEST,):
+            counts[role] += 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 _ROLE_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -311,6 +353,36 @@ def renewals(handbook: Handbook, within: int = RENEWAL_WINDOW_DAYS) -> list[Rene
         if when is not None and 0 <= (when - handbook.today).days <= within:
             rows.append(Renewal(entry, when, (when - handbook.today).days))
     return sorted(rows, key=lambda r: (r.date, r.entry.plan.id))
+
+
+def health_by(handbook: Handbook, key: str) -> dict[str, dict[Health, int]]:
+    """Account plans counted by health, per segment (`key="segment"`) or per tier (`key="tier"`)."""
+    groups: dict[str, dict[Health, int]] = {}
+    if key == "segment":
+        for segment in Segment:
+            groups[segment.value.replace("-", " ").capitalize()] = dict.fromkeys(Health, 0)
+    for entry in sorted(handbook.accounts, key=lambda e: e.plan.tier):
+        plan = entry.plan
+        name = plan.segment.value.replace("-", " ").capitalize() if key == "segment" else f"Tier {plan.tier}"
+        groups.setdefault(name, dict.fromkeys(Health, 0))[plan.health.status] += 1
+    return groups
+
+
+@dataclass(frozen=True)
+class RenewalWeek:
+    starts: dt.date
+    by_health: dict[Health, int]
+
+
+def renewals_by_week(handbook: Handbook, within: int = RENEWAL_WINDOW_DAYS) -> list[RenewalWeek]:
+    """The renewal window as weeks from today, each with its renewals counted by the account's health."""
+    weeks = [
+        RenewalWeek(handbook.today + dt.timedelta(days=7 * n), dict.fromkeys(Health, 0))
+        for n in range(within // 7 + 1)
+    ]
+    for renewal in renewals(handbook, within):
+        weeks[renewal.days_left // 7].by_health[renewal.entry.plan.health.status] += 1
+    return weeks
 
 
 def days_to_renewal(plan: AccountPlan, today: dt.date) -> int | None:

@@ -451,9 +451,36 @@ def _dashboards(r: Renderer) -> None:
         quarter=dates.quarter_label(hb.today),
         next_quarter=dates.quarter_label(dates.next_quarter_start(hb.today)),
     )
-    r.page("dashboards/charts.md", "charts.md.j2", counts=counts, months=index.CHART_MONTHS)
     r.page("dashboards/needs-attention.md", "needs_attention.md.j2", items=hb.attention)
     owed = index.owed_by_role(hb)
+    by_age = index.open_by_age(open_rows)
+    by_role = index.open_by_role(open_rows)
+    by_segment = index.health_by(hb, "segment")
+    by_tier = index.health_by(hb, "tier")
+    weeks = index.renewals_by_week(hb)
+    r.tree.files["dashboards/open-by-age.svg"] = charts.open_by_age_svg(by_age)
+    r.tree.files["dashboards/open-by-role.svg"] = charts.open_by_role_svg(by_role)
+    r.tree.files["dashboards/health-by-segment.svg"] = charts.health_svg(
+        by_segment, "Account health by segment", "health-by-segment"
+    )
+    r.tree.files["dashboards/health-by-tier.svg"] = charts.health_svg(
+        by_tier, "Account health by tier", "health-by-tier"
+    )
+    r.tree.files["dashboards/renewals-timeline.svg"] = charts.renewals_svg(weeks)
+    r.page(
+        "dashboards/charts.md",
+        "charts.md.j2",
+        counts=counts,
+        months=index.CHART_MONTHS,
+        by_age=by_age,
+        by_role=by_role,
+        by_segment=by_segment,
+        by_tier=by_tier,
+        weeks=weeks,
+        healths=list(Health),
+        collected=hb.ledger is not None,
+        role_pages=set(owed or {}),
+    )
     r.page("dashboards/waiting/index.md", "waiting.md.j2", roles=owed)
     for role, items in (owed or {}).items():
         r.paged_table(

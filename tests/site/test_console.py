@@ -258,3 +258,39 @@ def test_a_busy_persons_page_shows_the_newest_few_and_filters_them_all(
     assert reviews.index("TR-0010") < reviews.index("TR-0011")  # newest first
     assert 'data-src="dan-ce.reviews.json"' in reviews
     assert len(json.loads(tree.files["people/dan-ce.reviews.json"])["rows"]) == 81
+
+
+# --- pictures -----------------------------------------------------------------------------------------
+
+CHARTS = ("open-by-age", "open-by-role", "health-by-segment", "health-by-tier", "renewals-timeline")
+
+
+def test_open_reviews_by_age_count_every_open_review_once(sample_site: BuiltSite) -> None:
+    from generator.site import index
+    from generator.site.build import load_handbook
+
+    handbook = load_handbook(sample_site.root, sample_site.options.ledger, sample_site.options.today)
+    buckets = index.open_by_age(index.open_reviews(handbook))
+    assert sum(b.on_time + b.overdue for b in buckets) == 2
+    # TR-0001: 15 business days old and overdue; TR-0002: 1 business day old, on time.
+    assert [(b.label, b.on_time, b.overdue) for b in buckets if b.on_time or b.overdue] == [
+        ("0–3 business days", 1, 0),
+        ("11–20 business days", 0, 1),
+    ]
+
+
+def test_open_reviews_by_the_role_they_wait_on(sample_site: BuiltSite) -> None:
+    from generator.site import index
+    from generator.site.build import load_handbook
+
+    handbook = load_handbook(sample_site.root, sample_site.options.ledger, sample_site.options.today)
+    assert index.open_by_role(index.open_reviews(handbook)) == {"product": 1, "no open pull request": 1}
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_each_chart_is_static_svg_with_its_data_table(sample_site: BuiltSite, chart: str) -> None:
+    svg = (sample_site.out / "dashboards" / f"{chart}.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "<script" not in svg
+    page = sample_site.html("dashboards/charts.html")
+    assert f'src="{chart}.svg"' in page
+    assert f'<table class="hb-table hb-chart-data" id="{chart}-data"' in page

@@ -224,3 +224,16 @@ def test_the_vps_page_stays_small_and_filters_everything(
     tab.page.locator("input.hb-filter[data-table='person-reviews']").fill(str(oldest_decided["id"]))
     table.locator(f"tr[data-review='{oldest_decided['id']}']").wait_for(timeout=10_000)
     assert tab.errors == []
+
+
+@pytest.mark.browser
+def test_each_chart_renders(tab: Tab, large_url: str) -> None:
+    tab.page.goto(urljoin(large_url, "dashboards/charts.html"))
+    tab.page.wait_for_load_state("networkidle")
+    images = tab.page.locator("img.hb-chart")
+    assert images.count() == 6
+    sizes = images.evaluate_all("els => els.map(e => [e.getAttribute('src'), e.complete && e.naturalWidth])")
+    assert all(width for _, width in sizes), sizes
+    for table in tab.page.locator("table.hb-chart-data").all():
+        assert table.locator("caption").count() == 1 and table.locator("tbody tr").count() > 0
+    assert tab.errors == []
