@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,9 @@ HOOK_SOURCE = (
 # (page, link as written, where it leads) of each body link that goes nowhere.
 _problems: list[tuple[str, str, str]] = []
 _set_aside: dict[str, str] = {}
+# A section heading of the page's own HTML (the templates write them as <h2 id="...">title</h2>).
+_OWN_HEADING = re.compile(r'<h2 id="([^"<>]+)">(.*?)</h2>', re.S)
+_TAG = re.compile(r"<[^>]*>")
 
 
 class LinksGoNowhere(PluginError):
@@ -76,6 +80,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
         if HTML_START not in head:
             raise PluginError(f"{source}: the page's own HTML lost its place")
         head = head.replace(HTML_START, own, 1)
+        _add_to_toc(page, own)
     if not marker:
         if page.meta.get(HAS_BODY):
             # Fail closed: a body whose start cannot be found cannot be told apart from the page.
@@ -86,6 +91,20 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
         if goes_nowhere(target, lambda path: files.get_file_from_path(path) is not None):
             _problems.append((source, written, target))
     return f'{head}<div class="hb-body">\n{fragment.html}\n</div>\n'
+
+
+def _add_to_toc(page: Any, own: str) -> None:
+    """Markdown never sees the page's own HTML, so its headings join the table of contents here, ahead
+    of the body's (which come after them on the page). Titles stay escaped HTML, as the toc keeps them."""
+    from mkdocs.structure.toc import AnchorLink
+
+    links = [
+        AnchorLink(_TAG.sub("", title).strip(), anchor, 2) for anchor, title in _OWN_HEADING.findall(own)
+    ]
+    items = page.toc.items
+    if len(items) == 1 and items[0].level == 1:
+        items = items[0].children  # the page's title: the toc lists its sections, not the title again
+    page.toc.items = links + items
 
 
 def on_env(env: Any, config: Any, files: Any, **_: Any) -> Any:

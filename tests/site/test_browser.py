@@ -150,3 +150,17 @@ def test_the_needs_attention_page_leads_to_a_flagged_document(tab: Tab, tmp_path
         flag = tab.page.get_by_role("alert")
         assert flag.is_visible() and "Needs attention" in flag.inner_text()
         assert tab.errors == []
+
+
+def test_the_dark_mode_toggle_switches_the_scheme(tab: Tab, sample_url: str) -> None:
+    tab.page.emulate_media(color_scheme="light")
+    tab.page.goto(urljoin(sample_url, "dashboards/open-reviews.html"))
+    assert tab.page.locator("body").get_attribute("data-md-color-scheme") == "default"
+    tab.page.locator("label.md-header__button[title='Switch to dark mode']").click()
+    assert tab.page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    tab.page.goto(urljoin(sample_url, "reviews/tr-0001-air-gap.html"))  # the choice is remembered
+    assert tab.page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    toc = tab.page.locator(".md-sidebar--secondary .md-nav__link")
+    titles = [t.strip() for t in toc.all_inner_texts()]
+    assert titles[:2] == ["Sign-offs", "Decision"] and "Misalignment" in titles
+    assert tab.errors == []

@@ -15,7 +15,7 @@ import yaml
 from generator.site.build import generate
 from generator.site.render import PAGE_SIZE, PERSON_LIMIT
 from tests.site import content
-from tests.site.conftest import HOSTILE_TITLE, REPOSITORY, BuiltSite, options_for
+from tests.site.conftest import HOSTILE_TITLE, REPOSITORY, TODAY, BuiltSite, options_for
 
 HOME_ROW_LIMIT = 40
 
@@ -294,3 +294,42 @@ def test_each_chart_is_static_svg_with_its_data_table(sample_site: BuiltSite, ch
     page = sample_site.html("dashboards/charts.html")
     assert f'src="{chart}.svg"' in page
     assert f'<table class="hb-table hb-chart-data" id="{chart}-data"' in page
+
+
+# --- details a Material site is expected to have -------------------------------------------------------
+
+
+def test_a_review_shows_its_asks_once(sample_site: BuiltSite) -> None:
+    html = sample_site.html("reviews/tr-0001-air-gap.html")
+    assert len(re.findall(r"<h2 id=\"[^\"]*\">Asks", html)) == 1
+    assert html.count("Confirm the offline install procedure") == 1
+
+
+def test_document_pages_have_a_table_of_contents(sample_site: BuiltSite) -> None:
+    html = sample_site.html("reviews/tr-0001-air-gap.html")
+    toc = html[html.index('class="md-nav md-nav--secondary"') :]
+    assert 'href="#sign-offs"' in toc[: toc.index("</nav>")]
+
+
+def test_the_theme_offers_a_dark_mode(sample_site: BuiltSite) -> None:
+    html = sample_site.html("index.html")
+    assert 'data-md-color-scheme="slate"' in html and 'data-md-component="palette"' in html
+
+
+@pytest.mark.parametrize(("days", "says"), [(1, "in 1 day<"), (2, "in 2 days<"), (-1, "1 day ago")])
+def test_renewal_countdowns_say_day_or_days(sample_repo: Path, tmp_path: Path, days: int, says: str) -> None:
+    when = (TODAY + dt.timedelta(days=days)).isoformat()
+    content.write_account(sample_repo, content.account("soon-co", "Soon Co", renewal_date=when))
+    tree, _ = generate(options_for(sample_repo, tmp_path / "out"))
+    assert says in str(tree.files["accounts/soon-co.md"])
+
+
+def test_a_decision_needed_today_is_flagged(sample_repo: Path, tmp_path: Path) -> None:
+    data = content.review(
+        7, "quiet-co", "Due today", decision_needed_by=TODAY.isoformat(), opened="2026-11-20"
+    )
+    content.write_review(sample_repo, data, "today")
+    tree, _ = generate(options_for(sample_repo, tmp_path / "out"))
+    assert "needed today" in str(tree.files["reviews/tr-0007-today.md"])
+    row = _row(str(tree.files["dashboards/open-reviews.md"]), "TR-0007")
+    assert 'class="hb-flag">today<' in row
