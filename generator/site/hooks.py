@@ -80,7 +80,9 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
         if HTML_START not in head:
             raise PluginError(f"{source}: the page's own HTML lost its place")
         head = head.replace(HTML_START, own, 1)
-        _add_to_toc(page, own)
+    start, end = head.find(HTML_START), head.find(HTML_END)
+    if 0 <= start < end:
+        _add_to_toc(page, head[start:end])
     if not marker:
         if page.meta.get(HAS_BODY):
             # Fail closed: a body whose start cannot be found cannot be told apart from the page.
