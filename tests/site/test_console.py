@@ -333,3 +333,18 @@ def test_a_decision_needed_today_is_flagged(sample_repo: Path, tmp_path: Path) -
     assert "needed today" in str(tree.files["reviews/tr-0007-today.md"])
     row = _row(str(tree.files["dashboards/open-reviews.md"]), "TR-0007")
     assert 'class="hb-flag">today<' in row
+
+
+def test_the_tech_win_table_shows_each_reviews_status_beside_its_id(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    opportunity = {
+        "id": "nw-expansion", "name": "Northwind expansion", "ce": "carl-ce", "ae": "ada-ae",
+        "sales_stage": 3, "close_date": "2026-12-15", "tech_win_phase": "tech-design-trial-planning",
+        "tech_review": "TR-0008", "non_standard": True,
+    }  # fmt: skip
+    content.write_account(sample_repo, content.account("acme", "Acme", opportunities=[opportunity]))
+    content.write_review(sample_repo, content.review(8, "acme", "Acme on one node"), "acme")
+    tree, _ = generate(options_for(sample_repo, tmp_path / "out"))
+    page = str(tree.files["dashboards/tech-win.md"])
+    assert re.search(r'TR-0008</a> <span class="hb-badge hb-status-in-review">', page)
