@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml
 site: $(STAMP)
 	$(BIN)/handbook build --ledger examples/signoff-ledger.json
 
+# The live preview: rebuilds on every save, and the open page reloads itself (http://127.0.0.1:8000/).
+serve: $(STAMP)
+	$(BIN)/handbook serve --ledger examples/signoff-ledger.json
+
 test: lint typecheck unit
 
 lint: $(STAMP)

@@ -9,8 +9,8 @@ pages (its dirty mode, with the same configuration and plugins kept between buil
 
 from __future__ import annotations
 
-import functools
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -187,6 +187,96 @@ class Preview:
         return self._config
 
 
+# The preview's own address space: the page script and the build status it polls.
+LIVE = "/__handbook/"
+_LIVE_TAG = b'<script src="/__handbook/live.js"></script>'
+# Polls the build status: reloads the page after each rebuild, and shows why a rebuild failed in the
+# page itself (as text), until the next good build clears it.
+LIVE_SCRIPT = """(function () {
+  var seen = null, banner = null;
+  function show(problems) {
+    if (!problems.length) { if (banner) { banner.remove(); banner = null; } return; }
+    if (!banner) {
+      banner = document.createElement("div");
+      banner.setAttribute("role", "alert");
+      banner.style.cssText = "position:fixed;z-index:1000;left:0;right:0;bottom:0;max-height:40vh;" +
+        "overflow:auto;padding:.8rem 1rem;background:#b71c1c;color:#fff;font:14px/1.4 monospace;" +
+        "white-space:pre-wrap";
+      document.body.appendChild(banner);
+    }
+    banner.textContent = "Not rebuilt (the page shows the last good build):\n" + problems.join("\n");
+  }
+  function poll() {
+    fetch("/__handbook/status", { cache: "no-store" }).then(function (r) { return r.json(); }).then(
+      function (status) {
+        if (seen !== null && status.build !== seen) { location.reload(); return; }
+        seen = status.build;
+        show(status.problems);
+        setTimeout(poll, 1000);
+      },
+      function () { setTimeout(poll, 2000); }  // the preview stopped or restarts: keep trying
+    );
+  }
+  poll();
+})();
+"""
+
+
+@dataclass
+class LiveStatus:
+    """What the preview's pages poll: how many builds have been published, and why the last failed."""
+
+    build: int = 0
+    problems: list[str] | None = None
+
+    def payload(self) -> bytes:
+        return json.dumps({"build": self.build, "problems": self.problems or []}).encode()
+
+
+def _handler(folder: Path, status: LiveStatus) -> type[http.server.SimpleHTTPRequestHandler]:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # one line per rebuild is enough; a line per request buries them
+
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            if path == f"{LIVE}status":
+                self._send(status.payload(), "application/json")
+            elif path == f"{LIVE}live.js":
+                self._send(LIVE_SCRIPT.encode(), "text/javascript")
+            elif path.endswith((".html", "/")):
+                self._send_page(path)
+            else:
+                super().do_GET()
+
+        def _send_page(self, path: str) -> None:
+            target = Path(self.translate_path(path))
+            if target.is_dir():
+                target = target / "index.html"
+            try:
+                page = target.read_bytes()
+            except OSError:
+                super().do_GET()  # missing or unreadable: the usual 404 or redirect
+                return
+            end = page.rfind(b"</body>")
+            if end >= 0:
+                page = page[:end] + _LIVE_TAG + page[end:]
+            self._send(page, "text/html; charset=utf-8")
+
+        def _send(self, body: bytes, kind: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
 def serve(
     options: BuildOptions,
     host: str,
@@ -194,7 +284,8 @@ def serve(
     report: Callable[[str], None],
     stop: threading.Event | None = None,
 ) -> None:
-    """Serve the site and rebuild on every change under reviews/ or accounts/ until `stop` is set.
+    """Serve the site and rebuild on every change under reviews/, accounts/ or the process handbook's
+    pages (site/handbook) until `stop` is set; served pages reload themselves after each rebuild.
     The output folders stay locked meanwhile: a `handbook build` into them waits, never interleaves."""
     with locked(options.docs, options.out):
         _serve(options, host, port, report, stop)
@@ -211,9 +302,10 @@ def _serve(
     from watchdog.observers import Observer
 
     # Bound first: a port in use is reported before a full build is spent on nothing.
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(options.out))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
+    status = LiveStatus()
+    server = http.server.ThreadingHTTPServer((host, port), _handler(options.out, status))
     preview = Preview(options)
+    report(f"building the site from {options.root} (the first build reads every document)…")
     try:
         first = preview.full()
     except BaseException:
@@ -228,9 +320,9 @@ def _serve(
                 return  # reading a file changes nothing
             changed.set()
 
+    status.build += 1
     observer = Observer()
-    for folder in ("reviews", "accounts"):
-        path = options.root / folder
+    for path in (options.root / "reviews", options.root / "accounts", options.source / "handbook"):
         if path.is_dir():
             observer.schedule(OnChange(), str(path), recursive=True)
     observer.start()
@@ -246,10 +338,14 @@ def _serve(
             try:
                 result = preview.update()
                 report(f"rebuilt {result.written} changed files in {result.seconds:.2f}s")
+                if result.written or status.problems:
+                    status.problems = None
+                    status.build += 1
             except BuildError as exc:  # invalid documents too: their problems are the diagnostics
                 report(f"not rebuilt: {exc.summary}")
                 for problem in exc.problems:
                     report(f"  {problem}")
+                status.problems = [exc.summary, *exc.problems]
     finally:
         server.shutdown()
         server.server_close()

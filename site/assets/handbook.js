@@ -129,7 +129,21 @@
     }
   }
 
+  // Opened from disk (file://): the browser refuses search's index and the lists' JSON, so say how to
+  // see the site as it is meant to be seen.
+  function fromDisk() {
+    if (window.location.protocol !== "file:" || document.querySelector(".hb-from-disk")) return;
+    var note = document.createElement("p");
+    note.className = "hb-from-disk admonition warning";
+    note.textContent = "This page was opened from disk, where search and the filters over whole lists " +
+      "cannot work. Serve the site instead: `handbook serve` (live preview) or " +
+      "`python3 -m http.server -d build/site` after `handbook build`.";
+    var article = document.querySelector("article") || document.body;
+    article.insertBefore(note, article.firstChild);
+  }
+
   function ready() {
+    fromDisk();
     if (window.Tablesort) {
       document.querySelectorAll("table.hb-sortable").forEach(function (table) {
         if (!table.hbSort && table.tHead) table.hbSort = new window.Tablesort(table);

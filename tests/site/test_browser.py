@@ -164,3 +164,10 @@ def test_the_dark_mode_toggle_switches_the_scheme(tab: Tab, sample_url: str) -> 
     titles = [t.strip() for t in toc.all_inner_texts()]
     assert titles[:2] == ["Sign-offs", "Decision"] and "Misalignment" in titles
     assert tab.errors == []
+
+
+def test_a_page_opened_from_disk_says_how_to_serve_the_site(tab: Tab, sample_site: BuiltSite) -> None:
+    tab.page.goto((sample_site.out / "reviews" / "index.html").as_uri())
+    note = tab.page.locator(".hb-from-disk")
+    assert note.is_visible()
+    assert "handbook serve" in note.inner_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 import threading
@@ -178,3 +179,75 @@ def test_serve_rebuilds_an_edited_review_and_serves_the_new_page(
     _wait_for(lambda: any(line.startswith("rebuilt") for line in lines), lines)
     with urllib.request.urlopen(f"{url}{KOREAN}.html") as response:
         assert "Edited while serving." in response.read().decode()
+
+
+def _status(url: str) -> dict[str, object]:
+    with urllib.request.urlopen(f"{url}__handbook/status") as response:
+        assert response.headers["Cache-Control"] == "no-store"
+        loaded = json.loads(response.read().decode())
+        assert isinstance(loaded, dict)
+        return loaded
+
+
+def test_served_pages_reload_themselves_after_a_rebuild(
+    served: tuple[str, list[str]], sample_repo: Path
+) -> None:
+    url, lines = served
+    with urllib.request.urlopen(f"{url}{KOREAN}.html") as response:
+        assert '<script src="/__handbook/live.js"></script></body>' in response.read().decode()
+    with urllib.request.urlopen(f"{url}__handbook/live.js") as response:
+        assert "location.reload" in response.read().decode()
+    first = _status(url)["build"]
+    _append(sample_repo / f"{KOREAN}.md", "\nEdited while serving.\n")
+    _wait_for(lambda: _status(url)["build"] != first, lines)
+    assert _status(url)["problems"] == []
+
+
+def test_a_document_error_shows_in_the_page_until_it_is_fixed(
+    served: tuple[str, list[str]], sample_repo: Path
+) -> None:
+    url, lines = served
+    _replace(sample_repo / f"{KOREAN}.md", "status: in-review", "status: sideways")
+    _wait_for(lambda: bool(_status(url)["problems"]), lines)
+    problems = _status(url)["problems"]
+    assert isinstance(problems, list) and any(
+        "tr-0002-korean.md" in str(p) and "status" in str(p) for p in problems
+    )
+    _replace(sample_repo / f"{KOREAN}.md", "status: sideways", "status: in-review")
+    _wait_for(lambda: _status(url)["problems"] == [], lines)
+
+
+def test_serve_says_nothing_per_request(
+    served: tuple[str, list[str]], capfd: pytest.CaptureFixture[str]
+) -> None:
+    url, lines = served
+    before = list(lines)
+    for _ in range(3):
+        with urllib.request.urlopen(f"{url}index.html") as response:
+            response.read()
+    assert lines == before
+    assert "GET /index.html" not in capfd.readouterr().err
+
+
+def test_serve_watches_the_handbook_pages(sample_repo: Path, tmp_path: Path) -> None:
+    import shutil as copying
+
+    from tests.site.conftest import REPOSITORY
+
+    source = tmp_path / "site"
+    copying.copytree(REPOSITORY / "site", source)
+    lines: list[str] = []
+    stop = threading.Event()
+    port = _free_port()
+    options = dataclasses.replace(options_for(sample_repo, sample_repo / "build"), source=source)
+    thread = threading.Thread(target=serve, args=(options, "127.0.0.1", port, lines.append, stop))
+    thread.start()
+    try:
+        _wait_for(lambda: any("serving" in line for line in lines), lines)
+        assert any(line.startswith("building") for line in lines)  # the first build says it has begun
+        _append(source / "handbook" / "index.md", "\nA sentence added while serving.\n")
+        page = sample_repo / "build" / "site" / "handbook" / "index.html"
+        _wait_for(lambda: "A sentence added while serving." in page.read_text(encoding="utf-8"), lines)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
