@@ -90,7 +90,8 @@ def goes_nowhere(target: str, exists: Callable[[str], bool]) -> bool:
 # What the site generates besides the documents and their files (generator/site/render.py): a body may
 # link these; the build checks them once they exist (tests/site pins this list against a built site).
 GENERATED_FOLDERS = ("people/", "dashboards/", "tags/", "exports/", "handbook/", "assets/")
-GENERATED_FILES = frozenset({"index.md", "feed.xml", "reviews/index.md", "accounts/index.md"})
+GENERATED_FILES = frozenset({"index.md", "feed.xml", "reviews/index.md", "accounts/index.md",
+                             "reviews/index.json", "accounts/index.json"})  # fmt: skip
 _PAGED_LIST = re.compile(r"(?:reviews|accounts)/index-page-[0-9]+\.md")
 
 

@@ -21,7 +21,7 @@ from generator.models.review import TRIGGER_LABELS
 from generator.site.index import AccountEntry, Handbook, Person, ReviewEntry
 
 # Where the build writes the entries among the pages: a dot file, which mkdocs never publishes.
-ENTRIES_FILE = ".search-entries.json"
+ENTRIES_FILE = "assets/.search-entries.json"
 SNIPPET_CHARS = 220
 _ID_NUMBER = re.compile(r"^[A-Za-z]+-0*(\d+)$")
 _MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]*>|[*_`#>|]+")

@@ -162,6 +162,13 @@ def test_search_has_one_entry_per_document_with_its_id_as_a_tag(sample_site: Bui
     assert "carl-ce" in person["tags"]
 
 
+def test_the_search_entries_reach_the_index_but_are_not_published(sample_site: BuiltSite) -> None:
+    from generator.site.search import ENTRIES_FILE
+
+    assert (sample_site.options.docs / "pages" / ENTRIES_FILE).is_file()
+    assert not (sample_site.out / ENTRIES_FILE).exists()
+
+
 def test_search_leaves_out_boilerplate(sample_site: BuiltSite) -> None:
     flat = json.dumps(_search_docs(sample_site))
     for boilerplate in ("Edit this page", "Account team", "Sign-offs: not yet collected", "Peer reviewer"):
