@@ -165,6 +165,7 @@ class Renderer:
             has_body_key=HAS_BODY,
             row_html=self.row_html,
             plural=lists.plural,
+            business_days_since=lambda when: dates.business_days_between(when.date(), handbook.today),
             root=self.root,
         )
 

@@ -355,3 +355,11 @@ def test_the_tech_win_table_shows_each_reviews_status_beside_its_id(
     tree, _ = generate(options_for(sample_repo, tmp_path / "out"))
     page = str(tree.files["dashboards/tech-win.md"])
     assert re.search(r'TR-0008</a> <span class="hb-badge hb-status-in-review">', page)
+
+
+def test_a_review_page_names_who_can_give_each_missing_sign_off(sample_site: BuiltSite) -> None:
+    html = sample_site.html("reviews/tr-0001-air-gap.html")
+    line = html[html.index("pull request #7") :].split("</p>")[0]
+    assert "waits on: <strong>product</strong>" in line
+    assert 'href="../people/rita-reviewer.html"' in line and 'href="../people/sam-product.html"' in line
+    assert "open 14 business days" in line

@@ -237,3 +237,19 @@ def test_each_chart_renders(tab: Tab, large_url: str) -> None:
     for table in tab.page.locator("table.hb-chart-data").all():
         assert table.locator("caption").count() == 1 and table.locator("tbody tr").count() > 0
     assert tab.errors == []
+
+
+@pytest.mark.browser
+def test_dashboards_fit_a_phone_with_wide_tables_scrolling_inside(chromium: Any, large_url: str) -> None:
+    context = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        for target in ("index.html", "dashboards/open-reviews.html", "dashboards/tech-win.html",
+                       "reviews/index.html", "dashboards/charts.html"):  # fmt: skip
+            page.goto(urljoin(large_url, target))
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], target
+        sticky = page.locator("table.hb-tech-win td").first
+        page.goto(urljoin(large_url, "dashboards/tech-win.html"))
+        assert sticky.evaluate("td => getComputedStyle(td).position") == "sticky"
+    finally:
+        context.close()
