@@ -420,6 +420,30 @@ def signed_list(person: Person, documents: dict[str, str]) -> Table:
     return Table("person-signed", "hb-signed", columns, rows, what="sign-offs")
 
 
+def blocking_people(everyone: Iterable[Person]) -> Table:
+    """Who is blocking: the people open pull requests wait on, the most waited on first."""
+    columns = (Column("Person"), Column("Pull requests waiting", numeric=True),
+               Column("With a review past its feedback deadline", numeric=True),
+               Column("Longest wait (business days)", numeric=True),
+               Column("Roles they can fill"))  # fmt: skip
+    waited_on = [p for p in everyone if p.waiting]
+    waited_on.sort(key=lambda p: (-len(p.waiting), -max(w.business_days for w in p.waiting), p.key))
+    rows = [
+        Row(
+            (
+                Cell((person_part(p.handle),), p.key),
+                number(len(p.waiting)),
+                number(sum(1 for w in p.waiting if w.overdue)),
+                number(max(w.business_days for w in p.waiting)),
+                text(", ".join(dict.fromkeys(role for w in p.waiting for role in w.roles))),
+            ),
+            key=p.key,
+        )
+        for p in waited_on
+    ]
+    return Table("blocking-people", "hb-blocking", columns, rows, "data-person", "people")
+
+
 # --- JSON for the whole-list filter ------------------------------------------------------------------
 
 

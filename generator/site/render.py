@@ -329,8 +329,9 @@ def render_tree(
     reused (lists, dashboards and people pages are always rendered: they read every document)."""
     r = Renderer(handbook, settings, source, memo)
     _documents(r)
-    _dashboards(r)
-    _browse(r)
+    everyone = index.people(handbook)
+    _dashboards(r, everyone)
+    _browse(r, everyone)
     _handbook_pages(r)
     _exports(r)
     _static(r)
@@ -400,7 +401,7 @@ def _documents(r: Renderer) -> None:
             r.page(item.page, "attention_stub.md.j2", item=item)
 
 
-def _dashboards(r: Renderer) -> None:
+def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
     hb = r.handbook
     open_rows = index.open_reviews(hb)
     urgent = index.most_urgent(open_rows)
@@ -482,7 +483,11 @@ def _dashboards(r: Renderer) -> None:
         collected=hb.ledger is not None,
         role_pages=set(owed or {}),
     )
-    r.page("dashboards/waiting/index.md", "waiting.md.j2", roles=owed)
+    r._here = "dashboards/waiting/index.md"
+    blocking = r.bounded(
+        "dashboards/waiting/index.md", "people", lists.blocking_people(everyone.values()), PERSON_LIMIT
+    )
+    r.page("dashboards/waiting/index.md", "waiting.md.j2", roles=owed, people=blocking)
     for role, items in (owed or {}).items():
         r.paged_table(
             f"dashboards/waiting/{role}.md", "waiting_role.md.j2", lists.owed_list(role, items), role=role
@@ -503,7 +508,7 @@ def _dashboards(r: Renderer) -> None:
     )
 
 
-def _browse(r: Renderer) -> None:
+def _browse(r: Renderer, everyone: dict[str, index.Person]) -> None:
     hb = r.handbook
     newest = index.newest_first(hb.reviews)
     r.paged_table(
@@ -516,7 +521,6 @@ def _browse(r: Renderer) -> None:
         title="Account plans",
         intro="",
     )
-    everyone = index.people(hb)
     titles = {e.source: f"{e.review.id} {e.review.title}" for e in hb.reviews}
     titles |= {e.source: e.plan.name for e in hb.accounts}
     for person in everyone.values():

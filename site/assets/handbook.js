@@ -30,8 +30,8 @@
     } else if (href) {
       node = document.createElement("a");
       // Only outside addresses the build let through are absolute; the rest are from the site's root.
-      node.setAttribute("href", /^(https?:|mailto:)/.test(href) ? href : root + href);
-      if (/^https?:/.test(href)) node.setAttribute("rel", "noopener noreferrer");
+      node.setAttribute("href", /^(https?:|mailto:)/i.test(href) ? href : root + href);
+      if (/^https?:/i.test(href)) node.setAttribute("rel", "noopener noreferrer");
     } else {
       node = document.createElement("span");
     }

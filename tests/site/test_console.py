@@ -363,3 +363,14 @@ def test_a_review_page_names_who_can_give_each_missing_sign_off(sample_site: Bui
     assert "waits on: <strong>product</strong>" in line
     assert 'href="../people/rita-reviewer.html"' in line and 'href="../people/sam-product.html"' in line
     assert "open 14 business days" in line
+
+
+def test_who_is_blocking_ranks_the_people_most_waited_on(sample_site: BuiltSite) -> None:
+    page = _docs_page(sample_site, "dashboards/waiting/index.md")
+    people = page[page.index('id="people"') :]
+    assert (
+        'href="../../people/rita-reviewer.html"' in people
+        and 'href="../../people/sam-product.html"' in people
+    )
+    rita = re.search(r'<tr data-person="rita-reviewer">.*?</tr>', people, re.S)
+    assert rita and '<td data-sort="2">2</td>' in rita.group(0)  # pull requests #7 and #12
