@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
+from generator.history import last_changed
 from generator.ledger import Ledger, LedgerError, load_ledger
 from generator.links import body_links, goes_nowhere
 from generator.load import display_path, read_document
@@ -136,7 +137,8 @@ def handbook_from(
     for path, rest in faults.items():
         attention.append(Attention(_in_repository(path, root), _document_page(path), tuple(rest), False))
     attention.sort(key=lambda item: item.path)
-    return Handbook(reviews, accounts, ledger, today, report.assets, attention)
+    updated = last_changed(root) if root is not None else {}
+    return Handbook(reviews, accounts, ledger, today, report.assets, attention, updated)
 
 
 def _in_repository(path: str, root: Path | None) -> str:

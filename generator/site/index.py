@@ -71,6 +71,8 @@ class Handbook:
     assets: dict[str, bytes] = field(default_factory=dict)
     # What does not validate (only in the `--needs-attention` mode: otherwise nothing is built).
     attention: list[Attention] = field(default_factory=list)
+    # When git last changed each document (its path in the repository); empty outside git.
+    updated: dict[str, dt.date] = field(default_factory=dict)
     review_by_id: dict[str, ReviewEntry] = field(init=False)
     account_by_id: dict[str, AccountEntry] = field(init=False)
     reviews_by_customer: dict[str, list[ReviewEntry]] = field(init=False)

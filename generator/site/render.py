@@ -346,6 +346,7 @@ def _review_inputs(hb: Handbook, entry: ReviewEntry) -> Inputs:
     return (
         entry.review, entry.body, entry.source, entry.attention, account.plan if account else None,
         *[(e.review, e.source) if e else None for e in related], hb.ledger, hb.today,
+        hb.updated.get(entry.source),
     )  # fmt: skip
 
 
@@ -356,6 +357,7 @@ def _account_inputs(hb: Handbook, entry: AccountEntry) -> Inputs:
     return (
         entry.plan, entry.body, entry.source, entry.attention, *[(e.review, e.source) for e in reviews], "|",
         *[(e.review, e.source) if e else None for e in linked], hb.ledger, hb.today,
+        hb.updated.get(entry.source),
     )  # fmt: skip
 
 
@@ -376,6 +378,7 @@ def _documents(r: Renderer) -> None:
             signoffs=index.signoffs(hb, entry.source),
             deadline=dates.add_business_days(entry.review.opened, dates.FEEDBACK_BUSINESS_DAYS),
             body=Markup(body_markdown(entry.body)),  # Markdown, not HTML: sanitized after mkdocs
+            updated=hb.updated.get(entry.source),
         )
         r.remember(path, inputs)
     for account in hb.accounts:
@@ -394,6 +397,7 @@ def _documents(r: Renderer) -> None:
             renewal_days=index.days_to_renewal(account.plan, hb.today),
             signoffs=index.signoffs(hb, account.source),
             body=Markup(body_markdown(account.body)),
+            updated=hb.updated.get(account.source),
         )
         r.remember(path, inputs)
     for item in hb.attention:

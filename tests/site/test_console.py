@@ -374,3 +374,32 @@ def test_who_is_blocking_ranks_the_people_most_waited_on(sample_site: BuiltSite)
     )
     rita = re.search(r'<tr data-person="rita-reviewer">.*?</tr>', people, re.S)
     assert rita and '<td data-sort="2">2</td>' in rita.group(0)  # pull requests #7 and #12
+
+
+def _git(root: Path, *args: str, when: str = "2026-11-10T12:00:00+00:00") -> None:
+    import os
+    import subprocess
+
+    env = os.environ | {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "t",
+                        "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def test_document_pages_say_when_git_last_changed_them(sample_repo: Path, tmp_path: Path) -> None:
+    _git(sample_repo, "init", "-q")
+    _git(sample_repo, "add", "reviews", "accounts")
+    _git(sample_repo, "commit", "-q", "-m", "first")
+    (sample_repo / "reviews" / "tr-0002-korean.md").write_text(
+        (sample_repo / "reviews" / "tr-0002-korean.md").read_text(encoding="utf-8") + "\nMore.\n",
+        encoding="utf-8",
+    )
+    _git(sample_repo, "commit", "-q", "-am", "second", when="2026-11-20T09:00:00+00:00")
+    tree, _ = generate(options_for(sample_repo, tmp_path / "out"))
+    assert 'Last updated <time datetime="2026-11-20">' in str(tree.files["reviews/tr-0002-korean.md"])
+    assert 'Last updated <time datetime="2026-11-10">' in str(tree.files["reviews/tr-0001-air-gap.md"])
+    assert 'Last updated <time datetime="2026-11-10">' in str(tree.files["accounts/quiet-co.md"])
+
+
+def test_outside_git_no_date_is_made_up(sample_site: BuiltSite) -> None:
+    assert "Last updated" not in _docs_page(sample_site, "reviews/tr-0001-air-gap.md")
