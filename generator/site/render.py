@@ -487,11 +487,11 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
         collected=hb.ledger is not None,
         role_pages=set(owed or {}),
     )
-    r._here = "dashboards/waiting/index.md"
+    r._here = "dashboards/waiting.md"
     blocking = r.bounded(
-        "dashboards/waiting/index.md", "people", lists.blocking_people(everyone.values()), PERSON_LIMIT
+        "dashboards/waiting.md", "people", lists.blocking_people(everyone.values()), PERSON_LIMIT
     )
-    r.page("dashboards/waiting/index.md", "waiting.md.j2", roles=owed, people=blocking)
+    r.page("dashboards/waiting.md", "waiting.md.j2", roles=owed, people=blocking)
     for role, items in (owed or {}).items():
         r.paged_table(
             f"dashboards/waiting/{role}.md", "waiting_role.md.j2", lists.owed_list(role, items), role=role

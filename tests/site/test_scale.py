@@ -150,7 +150,7 @@ def test_a_list_sorts_by_any_column(tab: Tab, large_url: str) -> None:
 def test_the_big_pages_show_no_console_errors(tab: Tab, large_url: str) -> None:
     for page in ("index.html", "dashboards/index.html", "dashboards/open-reviews.html",
                  "dashboards/decisions.html", "dashboards/tech-win.html", "reviews/index.html",
-                 "accounts/index.html", "people/index.html", "dashboards/waiting/index.html",
+                 "accounts/index.html", "people/index.html", "dashboards/waiting.html",
                  "dashboards/waiting/support.html", "dashboards/charts.html"):  # fmt: skip
         response = tab.page.goto(urljoin(large_url, page))
         assert response is not None and response.ok, page
