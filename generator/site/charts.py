@@ -89,6 +89,14 @@ def renewals_svg(weeks: list[RenewalWeek]) -> str:
     return _deterministic(chart.render(is_unicode=True), "renewals-timeline")
 
 
+def pipeline_svg(pipeline: dict[str, dict[str, int]]) -> str:
+    chart = _chart(pygal.StackedBar, "Technical-win pipeline by phase", ("#3f51b5", "#9fa8da"))
+    chart.x_labels = list(pipeline)
+    for window in ("this quarter", "next quarter"):
+        chart.add(f"closing {window}", [counts[window] for counts in pipeline.values()])
+    return _deterministic(chart.render(is_unicode=True), "pipeline-by-phase")
+
+
 def _deterministic(svg: str, name: str) -> str:
     """Same data, same bytes: no random chart id, no build-date comment, no inline config script."""
     found = re.search(r'id="chart-([0-9a-f-]+)"', svg)

@@ -22,7 +22,7 @@ from generator.dates import (
 from generator.diagnostics import Diagnostic
 from generator.ledger import Ledger, MergedChange, OpenPullRequest, Waiting
 from generator.models import AccountPlan, Opportunity, TechReview
-from generator.models.account import Health, Segment, past_tech_design
+from generator.models.account import PHASE_LABELS, Health, Segment, past_tech_design
 from generator.models.review import DECIDED, Outcome, ReviewStatus, Trigger
 
 RENEWAL_WINDOW_DAYS = 90
@@ -440,6 +440,15 @@ def tech_win(handbook: Handbook) -> list[TechWinRow]:
             review = handbook.review_by_id.get(opportunity.tech_review or "")
             rows.append(TechWinRow(account, opportunity, review, window, gate_violation(opportunity, review)))
     return sorted(rows, key=lambda r: (r.opportunity.close_date, r.opportunity.id))
+
+
+def pipeline_by_phase(rows: Iterable[TechWinRow]) -> dict[str, dict[str, int]]:
+    """The technical-win pipeline: opportunities per phase (every phase, in order), closing this
+    quarter and next."""
+    counts = {label: {"this quarter": 0, "next quarter": 0} for label in PHASE_LABELS.values()}
+    for row in rows:
+        counts[PHASE_LABELS[row.opportunity.tech_win_phase]][row.window] += 1
+    return counts
 
 
 def all_gate_violations(handbook: Handbook) -> list[TechWinRow]:

@@ -464,6 +464,8 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
     by_segment = index.health_by(hb, "segment")
     by_tier = index.health_by(hb, "tier")
     weeks = index.renewals_by_week(hb)
+    pipeline = index.pipeline_by_phase(index.tech_win(hb))
+    r.tree.files["dashboards/pipeline-by-phase.svg"] = charts.pipeline_svg(pipeline)
     r.tree.files["dashboards/open-by-age.svg"] = charts.open_by_age_svg(by_age)
     r.tree.files["dashboards/open-by-role.svg"] = charts.open_by_role_svg(by_role)
     r.tree.files["dashboards/health-by-segment.svg"] = charts.health_svg(
@@ -483,6 +485,7 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
         by_segment=by_segment,
         by_tier=by_tier,
         weeks=weeks,
+        pipeline=pipeline,
         healths=list(Health),
         collected=hb.ledger is not None,
         role_pages=set(owed or {}),

@@ -271,7 +271,8 @@ def test_a_busy_persons_page_shows_the_newest_few_and_filters_them_all(
 
 # --- pictures -----------------------------------------------------------------------------------------
 
-CHARTS = ("open-by-age", "open-by-role", "health-by-segment", "health-by-tier", "renewals-timeline")
+CHARTS = ("open-by-age", "open-by-role", "health-by-segment", "health-by-tier", "renewals-timeline",
+          "pipeline-by-phase")  # fmt: skip
 
 
 def test_open_reviews_by_age_count_every_open_review_once(sample_site: BuiltSite) -> None:
@@ -402,3 +403,24 @@ def test_document_pages_say_when_git_last_changed_them(sample_repo: Path, tmp_pa
 
 def test_outside_git_no_date_is_made_up(sample_site: BuiltSite) -> None:
     assert "Last updated" not in _docs_page(sample_site, "reviews/tr-0001-air-gap.md")
+
+
+def test_the_pipeline_counts_opportunities_by_phase_and_window(sample_repo: Path, tmp_path: Path) -> None:
+    from generator.site import index
+    from generator.site.build import load_handbook
+
+    deals = [
+        {"id": "a", "name": "A", "ce": "carl-ce", "ae": "ada-ae", "sales_stage": 2,
+         "close_date": "2026-12-15", "tech_win_phase": "initial-conversations"},
+        {"id": "b", "name": "B", "ce": "carl-ce", "ae": "ada-ae", "sales_stage": 4,
+         "close_date": "2027-02-01", "tech_win_phase": "trial-execution"},
+    ]  # fmt: skip
+    content.write_account(sample_repo, content.account("acme", "Acme", opportunities=deals))
+    handbook = load_handbook(sample_repo, tmp_path / "no-ledger.json", TODAY)
+    pipeline = index.pipeline_by_phase(index.tech_win(handbook))
+    assert pipeline["Initial Conversations"] == {"this quarter": 1, "next quarter": 0}
+    assert pipeline["Trial Execution"] == {"this quarter": 0, "next quarter": 1}
+    assert len(pipeline) == 5  # every phase, in order, even when empty
+    tree, _ = generate(options_for(sample_repo, tmp_path / "out"))
+    assert "<svg" in str(tree.files["dashboards/pipeline-by-phase.svg"])
+    assert 'id="pipeline-by-phase-data"' in str(tree.files["dashboards/charts.md"])

@@ -232,7 +232,7 @@ def test_each_chart_renders(tab: Tab, large_url: str) -> None:
     tab.page.goto(urljoin(large_url, "dashboards/charts.html"))
     tab.page.wait_for_load_state("networkidle")
     images = tab.page.locator("img.hb-chart")
-    assert images.count() == 6
+    assert images.count() == 7
     sizes = images.evaluate_all("els => els.map(e => [e.getAttribute('src'), e.complete && e.naturalWidth])")
     assert all(width for _, width in sizes), sizes
     for table in tab.page.locator("table.hb-chart-data").all():
