@@ -263,19 +263,6 @@ class Renderer:
         if self.memo is not None:
             self.memo.pages = self._remembered
 
-    def paged(self, first: str, template: str, items: Sequence[Any], **context: Any) -> None:
-        chunks = pages_of(items)
-        for number, chunk in enumerate(chunks, start=1):
-            pager = {
-                "number": number,
-                "count": len(chunks),
-                "total": len(items),
-                "previous": paged_path(first, number - 1) if number > 1 else None,
-                "next": paged_path(first, number + 1) if number < len(chunks) else None,
-                "offset": (number - 1) * PAGE_SIZE,
-            }
-            self.page(paged_path(first, number), template, items=chunk, pager=pager, **context)
-
     def bounded(self, page: str, name: str, table: lists.Table, limit: int) -> dict[str, Any]:
         """A list shown on `page` to its first `limit` rows; when it is longer, the whole list is written
         as JSON beside the page (`<page>.<name>.json`) for its filter box. Call while rendering `page`."""
@@ -490,7 +477,6 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
         collected=hb.ledger is not None,
         role_pages=set(owed or {}),
     )
-    r._here = "dashboards/waiting.md"
     blocking = r.bounded(
         "dashboards/waiting.md", "people", lists.blocking_people(everyone.values()), PERSON_LIMIT
     )
