@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.diagnostics import FORMATTERS, format_step_summary, summarize
+from generator.diagnostics import FORMATTERS, ConfigError, format_step_summary, summarize
 
 # Only the standard library and light modules at import time: Ctrl-C during start-up lands in main().
 
@@ -83,19 +83,24 @@ def append_step_summary(markdown: str, env: Mapping[str, str] = os.environ) -> N
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from generator import config
     from generator.load import display_path
     from generator.models import MODELS, json_schema
 
-    kinds = [args.kind] if args.kind else list(MODELS)
+    def schema_of(kind: str) -> dict[str, object]:
+        return config.json_schema() if kind == "config" else json_schema(kind)
+
+    kinds = [args.kind] if args.kind else [*MODELS, "config"]
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         for kind in kinds:
             target = out / f"{kind}.schema.json"
-            target.write_text(json.dumps(json_schema(kind), indent=2) + "\n", encoding="utf-8")
+            target.write_text(json.dumps(schema_of(kind), indent=2) + "\n", encoding="utf-8")
             print(display_path(target))
         return EXIT_OK
-    payload = json_schema(kinds[0]) if args.kind else {kind: json_schema(kind) for kind in kinds}
+    # Printed without a kind: the documents' front matter (`handbook schema config` prints handbook.yml's).
+    payload = schema_of(kinds[0]) if args.kind else {kind: schema_of(kind) for kind in MODELS}
     sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     return EXIT_OK
 
@@ -112,8 +117,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     validate.set_defaults(run=_validate)
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of the front matter")
-    schema.add_argument("kind", nargs="?", choices=["review", "account"])
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of the front matter (config: of handbook.yml; --out: all)"
+    )
+    schema.add_argument("kind", nargs="?", choices=["review", "account", "config"])
     schema.add_argument("--out", metavar="DIR", help="write <kind>.schema.json files into DIR")
     schema.set_defaults(run=_schema)
 
@@ -156,6 +163,12 @@ def _run(argv: Sequence[str] | None) -> int:
     except UsageError as exc:
         print(f"handbook: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ConfigError as exc:
+        # Every command reads handbook.yml: a broken one stops it with the positioned messages.
+        print(f"handbook: {exc.diagnostics[0].path} is invalid", file=sys.stderr)
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.text(), file=sys.stderr)
+        return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK
 

@@ -1,13 +1,26 @@
-"""The process calendar: plausible dates, business days, the feedback deadline, quarters (pure functions)."""
+"""The process calendar: plausible dates, business days (skipping company holidays), the feedback
+deadline and fiscal quarters (pure functions).
+
+`Calendar` holds the facts `handbook.yml` can change; `DEFAULT` is the calendar when it is absent
+(calendar quarters, no holidays, feedback within 3 business days). The module-level functions are
+that default calendar's, for callers that have no repository at hand.
+"""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 # Reviewers give initial feedback on a tech review within this many business days.
 FEEDBACK_BUSINESS_DAYS = 3
+# The value-realization exercise starts this many days before a renewal.
+RENEWAL_WINDOW_DAYS = 90
+# Fiscal years start in January unless handbook.yml says otherwise.
+FISCAL_YEAR_START_MONTH = 1
 
 
 @dataclass(frozen=True)
@@ -70,59 +83,156 @@ def latest_today(now: dt.datetime | None = None) -> dt.date:
     return (moment.astimezone(dt.UTC) + dt.timedelta(hours=14)).date()
 
 
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    """`days` working days (Monday to Friday) after `start`; no holiday calendar.
+@dataclass(frozen=True)
+class Calendar:
+    """Business days and fiscal quarters of one company.
 
-    After the first working day, every five more are one calendar week: the cost does not grow with `days`.
+    A fiscal year is named after the calendar year it ends in (`named_by="end"`, the common usage:
+    with a February start, February 2026 to January 2027 is fiscal 2027) or the one it starts in.
     """
+
+    fiscal_year_start_month: int = FISCAL_YEAR_START_MONTH
+    holidays: frozenset[dt.date] = field(default_factory=frozenset)
+    feedback_business_days: int = FEEDBACK_BUSINESS_DAYS
+    named_by: str = "end"
+
+    @classmethod
+    def of(
+        cls,
+        fiscal_year_start_month: int = FISCAL_YEAR_START_MONTH,
+        holidays: Iterable[dt.date] = (),
+        feedback_business_days: int = FEEDBACK_BUSINESS_DAYS,
+        named_by: str = "end",
+    ) -> Calendar:
+        return cls(fiscal_year_start_month, frozenset(holidays), feedback_business_days, named_by)
+
+    # --- business days ---------------------------------------------------------------------------
+
+    @functools.cached_property
+    def _weekday_holidays(self) -> tuple[dt.date, ...]:
+        """The holidays that would otherwise be business days, sorted (weekend ones change nothing)."""
+        return tuple(sorted(day for day in self.holidays if day.weekday() < 5))
+
+    def _holidays_in(self, after: dt.date, until: dt.date) -> int:
+        """Weekday holidays in (after, until]."""
+        found = self._weekday_holidays
+        return bisect.bisect_right(found, until) - bisect.bisect_right(found, after)
+
+    def is_business_day(self, day: dt.date) -> bool:
+        return day.weekday() < 5 and day not in self.holidays
+
+    def add_business_days(self, start: dt.date, days: int) -> dt.date:
+        """`days` business days (Monday to Friday, not a holiday) after `start`.
+
+        Whole weeks at a time, then once more for each holiday passed: the cost grows with the
+        holidays crossed, not with `days`.
+        """
+        current = _add_weekdays(start, days)
+        skipped = self._holidays_in(start, current)
+        while skipped:
+            later = _add_weekdays(current, skipped)
+            skipped = self._holidays_in(current, later)
+            current = later
+        return current
+
+    def business_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Business days after `start` up to and including `end` (0 when end is not after start)."""
+        if end <= start:
+            return 0
+        return _weekdays_between(start, end) - self._holidays_in(start, end)
+
+    def feedback_due(self, asked_on: dt.date) -> dt.date:
+        """The day initial feedback is due when reviewers were asked on `asked_on`."""
+        return self.add_business_days(asked_on, self.feedback_business_days)
+
+    # --- fiscal quarters -------------------------------------------------------------------------
+
+    def _offset(self, day: dt.date) -> int:
+        """Months since the start of the fiscal year `day` is in (0-11)."""
+        return (day.month - self.fiscal_year_start_month) % 12
+
+    def quarter_start(self, day: dt.date) -> dt.date:
+        months_back = self._offset(day) % 3
+        return _add_months(dt.date(day.year, day.month, 1), -months_back)
+
+    def next_quarter_start(self, day: dt.date) -> dt.date:
+        return _add_months(self.quarter_start(day), 3)
+
+    def quarter_end(self, day: dt.date) -> dt.date:
+        """The last day of the fiscal quarter `day` is in."""
+        return self.next_quarter_start(day) - dt.timedelta(days=1)
+
+    def fiscal_year(self, day: dt.date) -> int:
+        start_year = day.year if day.month >= self.fiscal_year_start_month else day.year - 1
+        ends_later = self.fiscal_year_start_month != 1
+        return start_year + 1 if self.named_by == "end" and ends_later else start_year
+
+    def quarter_label(self, day: dt.date) -> str:
+        """The fiscal quarter of `day`: 2026-11-23 -> '2026-Q4' with calendar quarters."""
+        return f"{self.fiscal_year(day)}-Q{self._offset(day) // 3 + 1}"
+
+    def quarter_of_label(self, label: str) -> tuple[dt.date, dt.date]:
+        """'2027-Q1' -> its first and last day (the label as `quarter_label` writes it)."""
+        year, quarter = int(label[:4]), int(label[-1])
+        start_year = year - 1 if self.named_by == "end" and self.fiscal_year_start_month != 1 else year
+        start = _add_months(dt.date(start_year, self.fiscal_year_start_month, 1), 3 * (quarter - 1))
+        return start, _add_months(start, 3) - dt.timedelta(days=1)
+
+
+def _add_weekdays(start: dt.date, days: int) -> dt.date:
+    """`days` days Monday to Friday after `start`, five at a time a calendar week."""
     if days <= 0:
         return start
-    current = _next_business_day(start)
+    current = _next_weekday(start)
     weeks, rest = divmod(days - 1, 5)
     current += dt.timedelta(weeks=weeks)
     for _ in range(rest):
-        current = _next_business_day(current)
+        current = _next_weekday(current)
     return current
 
 
-def _next_business_day(day: dt.date) -> dt.date:
+def _next_weekday(day: dt.date) -> dt.date:
     day += dt.timedelta(days=1)
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     return day
 
 
-def business_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end` (0 when end is not after start).
-
-    Counted by whole weeks, so the cost does not grow with the span.
-    """
-    if end <= start:
-        return 0
-    days = (end - start).days
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
+def _weekdays_between(start: dt.date, end: dt.date) -> int:
+    """Days Monday to Friday in (start, end], counted by whole weeks."""
+    weeks, rest = divmod((end - start).days, 7)
     weekday = start.weekday()
-    for offset in range(1, rest + 1):
-        if (weekday + offset) % 7 < 5:
-            count += 1
-    return count
+    return weeks * 5 + sum(1 for offset in range(1, rest + 1) if (weekday + offset) % 7 < 5)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The first of a month `months` after (or before) `day`'s month; `day` is a first of a month."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+DEFAULT = Calendar()
+
+
+def add_business_days(start: dt.date, days: int) -> dt.date:
+    return DEFAULT.add_business_days(start, days)
+
+
+def business_days_between(start: dt.date, end: dt.date) -> int:
+    return DEFAULT.business_days_between(start, end)
 
 
 def feedback_due(asked_on: dt.date) -> dt.date:
-    """The day initial feedback is due when reviewers were asked on `asked_on`."""
-    return add_business_days(asked_on, FEEDBACK_BUSINESS_DAYS)
+    return DEFAULT.feedback_due(asked_on)
 
 
 def quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return DEFAULT.quarter_start(day)
 
 
 def next_quarter_start(day: dt.date) -> dt.date:
-    start = quarter_start(day)
-    return dt.date(start.year + 1, 1, 1) if start.month == 10 else dt.date(start.year, start.month + 3, 1)
+    return DEFAULT.next_quarter_start(day)
 
 
 def quarter_label(day: dt.date) -> str:
-    """2026-11-23 -> '2026-Q4' (calendar quarters)."""
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return DEFAULT.quarter_label(day)

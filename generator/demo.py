@@ -19,10 +19,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
+
 from generator.cli import UsageError
-from generator.dates import PLAUSIBLE_DATES, DateProblem, DateWindow, parse_date, quarter_label, quarter_start
+from generator.config import FILE_NAME as CONFIG_FILE
+from generator.config import HandbookConfig, require_config
+from generator.dates import PLAUSIBLE_DATES, Calendar, DateProblem, DateWindow, parse_date
 from generator.load import display_path
-from generator.models.account import PHASE_STAGES, ContactRole, Health, Segment, TechWinPhase
+from generator.models.account import (
+    GATES,
+    LAST_SALES_STAGE,
+    PHASE_ORDER,
+    PHASE_STAGES,
+    ContactRole,
+    Health,
+    Segment,
+    TechWinPhase,
+    phase_key,
+)
 from generator.models.review import Moment, Outcome, ReviewStatus, Trigger
 
 T = TypeVar("T")
@@ -630,7 +644,12 @@ def make_reviews(rng: random.Random, count: int, accounts: list[Account], today:
 def _plan_review(
     rng: random.Random, account: Account, status: ReviewStatus, first: Trigger, today: dt.date
 ) -> Review:
-    moment = Moment.POST_SALES if account.ta and rng.random() < 0.35 else Moment.PRE_SALES
+    roll = rng.random()
+    if account.ta and roll < 0.3:
+        moment = Moment.POST_SALES
+    else:
+        # The second review of a non-standard deal, before production, is rarer than the pre-trial one.
+        moment = Moment.PRE_PRODUCTION if roll > 0.8 else Moment.PRE_SALES
     triggers = [first]
     if rng.random() < 0.2:
         second = rng.choice([t for t in Trigger if t is not first])
@@ -801,12 +820,20 @@ def _decision(rng: random.Random, review: Review, cast: Cast) -> Data | None:
     }
 
 
-def account_front_matter(rng: random.Random, account: Account, slots: dict[str, str], today: dt.date) -> Data:
-    stale = rng.random() < 0.15  # some plans are a quarter behind
+def account_front_matter(
+    rng: random.Random,
+    account: Account,
+    slots: dict[str, str],
+    today: dt.date,
+    peers: Sequence[str],
+    calendar: Calendar,
+) -> Data:
+    stale = rng.random() < 0.15  # some plans are a fiscal quarter behind
+    start = calendar.quarter_start(today)
     revisited = (
-        _day(quarter_start(today), -rng.randint(1, 80))
+        _day(start, -rng.randint(1, 80))
         if stale
-        else _day(quarter_start(today), rng.randint(0, max((today - quarter_start(today)).days, 0)))
+        else _day(start, rng.randint(0, max((today - start).days, 0)))
     )
     said = rng.choice(HEALTH_REASONS[account.health]).format(**slots).rstrip(".")
     reason = said[0].upper() + said[1:] + "."
@@ -817,7 +844,7 @@ def account_front_matter(rng: random.Random, account: Account, slots: dict[str, 
         "name": account.name,
         "tier": account.tier,
         "segment": account.segment.value,
-        "quarter": quarter_label(revisited),
+        "quarter": calendar.quarter_label(min(revisited, today)),
         "ae": account.ae,
         "ce": account.ce,
     }
@@ -870,7 +897,7 @@ def account_front_matter(rng: random.Random, account: Account, slots: dict[str, 
     ]
     data["objectives"] = rng.sample(OBJECTIVES, rng.randint(2, 3))
     data["next_steps"] = _action_items(rng, account, today, 1, 3)
-    opportunities = _opportunities(rng, account, today)
+    opportunities = _opportunities(rng, account, today, peers)
     if opportunities:
         data["opportunities"] = opportunities
     return data
@@ -920,24 +947,38 @@ def _action_items(rng: random.Random, account: Account, today: dt.date, least: i
     return items
 
 
-def _opportunities(rng: random.Random, account: Account, today: dt.date) -> list[Data]:
+def _opportunities(rng: random.Random, account: Account, today: dt.date, peers: Sequence[str]) -> list[Data]:
     count = rng.choices(
         (0, 1, 2, 3), (0.25, 0.4, 0.25, 0.1) if account.tier == 1 else (0.4, 0.4, 0.15, 0.05)
     )[0]
-    approved = [r.id for r in account.reviews if r.status is ReviewStatus.APPROVED]
-    any_review = [r.id for r in account.reviews]
+    approved = [
+        r.id for r in account.reviews if r.status is ReviewStatus.APPROVED and r.moment is Moment.PRE_SALES
+    ]
+    production = [
+        r.id
+        for r in account.reviews
+        if r.status is ReviewStatus.APPROVED and r.moment is Moment.PRE_PRODUCTION
+    ]
+    any_review = [r.id for r in account.reviews if r.moment is Moment.PRE_SALES]
     opportunities = []
-    for key, label in rng.sample(OPPORTUNITY_KINDS, count):
+    for number, (key, label) in enumerate(rng.sample(OPPORTUNITY_KINDS, count)):
         phase = _pick(rng, list(PHASE_WEIGHTS.items()))
+        if number == 0 and approved and production and rng.random() < 0.7:
+            phase = TechWinPhase.POST_TRIAL  # both reviews approved: the deal is usually that far along
         stages = PHASE_STAGES[phase]
+        seats = rng.randint(2, 40) * 50
+        stage = rng.randint(stages.start, stages.stop - 1)
+        # About one deal in eight has slipped past its close date and is still open.
+        close = _day(
+            today, -rng.randint(1, 40) if stage <= 4 and rng.random() < 0.12 else rng.randint(10, 240)
+        )
         item: Data = {
             "id": f"{account.id}-{key}",
-            "name": f"{account.short} — "
-            + label.format(seats=rng.randint(2, 40) * 50, years=rng.randint(1, 3)),
+            "name": f"{account.short} — " + label.format(seats=seats, years=rng.randint(1, 3)),
             "ce": account.ce,
             "ae": account.ae,
-            "sales_stage": rng.randint(stages.start, stages.stop - 1),
-            "close_date": _day(today, rng.randint(10, 240)),
+            "sales_stage": stage,
+            "close_date": close,
             "tech_win_phase": phase.value,
             "tech_win_due": _day(today, rng.randint(-20, 90)),
             "next_step": rng.choice(
@@ -947,21 +988,68 @@ def _opportunities(rng: random.Random, account: Account, today: dt.date) -> list
                     "Kickoff meeting",
                 )
             ),
+            "next_step_since": _day(today, -rng.randint(0, 45)),
             "joint_success_plan": f"https://docs.example.com/jsp/{account.id}-{key}",
             "tdd": f"https://docs.example.com/tdd/{account.id}",
+            "arr": {"amount": seats * rng.choice((240, 300, 360, 420)), "currency": rng.choice(CURRENCIES)},
+            "seats": seats,
         }
+        won = False
         if phase in (TechWinPhase.TRIAL_EXECUTION, TechWinPhase.POST_TRIAL):
-            item["technical_win"] = rng.random() < (0.9 if phase is TechWinPhase.POST_TRIAL else 0.4)
+            won = phase is TechWinPhase.POST_TRIAL or rng.random() < 0.4
+            item["technical_win"] = won
         item["weekly_checkin"] = rng.random() < 0.6
-        # The gate: past Tech Design & Trial Planning, non-standard needs an approved review.
+        # The gate: past Tech Design & Trial Planning, non-standard needs an approved review, and in
+        # Post-Trial an approved pre-production review on top of it.
         pool = approved if phase in PAST_TECH_DESIGN else any_review
-        if pool and rng.random() < 0.5:
+        if phase is TechWinPhase.POST_TRIAL and not production:
+            pool = []
+        # Post-Trial deals that could have both reviews mostly do: the second review is rare otherwise.
+        if pool and rng.random() < (0.8 if phase is TechWinPhase.POST_TRIAL else 0.5):
             item["non_standard"] = True
             item["tech_review"] = rng.choice(pool)
+            if phase is TechWinPhase.POST_TRIAL:
+                item["production_review"] = rng.choice(production)
+            if rng.random() < 0.25:
+                item["key_prospect"] = True
         elif phase not in PAST_TECH_DESIGN and rng.random() < 0.15:
             item["non_standard"] = True
+        elif phase not in PAST_TECH_DESIGN and rng.random() < 0.2:
+            item["key_prospect"] = True
+        gates = _gate_answers(
+            rng, phase, stage, won, bool(item.get("non_standard") or item.get("key_prospect"))
+        )
+        item["gates"] = gates
+        completed = gates.get("tech_design_trial_planning", {}).get("tdd_completed") == "yes"
+        if completed and (account.tier == 1 or item.get("non_standard")):
+            item["tdd_peer_reviewer"] = rng.choice([p for p in peers if p != account.ce])
         opportunities.append(item)
     return opportunities
+
+
+CURRENCIES = ("USD", "USD", "USD", "EUR", "GBP")
+
+
+def _gate_answers(rng: random.Random, phase: TechWinPhase, stage: int, won: bool, needs_review: bool) -> Data:
+    """Every gate of the phases passed answered yes; the current phase's own gate partly done."""
+    current = PHASE_ORDER.index(phase)
+    answers: Data = {}
+    for gate_phase, gate, _ in GATES:
+        if gate == "tech_review_approved" and not needs_review:
+            continue
+        index = PHASE_ORDER.index(gate_phase)
+        if index < current or stage == LAST_SALES_STAGE:
+            answer = "yes"
+        elif index == current:
+            answer = "yes" if rng.random() < 0.5 else "no"
+        else:
+            continue
+        if gate == "technical_win_confirmed":
+            answer = "yes" if won else "no"
+        if gate == "tech_review_approved" and index == current:
+            answer = "no"  # not approved yet while the phase is still Tech Design
+        answers.setdefault(phase_key(gate_phase), {})[gate] = answer
+    return answers
 
 
 # --- stage 3: text ------------------------------------------------------------------------------------
@@ -1088,14 +1176,20 @@ class Handbook:
     accounts: int
 
 
-def generate(reviews: int, accounts: int, seed: int, today: dt.date) -> Handbook:
+def generate(
+    reviews: int, accounts: int, seed: int, today: dt.date, config: HandbookConfig | None = None
+) -> Handbook:
+    """The files of a made-up handbook; with `config` (a handbook.yml), under that process, which is
+    written too; without it, a handbook.yml of the demo's own (holidays, QBRs, exchange rates)."""
     if reviews and not accounts:
         raise ValueError("every review belongs to an account: ask for at least one account")
     rng = random.Random(seed)
+    config = config or demo_config(today)
+    calendar = config.calendar
     cast = make_cast(rng, reviews, accounts)
     planned_accounts = make_accounts(rng, accounts, cast, today)
     planned_reviews = make_reviews(rng, reviews, planned_accounts, today)
-    files: dict[str, str] = {}
+    files: dict[str, str] = {CONFIG_FILE: config_text(config)}
     fronts: list[tuple[Review, Data]] = []
     for review in planned_reviews:
         review.slots = _slots(rng, review.account, review.opened)
@@ -1107,7 +1201,7 @@ def generate(reviews: int, accounts: int, seed: int, today: dt.date) -> Handbook
         files[f"reviews/{review.file_name}"] = document(front, text)
     for account in planned_accounts:
         slots = _slots(rng, account, today)
-        front = account_front_matter(rng, account, slots, today)
+        front = account_front_matter(rng, account, slots, today, cast.ces, calendar)
         sections = dict(ACCOUNT_SENTENCES)
         if account.health is Health.RED:
             sections = {"Summary": ACCOUNT_SENTENCES["Summary"], "Red account": RED_SENTENCES} | sections
@@ -1202,12 +1296,52 @@ def demo_ledger(rng: random.Random, reviews: list[tuple[Review, Data]], cast: Ca
     return json.dumps(ledger.model_dump(mode="json"), indent=1) + "\n"
 
 
+def demo_config(today: dt.date) -> HandbookConfig:
+    """The demo's own process: fiscal years from February, year-end holidays, a QBR every quarter."""
+    years = range(today.year - 2, today.year + 2)
+    named = ((1, 1, "New Year's Day"), (12, 24, "Christmas Eve"), (12, 25, "Christmas Day"))
+    days = [(dt.date(year, month, day), name) for year in years for month, day, name in named]
+    holidays = [{"date": day, "name": name} for day, name in days]
+    calendar = Calendar.of(fiscal_year_start_month=2, holidays=[day for day, _ in days])
+    qbr: dict[str, dt.date] = {}
+    start = calendar.quarter_start(_day(today, -HISTORY_DAYS))
+    while start < _day(today, 365):
+        month_start = _first_of_last_month(calendar, start)
+        fortnight = (month_start + dt.timedelta(days=offset) for offset in range(14))
+        thursdays = [day for day in fortnight if day.weekday() == 3]
+        qbr[calendar.quarter_label(start)] = thursdays[1]  # the second Thursday of the quarter's last month
+        start = calendar.next_quarter_start(start)
+    return HandbookConfig.model_validate(
+        {
+            "fiscal_year_start_month": 2,
+            "holidays": holidays,
+            "internal_qbr": qbr,
+            "exchange_rates": {"EUR": 1.08, "GBP": 1.27},
+        }
+    )
+
+
+def _first_of_last_month(calendar: Calendar, quarter_start: dt.date) -> dt.date:
+    end = calendar.quarter_end(quarter_start)
+    return dt.date(end.year, end.month, 1)
+
+
+def config_text(config: HandbookConfig) -> str:
+    """handbook.yml for the demo: every field written out, so it shows what can be configured."""
+    data = config.model_dump(mode="python")
+    data["fiscal_year_named_by"] = config.fiscal_year_named_by.value
+    data["holidays"] = [{k: v for k, v in h.items() if v is not None} for h in data["holidays"]]
+    head = "# The process of this made-up handbook (`handbook schema config` describes every field).\n"
+    return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+
+
 def write(handbook: Handbook, root: Path) -> None:
     for folder in ("reviews", "accounts"):
         (root / folder).mkdir(parents=True, exist_ok=True)
     for relative, text in handbook.files.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        with open(root / relative, "w", encoding="utf-8") as handle:
+        # "x": never overwrite what the demo did not make (the folder was checked to be empty).
+        with open(root / relative, "x", encoding="utf-8") as handle:
             handle.write(text)
 
 
@@ -1222,6 +1356,8 @@ def _refuse_non_empty(root: Path) -> None:
         raise UsageError(f"{display_path(root)} is not a folder")
     if (root / LEDGER_FILE).exists():
         raise UsageError(f"{display_path(root / LEDGER_FILE)} exists; pick an empty or new DIR")
+    if (root / CONFIG_FILE).exists() or (root / CONFIG_FILE).is_symlink():
+        raise UsageError(f"{display_path(root / CONFIG_FILE)} exists; pick an empty or new DIR")
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -1234,7 +1370,8 @@ def run_demo(args: argparse.Namespace) -> int:
         _refuse_non_empty(root)
     except OSError as exc:
         raise UsageError(f"{display_path(root)}: {exc.strerror or exc}") from None
-    handbook = generate(args.reviews, args.accounts, args.seed, args.today)
+    config = require_config(Path(args.config_from)) if args.config_from else None
+    handbook = generate(args.reviews, args.accounts, args.seed, args.today, config)
     try:
         write(handbook, root)
     except OSError as exc:
@@ -1297,5 +1434,11 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     demo.add_argument("--seed", type=_seed, default=1, metavar="S", help="same seed, same files (default: 1)")
     demo.add_argument(
         "--today", type=_date_arg, default=dt.date.today(), metavar="YYYY-MM-DD", help="default: today"
+    )
+    demo.add_argument(
+        "--config-from",
+        metavar="ROOT",
+        help="use the handbook.yml of this repository (fiscal year, holidays...) and copy it into DIR; "
+        "default: the demo writes its own",
     )
     demo.set_defaults(run=run_demo)

@@ -61,6 +61,14 @@ class DocumentError(Exception):
         self.diagnostic = diagnostic
 
 
+class ConfigError(Exception):
+    """handbook.yml is broken: a command stops with its messages (exit 1), never with a traceback."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("\n".join(d.text() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """By file, then line and column; duplicates (same place, same message) once."""
     return sorted(set(diagnostics))

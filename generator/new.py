@@ -23,7 +23,8 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.cli import UsageError
-from generator.dates import DateProblem, add_business_days, parse_date, quarter_label
+from generator.config import require_config
+from generator.dates import DateProblem, parse_date
 from generator.diagnostics import Diagnostic, DocumentError
 from generator.load import Kind, display_path, parse_document, read_document
 from generator.models import AccountPlan, TechReview
@@ -342,6 +343,7 @@ def _interactive() -> bool:
 
 def new_review(args: argparse.Namespace) -> int:
     root = _root(args)
+    calendar = require_config(root).calendar
     today: dt.date = args.today or dt.date.today()
     asker = Asker(_interactive())
     triggers_given = ",".join(args.trigger) if args.trigger else None
@@ -390,7 +392,7 @@ def new_review(args: argparse.Namespace) -> int:
     peer = None
     if args.peer_reviewer is not None:
         peer = asker.get(args.peer_reviewer, "--peer-reviewer", "", field_check(TechReview, "peer_reviewer"))
-    needed_by: dt.date = args.decision_needed_by or add_business_days(today, DECISION_BUSINESS_DAYS)
+    needed_by: dt.date = args.decision_needed_by or calendar.add_business_days(today, DECISION_BUSINESS_DAYS)
 
     review_id = next_review_id(root / "reviews")
     slug = slug_of(title) or "review"
@@ -443,6 +445,7 @@ def _build(model: type[BaseModel], **values: Any) -> Any:
 
 def new_account(args: argparse.Namespace) -> int:
     root = _root(args)
+    calendar = require_config(root).calendar
     today: dt.date = args.today or dt.date.today()
     asker = Asker(_interactive())
     require_flags(
@@ -477,7 +480,11 @@ def new_account(args: argparse.Namespace) -> int:
     if args.ta is not None:
         ta = asker.get(args.ta, "--ta", "TA", field_check(AccountPlan, "ta"))
     quarter: str = asker.get(
-        args.quarter, "--quarter", "Quarter", field_check(AccountPlan, "quarter"), quarter_label(today)
+        args.quarter,
+        "--quarter",
+        "Quarter",
+        field_check(AccountPlan, "quarter"),
+        calendar.quarter_label(today),
     )
     health: Health = asker.get(
         args.health, "--health", "Health (green / yellow / red)", field_check(HealthReport, "status"), "green"
@@ -500,7 +507,9 @@ def new_account(args: argparse.Namespace) -> int:
         last_revisited=today,
         renewal_date=args.renewal,
         health=HealthReport(status=health, reason=reason),
-        red_account=_red_skeleton(ce, today) if health is Health.RED else None,
+        red_account=_red_skeleton(ce, calendar.add_business_days(today, 5), today)
+        if health is Health.RED
+        else None,
         contacts=[Contact(name=champion, role=ContactRole.CHAMPION)],
     )
     path = root / "accounts" / f"{plan_id}.md"
@@ -508,7 +517,7 @@ def new_account(args: argparse.Namespace) -> int:
     return write_new(path, checked_text(text, path, "account"))
 
 
-def _red_skeleton(owner: str, today: dt.date) -> RedAccount:
+def _red_skeleton(owner: str, first_due: dt.date, today: dt.date) -> RedAccount:
     """A red account tracks status, asks and an action plan from day one; the team rewrites these lines."""
     return RedAccount(
         since=today,
@@ -518,7 +527,7 @@ def _red_skeleton(owner: str, today: dt.date) -> RedAccount:
             AccountAction(
                 action="Write the first step of the action plan back to yellow or green.",
                 owner=owner,
-                due=add_business_days(today, 5),
+                due=first_due,
             )
         ],
     )
@@ -573,7 +582,9 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     account.add_argument("--ae", metavar="HANDLE")
     account.add_argument("--ce", metavar="HANDLE")
     account.add_argument("--ta", metavar="HANDLE")
-    account.add_argument("--quarter", metavar="YYYY-QN", help="default: the quarter of today")
+    account.add_argument(
+        "--quarter", metavar="YYYY-QN", help="default: the fiscal quarter of today (handbook.yml)"
+    )
     account.add_argument("--health", help="green (default), yellow or red")
     account.add_argument("--health-reason", help="why the account has that health")
     account.add_argument("--champion", metavar="NAME", help="the customer's champion")

@@ -13,16 +13,11 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from generator.cli import append_step_summary
-from generator.dates import (
-    FEEDBACK_BUSINESS_DAYS,
-    DateProblem,
-    business_days_between,
-    feedback_due,
-    parse_date,
-)
+from generator.dates import DEFAULT, Calendar, DateProblem, parse_date
 
 MARKER = "<!-- handbook/remind -->"
 EXIT_OK, EXIT_USAGE, EXIT_GITHUB = 0, 2, 3
@@ -68,16 +63,16 @@ def _mention(login: str) -> str:
     return f"@{login}" if plain.isascii() and plain.isalnum() else _plain(login)
 
 
-def reminder(overdue: Overdue, today: dt.date) -> str:
+def reminder(overdue: Overdue, today: dt.date, calendar: Calendar = DEFAULT) -> str:
     """The comment body: which roles have not approved, and who can fill each."""
-    late = business_days_between(overdue.due, today)
+    late = calendar.business_days_between(overdue.due, today)
     days = f"{late} business day{'s' if late != 1 else ''}"
     lines = [
         MARKER,
         f"### ⏰ Feedback is overdue by {days}",
         "",
         f"This pull request asked for feedback on {overdue.asked_on.isoformat()}; initial feedback was due "
-        f"within {FEEDBACK_BUSINESS_DAYS} business days, by {overdue.due.isoformat()}.",
+        f"within {calendar.feedback_business_days} business days, by {overdue.due.isoformat()}.",
         "Tech review: " + ", ".join(_plain(path) for path in overdue.reviews),
         "",
         "| role | not approved yet — any of |",
@@ -107,7 +102,9 @@ class Outcome:
     body: str
 
 
-def find_overdue(gh: Any, repository: str, today: dt.date, branch: str | None = None) -> list[Overdue]:
+def find_overdue(
+    gh: Any, repository: str, today: dt.date, branch: str | None = None, calendar: Calendar = DEFAULT
+) -> list[Overdue]:
     """Open, ready pull requests into the default branch that change a tech review, are past the
     feedback deadline, and still miss required approvals."""
     from generator.signoff.collect import open_pull_request_waiting
@@ -131,7 +128,7 @@ def find_overdue(gh: Any, repository: str, today: dt.date, branch: str | None = 
 
     found = []
     for number, asked_on in candidates:
-        due = feedback_due(asked_on)
+        due = calendar.feedback_due(asked_on)
         if today <= due:
             continue
         try:
@@ -186,10 +183,11 @@ def remind(
     bot: str | None = None,
     branch: str | None = None,
     say: Callable[[str], None] = print,
+    calendar: Calendar = DEFAULT,
 ) -> list[Outcome]:
     outcomes = []
-    for overdue in find_overdue(gh, repository, today, branch):
-        body = reminder(overdue, today)
+    for overdue in find_overdue(gh, repository, today, branch, calendar):
+        body = reminder(overdue, today, calendar)
         if dry_run:
             say(f"#{overdue.number}: would post\n{body}")
             outcomes.append(Outcome(overdue.number, "would post", body))
@@ -225,7 +223,7 @@ def _date(value: str) -> dt.date:
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subcommands.add_parser(
         "remind",
-        help="remind reviewers of tech reviews past their 3-business-day feedback deadline",
+        help="remind reviewers of tech reviews past their feedback deadline (3 business days by default)",
         description="One comment per overdue pull request naming the roles and people who have not "
         "approved; edited in place, at most once a day. The token is read from GITHUB_TOKEN. "
         "Exit 0 done, 2 usage error, 3 GitHub unreachable or erroring.",
@@ -234,6 +232,7 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     parser.add_argument("--api-url", metavar="URL", help="default: GITHUB_API_URL or https://api.github.com")
     parser.add_argument("--branch", help="pull requests into this branch (default: the default branch)")
     parser.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="default: today (UTC)")
+    parser.add_argument("--root", default=".", help="the handbook repository, for handbook.yml (default: .)")
     parser.add_argument("--dry-run", action="store_true", help="print the reminders; post nothing")
     parser.add_argument(
         "--bot",
@@ -245,15 +244,19 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _run(args: argparse.Namespace) -> int:
+    from generator.config import require_config
     from generator.signoff.cli import github_target, github_token
     from generator.signoff.github import GitHubFault, connect
 
+    calendar = require_config(Path(args.root)).calendar  # holidays and the feedback window
     repository, api_url = github_target(args)
     token = github_token("read pull requests and teams and write comments")
     today: dt.date = args.today or dt.datetime.now(dt.UTC).date()
     try:
         gh = connect(api_url, token)
-        outcomes = remind(gh, repository, today, dry_run=args.dry_run, bot=args.bot, branch=args.branch)
+        outcomes = remind(
+            gh, repository, today, dry_run=args.dry_run, bot=args.bot, branch=args.branch, calendar=calendar
+        )
     except GitHubFault as exc:
         print(f"handbook: remind: GitHub: {exc}", file=sys.stderr)
         return EXIT_GITHUB

@@ -19,11 +19,14 @@ import typing
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
 from generator.assets import read_asset
+from generator.config import DEFAULT as DEFAULT_CONFIG
+from generator.config import FILE_NAME as CONFIG_FILE
+from generator.config import implausible_dates, load_config
 from generator.dates import latest_today
 from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.files import SourceFiles, source_files
@@ -38,10 +41,10 @@ from generator.load import (
     kind_of,
 )
 from generator.load import read_document as _read
-from generator.models import AccountPlan, Fault, TechReview, model_for
-from generator.models.account import PHASE_LABELS, past_tech_design
+from generator.models import AccountPlan, Fault, Opportunity, TechReview, model_for
+from generator.models.account import GATES, PHASE_LABELS, TechWinPhase, past_tech_design, phase_key
 from generator.models.common import reserved_page_name
-from generator.models.review import ReviewStatus
+from generator.models.review import Moment, ReviewStatus
 
 REVIEW_SECTIONS = (
     "Misalignment",
@@ -113,12 +116,24 @@ def check_document(document: Document, *, with_body: bool = True, today: dt.date
     return Checked(document, model, diagnostics + body)
 
 
+class Located(Protocol):
+    """What a message needs of a parsed file: its path and where each value and key is (a document,
+    or handbook.yml)."""
+
+    path: str
+    values: dict[FieldPath, Position]
+
+    def position(self, path: FieldPath) -> Position: ...
+
+    def key_position(self, path: FieldPath) -> Position: ...
+
+
 def _at(document: Document, path: FieldPath, message: str, hint: str = "") -> Diagnostic:
     pos = document.position(path)
     return Diagnostic(document.path, pos.line, pos.column, dotted(path), message, hint)
 
 
-def _fault_at(document: Document, fault: Fault) -> Diagnostic:
+def _fault_at(document: Located, fault: Fault) -> Diagnostic:
     """At the field when it is written, else at the value that made it required."""
     where = fault.field if fault.field in document.values or not fault.anchor else fault.anchor
     pos = document.position(where)
@@ -301,7 +316,7 @@ def _describe(value: Any) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
-def _from_pydantic(document: Document, model: type[BaseModel], error: Any) -> Diagnostic:
+def _from_pydantic(document: Located, model: type[BaseModel], error: Any) -> Diagnostic:
     loc: FieldPath = tuple(error["loc"])
     kind: str = error["type"]
     value = error.get("input")
@@ -323,6 +338,12 @@ def _from_pydantic(document: Document, model: type[BaseModel], error: Any) -> Di
         head, dot, rest = name.partition(".")
         if dot and head in known:
             hint = f"nest it: write {rest!r} on its own line, indented under '{head}:'"
+        hint = _gate_of_another_phase(loc, name) or hint
+    elif loc and loc[-1] == "[key]":
+        # A mapping's key is wrong (a quarter in handbook.yml's internal_qbr): point at the key.
+        loc = loc[:-1]
+        pos = document.key_position(loc)
+        message, hint = _value_message(kind, value, ctx, error.get("msg", ""))
     else:
         pos = document.position(loc)
         message, hint = _value_message(kind, value, ctx, error.get("msg", ""))
@@ -337,7 +358,16 @@ _HINTS = {
     "text_too_long": "shorten it; long material belongs in the body",
     "line_break": "remove the line break",
     "implausible_date": "check the year",
+    "yes_no": "write yes or no",
 }
+
+
+def _gate_of_another_phase(loc: FieldPath, name: str) -> str | None:
+    """A gate criterion written under the wrong phase: say which phase it belongs to."""
+    if len(loc) < 3 or loc[-3] != "gates":
+        return None
+    phases = [phase_key(phase) for phase, gate, _ in GATES if gate == name]
+    return f"{name!r} is a criterion of gates.{phases[0]}: move it there" if phases else None
 
 
 def _value_message(kind: str, value: Any, ctx: dict[str, Any], msg: str) -> tuple[str, str]:
@@ -369,6 +399,11 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], msg: str) -> tupl
     if kind == "less_than_equal":
         return f"{_describe(value)} is above the maximum {ctx.get('le')}", ""
     return msg, ""
+
+
+# Public names for other files read with the same loader (handbook.yml).
+fault_at = _fault_at
+from_pydantic = _from_pydantic
 
 
 # --- the repository -------------------------------------------------------------------------------
@@ -426,6 +461,7 @@ def validate_repository(
         ]
         wanted_assets = [assets_in_repo[a] for p in targets if (a := os.path.abspath(p)) in assets_in_repo]
         named = {display_path(p) for p in targets}
+    wanted = _without_config(root, wanted)
     target_paths = {display_path(p) for p in wanted}
     extra = [p for p in wanted if os.path.abspath(p) not in in_repo]
     documents, faults = load([*all_files, *extra])
@@ -452,6 +488,7 @@ def validate_repository(
             diagnostics += link_rules(document, site)
     diagnostics += [d for d in cross_document_rules(checked, target_paths, unreadable, files.unreadable)]
     checked_count = len(target_paths & ({c.path for c in checked} | {f.path for f in faults}))
+    diagnostics += _config_rules(root, checked, target_paths)
     return Report(checked_count, sort_diagnostics(diagnostics), checked, assets)
 
 
@@ -520,6 +557,24 @@ def link_rules(document: Document, site: Callable[[str], bool] | _SiteFiles) -> 
                 f"link '{link.written}' goes nowhere: the site has no '{link.target}'",
                 hint,
             )
+
+
+def _without_config(root: Path, wanted: list[Path]) -> list[Path]:
+    """handbook.yml named as a target is checked as it always is (by _config_rules): not as a document."""
+    config = os.path.abspath(root / CONFIG_FILE)
+    return [p for p in wanted if os.path.abspath(p) != config]
+
+
+def _config_rules(root: Path, checked: Sequence[Checked], targets: set[str]) -> Iterator[Diagnostic]:
+    """handbook.yml's own faults, and documents' dates outside a plausible window it narrows."""
+    loaded = load_config(root)
+    yield from loaded.diagnostics
+    window = loaded.config.plausible_dates
+    if window == DEFAULT_CONFIG.plausible_dates:
+        return  # the default window is the loader's own
+    for item in checked:
+        if item.model is not None and item.path in targets:
+            yield from (_fault_at(item.document, f) for f in implausible_dates(item.model, window))
 
 
 def implied_id(path: str) -> tuple[Kind, str] | None:
@@ -655,62 +710,107 @@ def _opportunity_rules(
     unreadable: Collection[tuple[Kind, str]],
 ) -> Iterator[Diagnostic]:
     for index, opportunity in enumerate(plan.opportunities):
-        if not opportunity.tech_review:
-            continue
-        where = ("opportunities", index, "tech_review")
-        target = reviews.get(opportunity.tech_review)
-        if item.path not in targets and not (target and target.path in targets):
-            continue
-        if target is None:
-            if ("review", opportunity.tech_review) in unreadable:
+        for name in ("tech_review", "production_review"):
+            linked = getattr(opportunity, name)
+            if not linked:
                 continue
-            yield _at(
-                item.document,
-                where,
-                f"no tech review has the id {opportunity.tech_review!r}",
-                _suggest(opportunity.tech_review, reviews),
+            where = ("opportunities", index, name)
+            target = reviews.get(linked)
+            if item.path not in targets and not (target and target.path in targets):
+                continue
+            if target is None:
+                if ("review", linked) not in unreadable:
+                    yield _at(
+                        item.document,
+                        where,
+                        f"no tech review has the id {linked!r}",
+                        _suggest(linked, reviews),
+                    )
+                continue
+            review = target.model
+            if not isinstance(review, TechReview):
+                continue  # that file's own errors are reported against it
+            problem = _linked_review_problem(opportunity, name, review, plan)
+            if problem is None:
+                continue
+            yield _at(item.document, where, problem.message, problem.hint)
+            # A fault the changed review causes in a plan nobody changed is also reported at the review,
+            # so that the pull request shows it inline.
+            if target.path in targets and item.path not in targets:
+                linked_at = f"{item.path}:{_where(item.document, where)} links this review from opportunity "
+                linked_at += repr(opportunity.id)
+                yield _at(target.document, (problem.field,), linked_at + problem.mirrored, problem.fix)
+
+
+@dataclass(frozen=True)
+class _LinkProblem:
+    """A linked review's fault: said at the plan; `field`, `mirrored` and `fix` say it at the review."""
+
+    message: str
+    hint: str
+    field: str
+    mirrored: str
+    fix: str
+
+
+_KEEP_APPROVED = "keep it approved, or first move that opportunity's phase back"
+
+
+def _linked_review_problem(
+    opportunity: Opportunity, name: str, review: TechReview, plan: AccountPlan
+) -> _LinkProblem | None:
+    """What is wrong with the review an opportunity links as its pre-trial or pre-production review."""
+    if review.customer != plan.id:
+        return _LinkProblem(
+            f"{review.id} belongs to {review.customer!r}, not to this account",
+            "link a review of this customer",
+            "customer",
+            f", but the review is of {review.customer!r}",
+            "link it from that customer's plan instead, or fix the customer",
+        )
+    phase = PHASE_LABELS[opportunity.tech_win_phase]
+    if name == "production_review":
+        if review.id == opportunity.tech_review:
+            return None  # the opportunity's own rule says the second review is another one
+        if review.moment is not Moment.PRE_PRODUCTION:
+            return _LinkProblem(
+                f"{review.id} is a {review.moment.value} review, not a pre-production one",
+                "link the review of moment 'pre-production' opened before going to production",
+                "moment",
+                f" as its pre-production review, but the review is {review.moment.value}",
+                "make it the pre-production review, or link another one",
             )
-            continue
-        review = target.model
-        if not isinstance(review, TechReview):
-            continue  # that file's own errors are reported against it
-        # A fault the changed review causes in a plan nobody changed is also reported at the review,
-        # so that the pull request shows it inline.
-        mirrored = target.path in targets and item.path not in targets
-        linked_at = f"{item.path}:{_where(item.document, where)} links this review from opportunity "
-        linked_at += repr(opportunity.id)
-        if review.customer != plan.id:
-            yield _at(
-                item.document,
-                where,
-                f"{review.id} belongs to {review.customer!r}, not to this account",
-                "link a review of this customer",
-            )
-            if mirrored:
-                yield _at(
-                    target.document,
-                    ("customer",),
-                    f"{linked_at}, but the review is of {review.customer!r}",
-                    "link it from that customer's plan instead, or fix the customer",
-                )
-        elif (
+        if (
             opportunity.non_standard
-            and past_tech_design(opportunity.tech_win_phase)
+            and opportunity.tech_win_phase is TechWinPhase.POST_TRIAL
             and review.status is not ReviewStatus.APPROVED
         ):
-            phase = PHASE_LABELS[opportunity.tech_win_phase]
-            yield _at(
-                item.document,
-                where,
-                f"{review.id} is {review.status.value}, but the opportunity is in {phase}: "
-                "non-standard requirements need an approved tech review past "
-                "Tech Design & Trial Planning",
+            return _LinkProblem(
+                f"{review.id} is {review.status.value}, but the opportunity is in {phase}: non-standard "
+                "requirements need an approved pre-production tech review",
                 "get the review approved, or move the phase back",
+                "status",
+                f" as its pre-production review in {phase}, where non-standard requirements need it approved",
+                _KEEP_APPROVED,
             )
-            if mirrored:
-                yield _at(
-                    target.document,
-                    ("status",),
-                    f"{linked_at} in {phase}, where non-standard requirements need it approved",
-                    "keep it approved, or first move that opportunity's phase back",
-                )
+        return None
+    if review.moment is Moment.PRE_PRODUCTION:
+        return _LinkProblem(
+            f"{review.id} is the pre-production review, not the pre-trial one",
+            "link it as production_review, and the pre-trial review as tech_review",
+            "moment",
+            " as its pre-trial review, but the review is pre-production",
+            "link the pre-trial review there instead",
+        )
+    needed = opportunity.needs_review and past_tech_design(opportunity.tech_win_phase)
+    if needed and review.status is not ReviewStatus.APPROVED:
+        why = "non-standard requirements need" if opportunity.non_standard else "a key prospect needs"
+        return _LinkProblem(
+            f"{review.id} is {review.status.value}, but the opportunity is in {phase}: "
+            f"{why} an approved tech review past Tech Design & Trial Planning",
+            "get the review approved, or move the phase back",
+            "status",
+            f" in {phase}, where {why} it approved",
+            _KEEP_APPROVED,
+        )
+    return None

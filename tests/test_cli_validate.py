@@ -52,7 +52,7 @@ def test_an_invalid_repository_exits_1_with_sorted_lines_and_the_summary(repo: P
     assert main(["validate"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         f"{GLOBEX}:4:7: tier: '9' is above the maximum 3",
-        f"{TR2}:5:9: moment: 'later' is not one of 'pre-sales' or 'post-sales'",
+        f"{TR2}:5:9: moment: 'later' is not one of 'pre-sales', 'pre-production' or 'post-sales'",
         f"{TR2}:13:9: status: 'nope' is not one of 'draft', 'in-review', 'approved', 'denied' or 'withdrawn'",
         "4 documents checked, 3 errors in 2 files",
     ]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from generator.dates import (
     PLAUSIBLE_DATES,
+    Calendar,
     DateProblem,
     add_business_days,
     business_days_between,
@@ -103,3 +104,97 @@ def test_only_year_month_day_is_a_date(text: str) -> None:
 def test_today_somewhere_on_earth_is_at_most_a_day_ahead_of_utc() -> None:
     assert latest_today(dt.datetime(2026, 11, 23, 9, 59, tzinfo=dt.UTC)) == dt.date(2026, 11, 23)
     assert latest_today(dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)) == dt.date(2026, 11, 24)
+
+
+# --- a company calendar: fiscal year from February, holidays --------------------------------------
+
+FEBRUARY = Calendar.of(fiscal_year_start_month=2)
+
+
+def test_with_a_february_fiscal_year_november_is_in_the_fourth_quarter_of_the_next_year() -> None:
+    # February 2026 to January 2027 is fiscal 2027; its Q4 is November, December and January.
+    assert FEBRUARY.quarter_label(MONDAY) == "2027-Q4"
+    assert FEBRUARY.quarter_start(MONDAY) == dt.date(2026, 11, 1)
+    assert FEBRUARY.next_quarter_start(MONDAY) == dt.date(2027, 2, 1)
+    assert FEBRUARY.quarter_end(MONDAY) == dt.date(2027, 1, 31)
+
+
+def test_with_a_february_fiscal_year_january_closes_the_year_and_february_opens_the_next() -> None:
+    assert FEBRUARY.quarter_label(dt.date(2027, 1, 31)) == "2027-Q4"
+    assert FEBRUARY.quarter_label(dt.date(2027, 2, 1)) == "2028-Q1"
+    assert FEBRUARY.quarter_start(dt.date(2027, 1, 15)) == dt.date(2026, 11, 1)
+
+
+def test_a_fiscal_year_can_be_named_after_the_year_it_starts_in() -> None:
+    starting = Calendar.of(fiscal_year_start_month=2, named_by="start")
+    assert starting.quarter_label(MONDAY) == "2026-Q4"
+
+
+def test_a_quarter_label_gives_back_its_first_and_last_day() -> None:
+    assert FEBRUARY.quarter_of_label("2027-Q1") == (dt.date(2026, 2, 1), dt.date(2026, 4, 30))
+    assert FEBRUARY.quarter_of_label("2027-Q4") == (dt.date(2026, 11, 1), dt.date(2027, 1, 31))
+    assert Calendar().quarter_of_label("2026-Q4") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+
+
+def test_every_day_of_a_fiscal_quarter_labels_back_to_it() -> None:
+    for start_month in range(1, 13):
+        calendar = Calendar.of(fiscal_year_start_month=start_month)
+        day = dt.date(2025, 12, 20)
+        while day < dt.date(2028, 1, 10):
+            first, last = calendar.quarter_of_label(calendar.quarter_label(day))
+            assert first <= day <= last, (start_month, day)
+            assert first == calendar.quarter_start(day)
+            day += dt.timedelta(days=11)
+
+
+def test_a_holiday_inside_the_feedback_window_moves_the_deadline_a_business_day() -> None:
+    # Asked on Monday 2026-11-23; Thursday 26 is Thanksgiving: due Friday 27, not Thursday 26.
+    thanksgiving = Calendar.of(holidays=[dt.date(2026, 11, 26)])
+    assert feedback_due(MONDAY) == dt.date(2026, 11, 26)
+    assert thanksgiving.feedback_due(MONDAY) == dt.date(2026, 11, 27)
+
+
+def test_a_holiday_is_not_counted_as_a_business_day_late() -> None:
+    thanksgiving = Calendar.of(holidays=[dt.date(2026, 11, 26), dt.date(2026, 11, 27)])
+    assert thanksgiving.business_days_between(MONDAY, dt.date(2026, 11, 30)) == 3
+    assert business_days_between(MONDAY, dt.date(2026, 11, 30)) == 5
+
+
+def test_a_holiday_on_a_weekend_changes_nothing() -> None:
+    saturday = Calendar.of(holidays=[dt.date(2026, 11, 28)])
+    assert saturday.feedback_due(MONDAY) == feedback_due(MONDAY)
+
+
+def test_the_feedback_window_length_comes_from_the_calendar() -> None:
+    assert Calendar.of(feedback_business_days=5).feedback_due(FRIDAY) == dt.date(2026, 11, 27)
+
+
+def _naive_add(calendar: Calendar, start: dt.date, days: int) -> dt.date:
+    current, left = start, days
+    while left > 0:
+        current += dt.timedelta(days=1)
+        left -= calendar.is_business_day(current)
+    return current
+
+
+def test_business_day_arithmetic_agrees_with_counting_day_by_day() -> None:
+    import random
+
+    rng = random.Random(7)
+    base = dt.date(2026, 1, 1)
+    for _ in range(300):
+        holidays = {base + dt.timedelta(days=rng.randint(0, 120)) for _ in range(rng.randint(0, 12))}
+        calendar = Calendar.of(holidays=holidays)
+        start = base + dt.timedelta(days=rng.randint(0, 90))
+        days = rng.randint(0, 40)
+        due = calendar.add_business_days(start, days)
+        assert due == _naive_add(calendar, start, days), (start, days, sorted(holidays))
+        assert calendar.business_days_between(start, due) == days
+        assert calendar.is_business_day(due) or days == 0
+
+
+def test_a_long_span_costs_no_more_than_a_short_one() -> None:
+    # Weeks at a time: a century of business days is arithmetic, not a loop over 36,000 days.
+    calendar = Calendar.of(holidays=[dt.date(2050, 12, 26)])
+    assert calendar.business_days_between(dt.date(2000, 1, 1), dt.date(2100, 12, 31)) > 26_000
+    assert calendar.add_business_days(dt.date(2000, 1, 3), 26_000) > dt.date(2099, 1, 1)

@@ -54,7 +54,7 @@ def test_handbook_validate_reports_no_errors_on_demo_output(tmp_path, capsys):
 def test_demo_creates_both_folders_even_without_reviews(tmp_path):
     assert demo(tmp_path / "new", reviews=0, accounts=2) == 0
 
-    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["accounts", "reviews"]
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["accounts", "handbook.yml", "reviews"]
     assert list((tmp_path / "new" / "reviews").iterdir()) == []
 
 
@@ -208,3 +208,60 @@ def test_demo_never_overwrites_a_ledger(tmp_path):
     (tmp_path / "build" / "ledger.json").write_text("{}", encoding="utf-8")
     assert demo(tmp_path, reviews=5, accounts=2) == 2
     assert (tmp_path / "build" / "ledger.json").read_text(encoding="utf-8") == "{}"
+
+
+# --- the technical win and the process configuration ----------------------------------------------
+
+
+def test_the_demo_writes_a_handbook_yml_that_validates_and_sets_fiscal_quarters(tmp_path):
+    from generator.config import load_config
+
+    assert demo(tmp_path, reviews=5, accounts=3) == 0
+    loaded = load_config(tmp_path)
+    assert loaded.present and loaded.diagnostics == []
+    assert loaded.config.fiscal_year_start_month == 2
+    assert dt.date(2026, 12, 25) in loaded.config.calendar.holidays
+    assert loaded.config.qbr(dt.date.fromisoformat(TODAY)) is not None
+    # Account plans are for the fiscal quarter: November 2026 is in fiscal 2027's fourth quarter.
+    quarters = {read_document(p).data["quarter"] for p in (tmp_path / "accounts").glob("*.md")}
+    assert "2027-Q4" in quarters
+
+
+def test_the_demo_uses_a_given_handbook_yml_and_copies_it(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "handbook.yml").write_text("fiscal_year_start_month: 7\n", encoding="utf-8")
+    flags = ["--reviews", "3", "--accounts", "2", "--today", TODAY, "--config-from", str(source)]
+    assert main(["demo", *flags, str(tmp_path / "out")]) == 0
+    from generator.config import load_config
+
+    assert load_config(tmp_path / "out").config.fiscal_year_start_month == 7
+
+
+def test_the_demo_refuses_a_folder_that_already_has_a_handbook_yml(tmp_path, capsys):
+    (tmp_path / "handbook.yml").write_text("# ours\n", encoding="utf-8")
+    assert demo(tmp_path, reviews=1, accounts=1) == 2
+    assert "handbook.yml exists" in capsys.readouterr().err
+    assert (tmp_path / "handbook.yml").read_text(encoding="utf-8") == "# ours\n"
+
+
+def test_a_large_demo_exercises_every_rule_of_the_technical_win(moderate):
+    opportunities = [o for a in moderate.accounts for o in a.opportunities]
+    assert {o.tech_win_phase for o in opportunities} == set(TechWinPhase)
+    assert all(o.arr is not None and o.seats for o in opportunities)
+    assert len({o.arr.currency for o in opportunities if o.arr}) >= 2
+    assert any(o.key_prospect for o in opportunities)
+    assert any(o.production_review for o in opportunities)
+    assert any(o.tdd_peer_reviewer for o in opportunities)
+    # Realistic answers: the current phase's gate is partly done, so some answers are "no".
+    answers = [
+        getattr(getattr(o.gates, phase), gate).answer
+        for o in opportunities
+        for phase in type(o.gates).model_fields
+        if getattr(o.gates, phase) is not None
+        for gate in type(getattr(o.gates, phase)).model_fields
+        if getattr(getattr(o.gates, phase), gate) is not None
+    ]
+    assert True in answers and False in answers
+    today = dt.date.fromisoformat(TODAY)
+    assert any(o.close_date < today and 2 <= o.sales_stage <= 4 for o in opportunities), "slipped deals"

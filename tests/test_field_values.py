@@ -80,6 +80,8 @@ RED_ACCOUNT: dict[str, Any] = {
 def _documents() -> list[Document]:
     account = _document(ACCOUNT, {**ACCOUNT_EXTRA, **RED_ACCOUNT})
     account.data["opportunities"][0]["tech_win_due"] = "2026-12-01"
+    account.data["opportunities"][0]["next_step"] = "Trial readout"
+    account.data["opportunities"][0]["next_step_since"] = "2026-11-02"
     return [
         _document(REVIEW, REVIEW_EXTRA),
         account,

@@ -12,9 +12,11 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from generator.config import HandbookConfig, load_config
 from generator.diagnostics import DocumentError, format_github, format_json, format_text, summarize
 from generator.load import Document, Kind, parse_document
 from generator.models import AccountPlan, TechReview
+from generator.models.account import GATES, TechWinPhase, phase_key
 from generator.validate import check_document
 
 BASE = Path(__file__).parent / "corpus" / "base"
@@ -221,3 +223,63 @@ def test_a_valid_document_with_fields_replaced_by_random_values(
 def test_random_review_bodies(lines: list[str]) -> None:
     front = (BASE / "reviews/tr-0001-acme-air-gapped.md").read_text(encoding="utf-8").split("---\n")[1]
     check_and_report(load_or_refuse(front_matter(front, "\n".join(lines))))
+
+
+# --- the technical win's gates and handbook.yml -----------------------------------------------------
+
+GATE_NAMES = sorted({gate for _, gate, _ in GATES} | {"answer", "evidence"})
+PHASE_KEYS = [phase_key(phase) for phase in TechWinPhase]
+CONFIG_FIELDS = sorted(HandbookConfig.model_fields)
+
+
+@fuzz
+@given(
+    st.dictionaries(
+        st.sampled_from(PHASE_KEYS) | st.text(max_size=8),
+        st.dictionaries(st.sampled_from(GATE_NAMES) | st.text(max_size=8), values, max_size=5) | values,
+        max_size=5,
+    ),
+    st.sampled_from([phase.value for phase in TechWinPhase]),
+    st.integers(min_value=-1, max_value=8),
+)
+def test_random_gate_answers_on_an_opportunity(gates: dict[str, Any], phase: str, stage: int) -> None:
+    data = base_front("account")
+    data["opportunities"] = [
+        {
+            **data["opportunities"][0],
+            "gates": gates,
+            "tech_win_phase": phase,
+            "sales_stage": stage,
+        }
+    ]
+    dumped = yaml.safe_dump(data, sort_keys=False)
+    check_and_report(load_or_refuse(front_matter(dumped), "account"))
+
+
+@fuzz
+@given(st.dictionaries(st.sampled_from(CONFIG_FIELDS) | st.text(max_size=8), values, max_size=8))
+def test_random_handbook_yml_is_a_configuration_or_positioned_messages(fields: dict[str, Any]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "handbook.yml").write_text(yaml.safe_dump(fields, sort_keys=False), encoding="utf-8")
+        loaded = load_config(Path(folder))
+    for diagnostic in loaded.diagnostics:
+        assert diagnostic.line >= 1 and diagnostic.column >= 1 and diagnostic.message
+        assert "\n" not in diagnostic.text()
+    if not loaded.diagnostics:
+        calendar = loaded.config.calendar
+        calendar.feedback_due(dt.date(2026, 11, 23))
+        calendar.quarter_label(dt.date(2026, 11, 23))
+
+
+@fuzz
+@given(st.text(max_size=600))
+def test_random_text_as_handbook_yml(text: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "handbook.yml").write_text(text, encoding="utf-8", errors="surrogatepass")
+        loaded = load_config(Path(folder))
+    assert loaded.present
+    assert all(d.line >= 1 and d.message for d in loaded.diagnostics)

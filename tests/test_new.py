@@ -20,7 +20,7 @@ from generator.cli import main
 from generator.dates import add_business_days
 from generator.load import read_document
 from generator.models.common import _INVISIBLE as INVISIBLE_TEXT
-from generator.new import slug_of
+from generator.new import DECISION_BUSINESS_DAYS, slug_of
 from generator.validate import validate_repository
 
 TODAY = "2026-11-23"  # a Monday
@@ -163,6 +163,30 @@ def test_an_account_from_flags_validates_with_defaults(tmp_path: Path, capsys, n
     assert handbook(capsys, "validate", "--root", str(tmp_path))[0] == 0
 
 
+def test_a_new_account_is_for_the_fiscal_quarter_of_handbook_yml(tmp_path: Path, capsys, no_terminal) -> None:
+    # Fiscal years from February: 2026-11-23 is in fiscal 2027's fourth quarter.
+    (tmp_path / "handbook.yml").write_text("fiscal_year_start_month: 2\n", encoding="utf-8")
+    code, _, err = handbook(
+        capsys, "new", "account", *ACCOUNT_FLAGS, "--root", str(tmp_path), "--today", TODAY
+    )
+
+    assert code == 0, err
+    assert read_document(tmp_path / "accounts" / "northwind-logistics.md").data["quarter"] == "2027-Q4"
+
+
+def test_a_new_review_needs_a_decision_after_business_days_that_skip_holidays(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "handbook.yml").write_text("holidays: [2026-11-26, 2026-11-27]\n", encoding="utf-8")
+    code, _, err = handbook(capsys, "new", "review", *REVIEW_FLAGS, "--root", str(repo), "--today", TODAY)
+
+    assert code == 0, err
+    [path] = (repo / "reviews").glob("*.md")
+    expected = add_business_days(dt.date(2026, 11, 23), DECISION_BUSINESS_DAYS)
+    written = read_document(path).data["decision_needed_by"]
+    assert dt.date.fromisoformat(written) > expected
+
+
 def test_a_red_account_skeleton_carries_its_action_plan(tmp_path: Path, capsys, no_terminal) -> None:
     flags = [*ACCOUNT_FLAGS, "--health", "red", "--ta", "oliver-brandt"]
     code, _, err = handbook(capsys, "new", "account", *flags, "--root", str(tmp_path), "--today", TODAY)
@@ -240,7 +264,7 @@ def test_a_post_sales_review_without_a_ta_names_the_missing_flag(
 @pytest.mark.parametrize(
     ("flag", "value", "expected"),
     [
-        ("--moment", "during-sales", "'pre-sales' or 'post-sales'"),
+        ("--moment", "during-sales", "'pre-production' or 'post-sales'"),
         ("--trigger", "kubernetes", "'air-gapped'"),
         ("--author", "not a handle", "is not a GitHub handle"),
         ("--title", "   ", "must not be empty"),
@@ -321,8 +345,8 @@ def test_a_bad_answer_is_asked_again_with_the_reason(
     code, out, err = handbook(capsys, "new", "review", *flags, "--root", str(repo), "--today", TODAY)
 
     assert code == 0, err
-    assert "'pre-sales' or 'post-sales'" in err
-    assert out.count("Moment (pre-sales / post-sales): ") == 2
+    assert "'pre-production' or 'post-sales'" in err
+    assert out.count("Moment (pre-sales / pre-production / post-sales): ") == 2
     data = read_document(only_file(repo / "reviews")).data
     assert (data["moment"], data["account_team"]["ta"]) == ("post-sales", "oliver-brandt")
 

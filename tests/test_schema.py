@@ -84,3 +84,21 @@ def test_check_jsonschema_rejects_what_the_validator_rejects(
     result = check(schemas / "review.schema.json", [target])
     assert result.returncode == 1
     assert expected in result.stdout
+
+
+def test_the_shipped_handbook_yml_passes_check_jsonschema(tmp_path: Path) -> None:
+    schemas = write_schemas(tmp_path)
+    result = check(schemas / "config.schema.json", [REPO / "handbook.yml"])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_schema_out_writes_the_handbook_yml_schema_beside_the_documents(tmp_path: Path) -> None:
+    schemas = write_schemas(tmp_path)
+    assert sorted(p.name for p in schemas.iterdir()) == [
+        "account.schema.json",
+        "config.schema.json",
+        "review.schema.json",
+    ]
+    Draft202012Validator.check_schema(
+        json.loads((schemas / "config.schema.json").read_text(encoding="utf-8"))
+    )

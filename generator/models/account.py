@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from generator.models.common import (
     Date,
@@ -72,12 +74,147 @@ PHASE_STAGES = {
 }
 
 Tier = Annotated[WholeNumber, Field(ge=1, le=3, description="1 (largest) to 3")]
-SalesStage = Annotated[WholeNumber, Field(ge=0, le=7)]
+LAST_SALES_STAGE = 7
+SalesStage = Annotated[WholeNumber, Field(ge=0, le=LAST_SALES_STAGE)]
 
 
 def past_tech_design(phase: TechWinPhase) -> bool:
     """Trial Deployment or later: the gate that needs an approved review has been passed."""
     return PHASE_ORDER.index(phase) > PHASE_ORDER.index(TechWinPhase.TECH_DESIGN_TRIAL_PLANNING)
+
+
+# --- the gates of the technical win -----------------------------------------------------------------
+
+_YES, _NO = frozenset({"yes", "true"}), frozenset({"no", "false"})
+
+
+def _yes_no(value: Any) -> Any:
+    """Gate answers are yes or no (true/false too); nothing looser such as 'on', '1' or 'maybe'."""
+    if isinstance(value, bool):
+        return value
+    word = value.lower() if isinstance(value, str) else None  # matched whole: "yes\n" is not an answer
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise PydanticCustomError("yes_no", "'{value}' is not yes or no", {"value": value})
+
+
+# As the validator reads them: yes, no, true or false in any case (YAML 1.2 editors see them as text).
+_ANSWER_PATTERN = (
+    "^(" + "|".join("".join(f"[{c.upper()}{c}]" for c in word) for word in sorted(_YES | _NO)) + ")$"
+)
+_ANSWER_SCHEMA = {"anyOf": [{"type": "boolean"}, {"type": "string", "pattern": _ANSWER_PATTERN}]}
+YesNo = Annotated[bool, BeforeValidator(_yes_no), WithJsonSchema(_ANSWER_SCHEMA)]
+
+
+class GateAnswer(Strict):
+    """One gate criterion: does it hold, and (optionally) where the evidence is."""
+
+    answer: YesNo
+    evidence: Url | None = Field(None, description="A link showing the criterion holds")
+
+
+def _gate_answer(value: Any) -> Any:
+    """`champion_identified: yes` is short for `champion_identified: {answer: yes}` (a wrong answer is
+    reported at the gate as written, not at an `answer` the author never wrote)."""
+    return value if isinstance(value, dict) else {"answer": _yes_no(value)}
+
+
+Answer = Annotated[GateAnswer, BeforeValidator(_gate_answer, json_schema_input_type=YesNo | GateAnswer)]
+
+
+class InitialConversationsGates(Strict):
+    champion_identified: Answer | None = Field(None, description="champion identified")
+    use_cases_confirmed: Answer | None = Field(None, description="top 2-3 use cases confirmed")
+    landscape_understood: Answer | None = Field(None, description="customer's technical landscape understood")
+
+
+class TechDesignGates(Strict):
+    validation_plan_defined: Answer | None = Field(None, description="validation plan defined")
+    technical_qualification_done: Answer | None = Field(None, description="technical qualification done")
+    tech_review_approved: Answer | None = Field(
+        None, description="approved tech review (non-standard requirements or a key prospect)"
+    )
+    tdd_completed: Answer | None = Field(None, description="TDD completed")
+
+
+class TrialDeploymentGates(Strict):
+    tdd_updated: Answer | None = Field(None, description="TDD updated")
+    joint_success_plan_done: Answer | None = Field(
+        None, description="trial and deployment parts of the joint success plan done"
+    )
+    trial_environment_deployed: Answer | None = Field(None, description="trial environment deployed")
+
+
+class TrialExecutionGates(Strict):
+    champion_checkins: Answer | None = Field(None, description="regular check-in with the champion")
+    trial_readout_delivered: Answer | None = Field(None, description="trial readout delivered")
+    technical_win_confirmed: Answer | None = Field(None, description="customer confirmed the technical win")
+
+
+class PostTrialGates(Strict):
+    engagement_plan_drafted: Answer | None = Field(None, description="post-sales engagement plan drafted")
+    tdd_updated_for_production: Answer | None = Field(None, description="TDD updated for production")
+    kickoff_scheduled: Answer | None = Field(None, description="kickoff meeting scheduled")
+
+
+class Gates(Strict):
+    """Per phase, the answers to the criteria of the gate that leaves it."""
+
+    initial_conversations: InitialConversationsGates | None = None
+    tech_design_trial_planning: TechDesignGates | None = None
+    trial_deployment: TrialDeploymentGates | None = None
+    trial_execution: TrialExecutionGates | None = None
+    post_trial: PostTrialGates | None = None
+
+
+_PHASE_GATES: dict[TechWinPhase, type[BaseModel]] = {
+    TechWinPhase.INITIAL_CONVERSATIONS: InitialConversationsGates,
+    TechWinPhase.TECH_DESIGN_TRIAL_PLANNING: TechDesignGates,
+    TechWinPhase.TRIAL_DEPLOYMENT: TrialDeploymentGates,
+    TechWinPhase.TRIAL_EXECUTION: TrialExecutionGates,
+    TechWinPhase.POST_TRIAL: PostTrialGates,
+}
+
+
+def phase_key(phase: TechWinPhase) -> str:
+    """The field under `gates:` holding a phase's answers: 'trial-deployment' -> 'trial_deployment'."""
+    return phase.value.replace("-", "_")
+
+
+# Every gate of the process, in order: (phase it leaves, field, what it asks); defined once, by the models.
+GATES: tuple[tuple[TechWinPhase, str, str], ...] = tuple(
+    (phase, name, info.description or name)
+    for phase, model in _PHASE_GATES.items()
+    for name, info in model.model_fields.items()
+)
+GATE_LABELS = {(phase, name): label for phase, name, label in GATES}
+
+
+def gates_of(phase: TechWinPhase) -> list[str]:
+    return [name for gate_phase, name, _ in GATES if gate_phase is phase]
+
+
+# --- what a deal is worth ---------------------------------------------------------------------------
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def _currency(value: str) -> str:
+    if not _CURRENCY.fullmatch(value):
+        raise PydanticCustomError(
+            "currency", "'{value}' is not a currency code (three capital letters, like USD)", {"value": value}
+        )
+    return value
+
+
+Currency = Annotated[str, Field(json_schema_extra={"pattern": _CURRENCY.pattern}), AfterValidator(_currency)]
+
+
+class Money(Strict):
+    amount: Annotated[WholeNumber, Field(ge=0, description="Whole units of the currency")]
+    currency: Currency
 
 
 class Contact(Strict):
@@ -127,14 +264,47 @@ class Opportunity(Strict):
     tech_win_phase: TechWinPhase
     tech_win_due: Date | None = None
     next_step: Text | None = None
+    next_step_since: Date | None = Field(None, description="When the next step was set (its age)")
     joint_success_plan: Url | None = None
-    tdd: Url | None = None
+    tdd: Url | None = Field(None, description="Technical Design Document (required from sales stage 2)")
+    tdd_peer_reviewer: Handle | None = Field(
+        None, description="Peer CE who reviewed the TDD (tier-1 accounts and non-standard requirements)"
+    )
     technical_win: bool = False
     weekly_checkin: bool = Field(False, description="Weekly check-in with the champion")
     non_standard: bool = Field(False, description="Non-standard or high-risk requirements")
-    tech_review: ReviewId | None = None
+    key_prospect: bool = Field(False, description="A key prospect: a tech review before Trial Deployment")
+    tech_review: ReviewId | None = Field(None, description="The pre-trial tech review")
+    production_review: ReviewId | None = Field(
+        None, description="The pre-production tech review (non-standard requirements, Post-Trial)"
+    )
+    arr: Money | None = Field(None, description="Annual recurring revenue at stake")
+    seats: Annotated[WholeNumber, Field(ge=1)] | None = None
+    gates: Gates = Field(default_factory=Gates)
 
-    def rules(self, where: tuple[str | int, ...]) -> Faults:
+    @property
+    def needs_review(self) -> bool:
+        """Non-standard requirements or a key prospect: an approved tech review before Trial Deployment."""
+        return self.non_standard or self.key_prospect
+
+    def answer(self, phase: TechWinPhase, gate: str) -> GateAnswer | None:
+        answers = getattr(self.gates, phase_key(phase))
+        found: GateAnswer | None = getattr(answers, gate) if answers is not None else None
+        return found
+
+    def missing_gates(self) -> list[tuple[TechWinPhase, str, GateAnswer | None]]:
+        """Gates of the phases before the current one that are not answered yes: (phase, gate, answer)."""
+        # At the last sales stage the deal has left Post-Trial too: its gate must be passed as well.
+        current = PHASE_ORDER.index(self.tech_win_phase) + (self.sales_stage == LAST_SALES_STAGE)
+        return [
+            (phase, gate, found)
+            for phase, gate, _ in GATES
+            if PHASE_ORDER.index(phase) < current
+            and (gate != "tech_review_approved" or self.needs_review)
+            and not ((found := self.answer(phase, gate)) is not None and found.answer)
+        ]
+
+    def rules(self, where: tuple[str | int, ...], tier: int = 3) -> Faults:
         stages = PHASE_STAGES[self.tech_win_phase]
         if self.sales_stage not in stages:
             yield Fault(
@@ -147,18 +317,106 @@ class Opportunity(Strict):
             TechWinPhase.TRIAL_EXECUTION
         ):
             yield Fault((*where, "technical_win"), "a technical win is confirmed in Trial Execution or later")
-        if self.non_standard and past_tech_design(self.tech_win_phase) and not self.tech_review:
+        yield from self._review_rules(where)
+        yield from self._tdd_rules(where, tier)
+        yield from self._gate_rules(where)
+        if self.next_step_since and not self.next_step:
+            yield Fault(
+                (*where, "next_step_since"),
+                "dates a next step that is not written",
+                "add next_step, or remove next_step_since",
+            )
+
+    def _review_rules(self, where: tuple[str | int, ...]) -> Faults:
+        if self.needs_review and past_tech_design(self.tech_win_phase) and not self.tech_review:
+            why = "non-standard requirements need" if self.non_standard else "a key prospect needs"
             yield Fault(
                 (*where, "tech_review"),
-                "non-standard requirements need an approved tech review before Trial Deployment",
+                f"{why} an approved tech review before Trial Deployment",
                 "link the approved review (tech_review: TR-NNNN) or move the phase back",
                 (*where, "tech_win_phase"),
             )
-        if self.tech_review and not self.non_standard:
+        if self.tech_review and not self.needs_review:
             yield Fault(
                 (*where, "non_standard"),
                 "an opportunity with a tech review has non-standard requirements",
-                "set non_standard: true",
+                "set non_standard: true (or key_prospect: true)",
+            )
+        if (
+            self.non_standard
+            and self.tech_win_phase is TechWinPhase.POST_TRIAL
+            and not self.production_review
+        ):
+            yield Fault(
+                (*where, "production_review"),
+                "non-standard requirements in Post-Trial need an approved pre-production tech review",
+                "link a review of moment 'pre-production' as production_review: TR-NNNN",
+                (*where, "tech_win_phase"),
+            )
+        if self.production_review and self.production_review == self.tech_review:
+            yield Fault(
+                (*where, "production_review"),
+                "the pre-production review is a second review, not the pre-trial one",
+                "open a review of moment 'pre-production' and link it here",
+            )
+
+    def _tdd_rules(self, where: tuple[str | int, ...], tier: int) -> Faults:
+        if self.sales_stage >= 2 and not self.tdd:
+            yield Fault(
+                (*where, "tdd"),
+                f"from sales stage 2 an opportunity links its TDD (this one is at stage {self.sales_stage})",
+                "add tdd: the link to the Technical Design Document",
+                (*where, "sales_stage"),
+            )
+        completed = self.answer(TechWinPhase.TECH_DESIGN_TRIAL_PLANNING, "tdd_completed")
+        complete = completed is not None and completed.answer
+        if self.sales_stage >= 4 and not complete:
+            yield Fault(
+                (*where, "gates", "tech_design_trial_planning", "tdd_completed"),
+                f"by sales stage 4 the TDD is marked complete (this one is at stage {self.sales_stage})",
+                "answer tdd_completed: yes under gates.tech_design_trial_planning once it is",
+                (*where, "sales_stage"),
+            )
+        if complete and not self.tdd_peer_reviewer and (tier == 1 or self.non_standard):
+            why = "a tier-1 account's" if tier == 1 else "with non-standard requirements, the"
+            yield Fault(
+                (*where, "tdd_peer_reviewer"),
+                f"{why} completed TDD names the peer CE who reviewed it",
+                "add tdd_peer_reviewer: a CE other than this opportunity's who reviewed the TDD",
+                (*where, "gates", "tech_design_trial_planning", "tdd_completed"),
+            )
+        if self.tdd_peer_reviewer and self.tdd_peer_reviewer.lower() == self.ce.lower():
+            yield Fault(
+                (*where, "tdd_peer_reviewer"),
+                "the TDD's peer reviewer cannot be the opportunity's CE",
+                "ask another CE to review the TDD",
+            )
+
+    def _gate_rules(self, where: tuple[str | int, ...]) -> Faults:
+        current = f"in {PHASE_LABELS[self.tech_win_phase]}"
+        if self.sales_stage == LAST_SALES_STAGE:
+            current = f"at sales stage {LAST_SALES_STAGE}, the last"
+        for phase, gate, found in self.missing_gates():
+            if self.sales_stage >= 4 and (phase, gate) == (
+                TechWinPhase.TECH_DESIGN_TRIAL_PLANNING,
+                "tdd_completed",
+            ):
+                continue  # reported once, by the TDD rule of stage 4
+            state = "is not answered" if found is None else "is answered no"
+            yield Fault(
+                (*where, "gates", phase_key(phase), gate),
+                f"gate '{GATE_LABELS[(phase, gate)]}' {state}: it blocks leaving {PHASE_LABELS[phase]}, "
+                f"and the opportunity is {current}",
+                "answer yes once it holds, or move the phase back",
+                # What makes it required: the phase, or the last sales stage for Post-Trial's own gate.
+                (*where, "sales_stage" if phase is self.tech_win_phase else "tech_win_phase"),
+            )
+        confirmed = self.answer(TechWinPhase.TRIAL_EXECUTION, "technical_win_confirmed")
+        if confirmed is not None and confirmed.answer != self.technical_win:
+            yield Fault(
+                (*where, "gates", "trial_execution", "technical_win_confirmed"),
+                f"contradicts technical_win: {'true' if self.technical_win else 'false'}",
+                "the customer confirming the technical win and technical_win are one fact: make them agree",
             )
 
 
@@ -215,4 +473,4 @@ class AccountPlan(Strict):
                     f"first at opportunities[{seen[opportunity.id]}]",
                 )
             seen.setdefault(opportunity.id, index)
-            yield from opportunity.rules(("opportunities", index))
+            yield from opportunity.rules(("opportunities", index), self.tier)

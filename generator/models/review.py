@@ -12,6 +12,8 @@ from generator.models.common import Date, Fault, Faults, Handle, Line, ReviewId,
 
 class Moment(StrEnum):
     PRE_SALES = "pre-sales"
+    # The second pre-sales review: non-standard requirements, before production deployment.
+    PRE_PRODUCTION = "pre-production"
     POST_SALES = "post-sales"
 
 

@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from generator.config import DEFAULT as DEFAULT_CONFIG
+from generator.config import FILE_NAME, HandbookConfig, load_config
 from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.history import last_changed
 from generator.ledger import Ledger, LedgerError, load_ledger
@@ -96,11 +98,24 @@ def load_handbook(
         ledger: Ledger | None = load_ledger(ledger_path)
     except LedgerError as exc:
         raise BuildError("the sign-off ledger cannot be read", [str(exc)]) from exc
-    return handbook_from(report, ledger, today, root)
+    # In the needs-attention mode a broken handbook.yml is listed like any file, and the defaults hold.
+    return handbook_from(report, ledger, today, root, load_config(root).config)
+
+
+def process_config(root: Path) -> HandbookConfig:
+    """handbook.yml (fiscal quarters, holidays, windows); raises BuildError when it is broken."""
+    loaded = load_config(root)
+    if loaded.diagnostics:
+        raise BuildError(f"{FILE_NAME} is invalid", [d.text() for d in loaded.diagnostics])
+    return loaded.config
 
 
 def handbook_from(
-    report: Report, ledger: Ledger | None, today: dt.date, root: Path | None = None
+    report: Report,
+    ledger: Ledger | None,
+    today: dt.date,
+    root: Path | None = None,
+    config: HandbookConfig = DEFAULT_CONFIG,
 ) -> Handbook:
     """The documents the site shows. A document with faults is shown, flagged, when its page can still be
     made as usual: its front matter is valid, its page is where its file says, its id is its own and
@@ -138,7 +153,7 @@ def handbook_from(
         attention.append(Attention(_in_repository(path, root), _document_page(path), tuple(rest), False))
     attention.sort(key=lambda item: item.path)
     updated = last_changed(root) if root is not None else {}
-    return Handbook(reviews, accounts, ledger, today, report.assets, attention, updated)
+    return Handbook(reviews, accounts, ledger, today, report.assets, attention, updated, config)
 
 
 def _in_repository(path: str, root: Path | None) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
-from generator.site.index import Handbook, decision_log
+from generator.site.index import Handbook, decision_log, missing_gates
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -125,7 +125,8 @@ def opportunities_csv(handbook: Handbook) -> str:
     header = (
         "id", "account", "name", "ce", "ae", "sales_stage", "close_date", "tech_win_phase", "tech_win_due",
         "next_step", "joint_success_plan", "tdd", "technical_win", "weekly_checkin", "non_standard",
-        "tech_review",
+        "tech_review", "arr", "currency", "seats", "key_prospect", "production_review", "tdd_peer_reviewer",
+        "next_step_since", "gates_missing",
     )  # fmt: skip
     rows = [
         (
@@ -145,6 +146,14 @@ def opportunities_csv(handbook: Handbook) -> str:
             o.weekly_checkin,
             o.non_standard,
             o.tech_review,
+            o.arr.amount if o.arr else None,
+            o.arr.currency if o.arr else None,
+            o.seats,
+            o.key_prospect,
+            o.production_review,
+            o.tdd_peer_reviewer,
+            o.next_step_since,
+            "; ".join(missing_gates(o)),
         )
         for e in handbook.accounts
         for o in e.plan.opportunities

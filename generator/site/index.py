@@ -12,20 +12,27 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from generator.dates import (
-    FEEDBACK_BUSINESS_DAYS,
-    add_business_days,
-    business_days_between,
-    next_quarter_start,
-    quarter_start,
-)
+from generator.config import DEFAULT as DEFAULT_CONFIG
+from generator.config import HandbookConfig
+from generator.dates import RENEWAL_WINDOW_DAYS, Calendar
 from generator.diagnostics import Diagnostic
 from generator.ledger import Ledger, MergedChange, OpenPullRequest, Waiting
 from generator.models import AccountPlan, Opportunity, TechReview
-from generator.models.account import PHASE_LABELS, Health, Segment, past_tech_design
-from generator.models.review import DECIDED, Outcome, ReviewStatus, Trigger
+from generator.models.account import (
+    GATE_LABELS,
+    PHASE_LABELS,
+    GateAnswer,
+    Health,
+    Money,
+    Segment,
+    TechWinPhase,
+    gates_of,
+    past_tech_design,
+)
+from generator.models.review import DECIDED, Moment, Outcome, ReviewStatus, Trigger
 
-RENEWAL_WINDOW_DAYS = 90
+# The default window (handbook.yml can change it: see Handbook.config), for callers that import it from here.
+DEFAULT_RENEWAL_WINDOW_DAYS = RENEWAL_WINDOW_DAYS
 _HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 
 
@@ -73,6 +80,8 @@ class Handbook:
     attention: list[Attention] = field(default_factory=list)
     # When git last changed each document (its path in the repository); empty outside git.
     updated: dict[str, dt.date] = field(default_factory=dict)
+    # The process configuration (handbook.yml): fiscal quarters, holidays, windows.
+    config: HandbookConfig = DEFAULT_CONFIG
     review_by_id: dict[str, ReviewEntry] = field(init=False)
     account_by_id: dict[str, AccountEntry] = field(init=False)
     reviews_by_customer: dict[str, list[ReviewEntry]] = field(init=False)
@@ -89,6 +98,10 @@ class Handbook:
         self.reviews_by_customer = defaultdict(list)
         for entry in self.reviews:
             self.reviews_by_customer[entry.review.customer].append(entry)
+
+    @property
+    def calendar(self) -> Calendar:
+        return self.config.calendar
 
 
 # --- dates ------------------------------------------------------------------------------------------
@@ -114,7 +127,7 @@ def blockers(handbook: Handbook, source: str) -> list[Blocker]:
     found = []
     pulls = [pr for pr in handbook.ledger.open_pull_requests if source in pr.documents and not pr.satisfied]
     for pull in sorted(pulls, key=lambda pr: (pr.opened_at, pr.pull_request)):
-        waited = business_days_between(pull.opened_at.date(), handbook.today)
+        waited = handbook.calendar.business_days_between(pull.opened_at.date(), handbook.today)
         for waiting in pull.waiting:
             people = tuple(dict.fromkeys(p for p in waiting.people if is_handle(p)))
             found.append(Blocker(pull, waiting.role, people, waited))
@@ -142,17 +155,17 @@ def open_reviews(handbook: Handbook) -> list[OpenReview]:
         review = entry.review
         if review.status is not ReviewStatus.IN_REVIEW:
             continue
-        due = add_business_days(review.opened, FEEDBACK_BUSINESS_DAYS)
+        due = handbook.calendar.feedback_due(review.opened)
         rows.append(
             OpenReview(
                 entry=entry,
                 days_waiting=max((handbook.today - review.opened).days, 0),
                 feedback_due=due,
                 overdue=handbook.today > due,
-                business_days_late=business_days_between(due, handbook.today),
+                business_days_late=handbook.calendar.business_days_between(due, handbook.today),
                 decision_late=handbook.today > review.decision_needed_by,
                 waiting=tuple(blockers(handbook, entry.source)),
-                business_days_open=business_days_between(review.opened, handbook.today),
+                business_days_open=handbook.calendar.business_days_between(review.opened, handbook.today),
             )
         )
     return sorted(rows, key=lambda row: (row.entry.review.opened, row.entry.review.id))
@@ -220,7 +233,7 @@ def owed_by_role(handbook: Handbook) -> dict[str, list[Owed]] | None:
     pulls = [pr for pr in handbook.ledger.open_pull_requests if not pr.satisfied]
     for pull in sorted(pulls, key=lambda pr: (pr.opened_at, pr.pull_request)):
         reviews, plans, late = pull_documents(handbook, pull)
-        waited = business_days_between(pull.opened_at.date(), handbook.today)
+        waited = handbook.calendar.business_days_between(pull.opened_at.date(), handbook.today)
         for waiting in pull.waiting:
             if not _ROLE_SLUG.fullmatch(waiting.role):
                 continue
@@ -238,7 +251,7 @@ def pull_documents(
     plans = tuple(handbook.account_by_source[d] for d in pull.documents if d in handbook.account_by_source)
     late = any(
         e.review.status is ReviewStatus.IN_REVIEW
-        and handbook.today > add_business_days(e.review.opened, FEEDBACK_BUSINESS_DAYS)
+        and handbook.today > handbook.calendar.feedback_due(e.review.opened)
         for e in reviews
     )
     return reviews, plans, late
@@ -347,8 +360,9 @@ class Renewal:
     days_left: int
 
 
-def renewals(handbook: Handbook, within: int = RENEWAL_WINDOW_DAYS) -> list[Renewal]:
-    """Renewals from today to `within` days ahead: the value-realization window."""
+def renewals(handbook: Handbook, within: int | None = None) -> list[Renewal]:
+    """Renewals from today to `within` days ahead (handbook.yml's window): the value-realization window."""
+    within = handbook.config.renewal_window_days if within is None else within
     rows = []
     for entry in handbook.accounts:
         when = entry.plan.renewal_date
@@ -376,8 +390,10 @@ class RenewalWeek:
     by_health: dict[Health, int]
 
 
-def renewals_by_week(handbook: Handbook, within: int = RENEWAL_WINDOW_DAYS) -> list[RenewalWeek]:
-    """The renewal window as weeks from today, each with its renewals counted by the account's health."""
+def renewals_by_week(handbook: Handbook, within: int | None = None) -> list[RenewalWeek]:
+    """The renewal window (handbook.yml's) as weeks from today, each with its renewals counted by the
+    account's health."""
+    within = handbook.config.renewal_window_days if within is None else within
     weeks = [
         RenewalWeek(handbook.today + dt.timedelta(days=7 * n), dict.fromkeys(Health, 0))
         for n in range(within // 7 + 1)
@@ -392,10 +408,28 @@ def days_to_renewal(plan: AccountPlan, today: dt.date) -> int | None:
 
 
 def stale_plans(handbook: Handbook) -> list[AccountEntry]:
-    """Plans last revisited before this quarter began, longest-forgotten first."""
-    start = quarter_start(handbook.today)
+    """Plans last revisited before this fiscal quarter began, longest-forgotten first."""
+    start = handbook.calendar.quarter_start(handbook.today)
     stale = [e for e in handbook.accounts if e.plan.last_revisited < start]
     return sorted(stale, key=lambda e: (e.plan.last_revisited, e.plan.id))
+
+
+@dataclass(frozen=True)
+class QuarterlyReview:
+    """This fiscal quarter's internal QBR (handbook.yml) and the tier-1 plans still to be done before it."""
+
+    date: dt.date
+    days_left: int
+    tier_one_due: list[AccountEntry]
+
+
+def quarterly_review(handbook: Handbook) -> QuarterlyReview | None:
+    day = handbook.config.qbr(handbook.today)
+    if day is None:
+        return None
+    start = handbook.calendar.quarter_start(handbook.today)
+    due = [e for e in handbook.accounts if e.plan.tier == 1 and e.plan.last_revisited < start]
+    return QuarterlyReview(day, (day - handbook.today).days, due)
 
 
 # --- technical win ----------------------------------------------------------------------------------
@@ -408,59 +442,197 @@ class TechWinRow:
     review: ReviewEntry | None
     window: str
     gate_violation: str | None
+    # Every rule the opportunity breaks (gates of passed phases, TDD, reviews), as the validator says it.
+    problems: tuple[str, ...] = ()
+    # The criteria of the current phase's gate not answered yes yet: what is left to move on.
+    missing: tuple[str, ...] = ()
+    slipped_days: int | None = None
+    next_step_age: int | None = None
+    at_stake: float | None = None  # ARR in the reporting currency, when it can be converted
+
+    @property
+    def slipped(self) -> bool:
+        return self.slipped_days is not None
 
 
 def gate_violation(opportunity: Opportunity, review: ReviewEntry | None) -> str | None:
-    """Non-standard requirements past Tech Design & Trial Planning need an approved tech review."""
-    if not (opportunity.non_standard and past_tech_design(opportunity.tech_win_phase)):
+    """Past Tech Design & Trial Planning, non-standard requirements and key prospects need an approved
+    tech review."""
+    if not (opportunity.needs_review and past_tech_design(opportunity.tech_win_phase)):
         return None
     if review is None:
-        return "non-standard requirements without an approved tech review"
+        why = "non-standard requirements" if opportunity.non_standard else "a key prospect"
+        return f"{why} without an approved tech review"
     if review.review.status is not ReviewStatus.APPROVED:
         return f"{review.review.id} is {review.review.status.value}, not approved"
     return None
 
 
+def production_violation(opportunity: Opportunity, review: ReviewEntry | None) -> str | None:
+    """Non-standard requirements in Post-Trial need an approved pre-production review too."""
+    if not (opportunity.non_standard and opportunity.tech_win_phase is TechWinPhase.POST_TRIAL):
+        return None
+    if review is None:
+        return "no approved pre-production tech review"
+    if review.review.moment is not Moment.PRE_PRODUCTION:
+        return f"{review.review.id} is not a pre-production review"
+    if review.review.status is not ReviewStatus.APPROVED:
+        return f"{review.review.id} (pre-production) is {review.review.status.value}, not approved"
+    return None
+
+
+def problems_of(handbook: Handbook, account: AccountEntry, opportunity: Opportunity) -> tuple[str, ...]:
+    """The opportunity's own rules (one fact, stated by the model) and what is wrong with its reviews."""
+    found = [fault.message for fault in opportunity.rules((), account.plan.tier)]
+    for linked, check in (
+        (opportunity.tech_review, gate_violation),
+        (opportunity.production_review, production_violation),
+    ):
+        if not linked:
+            continue  # a missing link is the model's own rule, already in `found`
+        review = handbook.review_by_id.get(linked)
+        problem = check(opportunity, review) if review else f"{linked} is not a tech review of this handbook"
+        if problem:
+            found.append(problem)
+    return tuple(dict.fromkeys(found))
+
+
+def missing_gates(opportunity: Opportunity) -> tuple[str, ...]:
+    """The current phase's gate criteria not yet answered yes ('no' or not answered)."""
+    phase = opportunity.tech_win_phase
+    out = []
+    for gate in gates_of(phase):
+        if gate == "tech_review_approved" and not opportunity.needs_review:
+            continue
+        answer: GateAnswer | None = opportunity.answer(phase, gate)
+        if answer is None or not answer.answer:
+            out.append(GATE_LABELS[(phase, gate)] + ("" if answer is not None else " (not answered)"))
+    return tuple(out)
+
+
+def in_reporting_currency(config: HandbookConfig, money: Money | None) -> float | None:
+    """ARR in handbook.yml's reporting currency (None when there is no rate for its currency)."""
+    if money is None:
+        return None
+    if money.currency == config.reporting_currency:
+        return float(money.amount)
+    rate = config.exchange_rates.get(money.currency)
+    return money.amount * rate if rate is not None else None
+
+
+def _revenue_first(row: TechWinRow) -> tuple[int, float, dt.date, str]:
+    """Revenue at stake first (converted amounts, then unconvertible ones, then deals without ARR)."""
+    arr = row.opportunity.arr
+    if row.at_stake is not None:
+        return (0, -row.at_stake, row.opportunity.close_date, row.opportunity.id)
+    if arr is not None:
+        return (1, -float(arr.amount), row.opportunity.close_date, row.opportunity.id)
+    return (2, 0.0, row.opportunity.close_date, row.opportunity.id)
+
+
+def _row(handbook: Handbook, account: AccountEntry, opportunity: Opportunity, window: str) -> TechWinRow:
+    review = handbook.review_by_id.get(opportunity.tech_review or "")
+    today = handbook.today
+    slipped = (today - opportunity.close_date).days if opportunity.close_date < today else None
+    since = opportunity.next_step_since
+    return TechWinRow(
+        account,
+        opportunity,
+        review,
+        window,
+        gate_violation(opportunity, review),
+        problems_of(handbook, account, opportunity),
+        missing_gates(opportunity),
+        slipped if opportunity.sales_stage <= 4 else None,
+        max((today - since).days, 0) if since and opportunity.next_step else None,
+        in_reporting_currency(handbook.config, opportunity.arr),
+    )
+
+
 def tech_win(handbook: Handbook) -> list[TechWinRow]:
-    """Stage 2–4 opportunities closing this quarter and stage 3–4 ones closing next quarter."""
-    this_start = quarter_start(handbook.today)
-    next_start = next_quarter_start(handbook.today)
-    after_next = next_quarter_start(next_start)
+    """The weekly tech-win review: stage 2–4 opportunities closing this fiscal quarter, stage 3–4 ones
+    closing next quarter, and stage 2–4 ones past their close date (slipped, kept until they move);
+    ranked by the revenue at stake."""
+    calendar = handbook.calendar
+    this_start = calendar.quarter_start(handbook.today)
+    next_start = calendar.next_quarter_start(handbook.today)
+    after_next = calendar.next_quarter_start(next_start)
     rows = []
     for account in handbook.accounts:
         for opportunity in account.plan.opportunities:
             closing = opportunity.close_date
             stage = opportunity.sales_stage
-            if this_start <= closing < next_start and 2 <= stage <= 4:
+            if closing < handbook.today and 2 <= stage <= 4:
+                window = "slipped"
+            elif this_start <= closing < next_start and 2 <= stage <= 4:
                 window = "this quarter"
             elif next_start <= closing < after_next and 3 <= stage <= 4:
                 window = "next quarter"
             else:
                 continue
-            review = handbook.review_by_id.get(opportunity.tech_review or "")
-            rows.append(TechWinRow(account, opportunity, review, window, gate_violation(opportunity, review)))
-    return sorted(rows, key=lambda r: (r.opportunity.close_date, r.opportunity.id))
+            rows.append(_row(handbook, account, opportunity, window))
+    return sorted(rows, key=_revenue_first)
+
+
+def tech_win_by_ce(handbook: Handbook, rows: list[TechWinRow] | None = None) -> dict[str, list[TechWinRow]]:
+    """The weekly review per CE (lower-case handle -> their rows, ranked as on the dashboard)."""
+    found: dict[str, list[TechWinRow]] = defaultdict(list)
+    for row in tech_win(handbook) if rows is None else rows:
+        found[row.opportunity.ce.lower()].append(row)
+    return dict(sorted(found.items()))
 
 
 def pipeline_by_phase(rows: Iterable[TechWinRow]) -> dict[str, dict[str, int]]:
     """The technical-win pipeline: opportunities per phase (every phase, in order), closing this
-    quarter and next."""
-    counts = {label: {"this quarter": 0, "next quarter": 0} for label in PHASE_LABELS.values()}
+    fiscal quarter and next, and slipped past their close date."""
+    counts = {label: {"this quarter": 0, "next quarter": 0, "slipped": 0} for label in PHASE_LABELS.values()}
     for row in rows:
         counts[PHASE_LABELS[row.opportunity.tech_win_phase]][row.window] += 1
     return counts
 
 
 def all_gate_violations(handbook: Handbook) -> list[TechWinRow]:
-    """Every opportunity breaking the tech-review gate, whatever its close date."""
+    """Every opportunity breaking a rule of the technical win, whatever its close date."""
     rows = []
     for account in handbook.accounts:
         for opportunity in account.plan.opportunities:
-            review = handbook.review_by_id.get(opportunity.tech_review or "")
-            problem = gate_violation(opportunity, review)
-            if problem:
-                rows.append(TechWinRow(account, opportunity, review, "", problem))
-    return rows
+            row = _row(handbook, account, opportunity, "")
+            if row.problems:
+                rows.append(row)
+    return sorted(rows, key=_revenue_first)
+
+
+@dataclass(frozen=True)
+class Worth:
+    """What an account's opportunities are worth: ARR per currency and seats."""
+
+    arr: dict[str, int]
+    seats: int
+    opportunities: int
+
+    def __bool__(self) -> bool:
+        return bool(self.arr or self.seats)
+
+
+def account_worth(plan: AccountPlan) -> Worth:
+    """Totals of the account's open opportunities (not yet at the last sales stage)."""
+    arr: dict[str, int] = defaultdict(int)
+    seats = 0
+    open_ones = [o for o in plan.opportunities if o.sales_stage < 7]
+    for opportunity in open_ones:
+        if opportunity.arr:
+            arr[opportunity.arr.currency] += opportunity.arr.amount
+        seats += opportunity.seats or 0
+    return Worth(dict(sorted(arr.items())), seats, len(open_ones))
+
+
+def pipeline_worth(rows: Iterable[TechWinRow]) -> dict[str, int]:
+    """ARR per currency over dashboard rows."""
+    arr: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row.opportunity.arr:
+            arr[row.opportunity.arr.currency] += row.opportunity.arr.amount
+    return dict(sorted(arr.items()))
 
 
 # --- people -----------------------------------------------------------------------------------------
@@ -562,7 +734,7 @@ def people(handbook: Handbook) -> dict[str, Person]:
                     continue  # ledger text is untrusted: only real handles get pages
                 held = [w.role for w in pull.waiting if handle.lower() in (p.lower() for p in w.people)]
                 days = max((handbook.today - pull.opened_at.date()).days, 0)
-                waited = business_days_between(pull.opened_at.date(), handbook.today)
+                waited = handbook.calendar.business_days_between(pull.opened_at.date(), handbook.today)
                 reviews, plans, late = pull_documents(handbook, pull)
                 person(handle).waiting.append(WaitingItem(pull, held, days, waited, reviews, plans, late))
     for someone in found.values():

@@ -20,8 +20,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from generator import dates
-from generator.models.account import PHASE_LABELS, Health, Segment
+from generator.models.account import PHASE_LABELS, Health, Money, Segment
 from generator.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigger
 from generator.site import charts, exports, index, lists, search
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
@@ -64,6 +63,11 @@ class Tree:
 
 def review_page(source: str) -> str:
     return source  # documents keep their repository path, so their relative links keep working
+
+
+def ce_tech_win_page(handle: str) -> str:
+    """A CE's weekly tech-win review."""
+    return f"dashboards/tech-win/{handle.lower()}.md"
 
 
 def person_page(handle: str) -> str:
@@ -137,7 +141,7 @@ class Renderer:
             # them is most of a small site's render time.
             bytecode_cache=_bytecode_cache(),
         )
-        self.env.filters.update(heading=_heading, date=_date, label=_label)
+        self.env.filters.update(heading=_heading, date=_date, label=_label, money=_money)
         self.env.tests["match_handle"] = index.is_handle
         self._here = ""
         self.env.globals.update(
@@ -154,6 +158,7 @@ class Renderer:
             safe_url=_safe_url,
             edit_url=self.edit_url,
             person_page=person_page,
+            ce_page=ce_tech_win_page,
             account_page=account_page,
             today=handbook.today,
             phase_labels=PHASE_LABELS,
@@ -165,7 +170,9 @@ class Renderer:
             has_body_key=HAS_BODY,
             row_html=self.row_html,
             plural=lists.plural,
-            business_days_since=lambda when: dates.business_days_between(when.date(), handbook.today),
+            business_days_since=lambda when: handbook.calendar.business_days_between(
+                when.date(), handbook.today
+            ),
             root=self.root,
         )
 
@@ -333,18 +340,22 @@ def _review_inputs(hb: Handbook, entry: ReviewEntry) -> Inputs:
     return (
         entry.review, entry.body, entry.source, entry.attention, account.plan if account else None,
         *[(e.review, e.source) if e else None for e in related], hb.ledger, hb.today,
-        hb.updated.get(entry.source),
+        hb.updated.get(entry.source), hb.config,
     )  # fmt: skip
 
 
 def _account_inputs(hb: Handbook, entry: AccountEntry) -> Inputs:
     """An account's page: itself, its customer's reviews, its opportunities' reviews, sign-offs, today."""
     reviews = hb.reviews_by_customer.get(entry.plan.id, [])
-    linked = [hb.review_by_id.get(o.tech_review or "") for o in entry.plan.opportunities]
+    linked = [
+        hb.review_by_id.get(rid or "")
+        for o in entry.plan.opportunities
+        for rid in (o.tech_review, o.production_review)
+    ]
     return (
         entry.plan, entry.body, entry.source, entry.attention, *[(e.review, e.source) for e in reviews], "|",
         *[(e.review, e.source) if e else None for e in linked], hb.ledger, hb.today,
-        hb.updated.get(entry.source),
+        hb.updated.get(entry.source), hb.config,
     )  # fmt: skip
 
 
@@ -363,7 +374,7 @@ def _documents(r: Renderer) -> None:
             review=entry.review,
             account=account,
             signoffs=index.signoffs(hb, entry.source),
-            deadline=dates.add_business_days(entry.review.opened, dates.FEEDBACK_BUSINESS_DAYS),
+            deadline=hb.calendar.feedback_due(entry.review.opened),
             body=Markup(body_markdown(entry.body)),  # Markdown, not HTML: sanitized after mkdocs
             updated=hb.updated.get(entry.source),
         )
@@ -373,15 +384,25 @@ def _documents(r: Renderer) -> None:
         inputs = _account_inputs(hb, account)
         if r.reuse(path, inputs):
             continue
-        opportunities = [(o, hb.review_by_id.get(o.tech_review or "")) for o in account.plan.opportunities]
+        opportunities = [
+            (
+                o,
+                hb.review_by_id.get(o.tech_review or ""),
+                index.problems_of(hb, account, o),
+                index.missing_gates(o),
+            )
+            for o in account.plan.opportunities
+        ]
         r.page(
             path,
             "account.md.j2",
             entry=account,
             plan=account.plan,
             reviews=hb.reviews_by_customer.get(account.plan.id, []),
-            opportunities=[(o, rev, index.gate_violation(o, rev)) for o, rev in opportunities],
+            opportunities=opportunities,
+            worth=index.account_worth(account.plan),
             renewal_days=index.days_to_renewal(account.plan, hb.today),
+            renewal_window=hb.config.renewal_window_days,
             signoffs=index.signoffs(hb, account.source),
             body=Markup(body_markdown(account.body)),
             updated=hb.updated.get(account.source),
@@ -433,17 +454,31 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
         "dashboards/stale-plans.md",
         "stale_plans.md.j2",
         accounts=index.stale_plans(hb),
-        quarter=dates.quarter_label(hb.today),
-        since=dates.quarter_start(hb.today),
+        quarter=hb.calendar.quarter_label(hb.today),
+        since=hb.calendar.quarter_start(hb.today),
+        qbr=index.quarterly_review(hb),
     )
+    tech_win_rows = index.tech_win(hb)
+    quarters = {
+        "quarter": hb.calendar.quarter_label(hb.today),
+        "next_quarter": hb.calendar.quarter_label(hb.calendar.next_quarter_start(hb.today)),
+    }
+    by_ce = index.tech_win_by_ce(hb, tech_win_rows)
     r.page(
         "dashboards/tech-win.md",
         "tech_win.md.j2",
-        rows=index.tech_win(hb),
+        rows=tech_win_rows,
         violations=violations,
-        quarter=dates.quarter_label(hb.today),
-        next_quarter=dates.quarter_label(dates.next_quarter_start(hb.today)),
+        slipped=sum(row.slipped for row in tech_win_rows),
+        totals=index.pipeline_worth(tech_win_rows),
+        by_ce=by_ce,
+        currency=hb.config.reporting_currency,
+        rates=bool(hb.config.exchange_rates),
+        **quarters,
     )
+    for ce_rows in by_ce.values():
+        ce = ce_rows[0].opportunity.ce
+        r.page(ce_tech_win_page(ce), "tech_win_ce.md.j2", rows=ce_rows, ce=ce, **quarters)
     r.page("dashboards/needs-attention.md", "needs_attention.md.j2", items=hb.attention)
     owed = index.owed_by_role(hb)
     by_age = index.open_by_age(open_rows)
@@ -516,6 +551,7 @@ def _browse(r: Renderer, everyone: dict[str, index.Person]) -> None:
     )
     titles = {e.source: f"{e.review.id} {e.review.title}" for e in hb.reviews}
     titles |= {e.source: e.plan.name for e in hb.accounts}
+    by_ce = index.tech_win_by_ce(hb)
     for person in everyone.values():
         path = person_page(person.handle)
         r.page(
@@ -528,6 +564,7 @@ def _browse(r: Renderer, everyone: dict[str, index.Person]) -> None:
             signed=r.bounded(path, "signed", lists.signed_list(person, titles), PERSON_LIMIT),
             reviews=r.bounded(path, "reviews", lists.person_reviews(person), PERSON_LIMIT),
             accounts=r.bounded(path, "accounts", lists.person_accounts(person), PERSON_LIMIT),
+            tech_win_rows=by_ce.get(person.key, []),
         )
     r.paged_table("people/index.md", "people.md.j2", lists.people_list(everyone.values()))
     r.tree.files[search.ENTRIES_FILE] = search.entries_json(search.entries(hb, everyone.values()))
@@ -602,6 +639,10 @@ def _date(value: dt.date | dt.datetime | None) -> Markup | str:
         return "—"
     text = value.strftime("%Y-%m-%d %H:%M UTC") if isinstance(value, dt.datetime) else value.isoformat()
     return Markup(f'<time datetime="{value.isoformat()}">{text}</time>')
+
+
+def _money(value: Money | None) -> str:
+    return f"{value.currency}\u00a0{value.amount:,}" if value is not None else ""  # never wraps
 
 
 def _label(value: Any) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.assets import read_asset
+from generator.config import FILE_NAME as CONFIG_FILE
 from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.files import source_files
 from generator.ledger import Ledger, LedgerError, load_ledger
@@ -37,6 +38,7 @@ from generator.site.build import (
     handbook_from,
     locked,
     mkdocs_config,
+    process_config,
     render_site,
     write_tree,
 )
@@ -149,7 +151,8 @@ class Preview:
         report = self._documents.report(self.options.root)
         if not report.ok:
             raise InvalidDocuments(report)
-        handbook = handbook_from(report, self._read_ledger(), self.options.today, self.options.root)
+        config = process_config(self.options.root)
+        handbook = handbook_from(report, self._read_ledger(), self.options.today, self.options.root, config)
         self._memo.rendered = 0
         _, files = render_site(handbook, self.options, self._memo)
         if self._written is None:
@@ -311,7 +314,6 @@ def _serve(
     except BaseException:
         server.server_close()
         raise
-    report(f"site built in {first.seconds:.1f}s; serving http://{host}:{port}/ (Ctrl-C to stop)")
     changed = threading.Event()
 
     class OnChange(FileSystemEventHandler):
@@ -321,13 +323,23 @@ def _serve(
             changed.set()
 
     status.build += 1
+
+    class OnConfigChange(OnChange):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            paths = (event.src_path, getattr(event, "dest_path", ""))
+            if any(os.path.basename(os.fsdecode(p)) == CONFIG_FILE for p in paths if p):
+                super().on_any_event(event)  # handbook.yml: fiscal quarters, holidays, windows
+
     observer = Observer()
     for path in (options.root / "reviews", options.root / "accounts", options.source / "handbook"):
         if path.is_dir():
             observer.schedule(OnChange(), str(path), recursive=True)
+    observer.schedule(OnConfigChange(), str(options.root), recursive=False)
     observer.start()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    # Said once the watcher runs: a change made as soon as the line appears is not missed.
+    report(f"site built in {first.seconds:.1f}s; serving http://{host}:{port}/ (Ctrl-C to stop)")
     stop = stop or threading.Event()
     try:
         while not stop.is_set():

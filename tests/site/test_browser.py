@@ -96,6 +96,8 @@ def test_pages_show_no_console_errors(tab: Tab, bundled_url: str) -> None:
         "dashboards/decisions.html",
         "dashboards/red-accounts.html",
         "dashboards/tech-win.html",
+        "dashboards/tech-win/ravi-menon.html",
+        "dashboards/stale-plans.html",
         "dashboards/charts.html",
         "reviews/index.html",
         "accounts/index.html",
@@ -171,3 +173,18 @@ def test_a_page_opened_from_disk_says_how_to_serve_the_site(tab: Tab, sample_sit
     note = tab.page.locator(".hb-from-disk")
     assert note.is_visible()
     assert "handbook serve" in note.inner_text()
+
+
+def test_a_ce_is_reached_from_the_tech_win_review_with_their_slipped_deal_flagged(
+    tab: Tab, bundled_url: str
+) -> None:
+    tab.page.goto(urljoin(bundled_url, "dashboards/tech-win.html"))
+    slipped = tab.page.locator("tr.hb-slipped .hb-slipped-flag").first
+    assert slipped.is_visible() and slipped.inner_text() == "slipped 10 days"
+    tab.page.locator(".hb-per-ce a", has_text="@ravi-menon").click()
+    tab.page.wait_for_load_state()
+    assert tab.page.url.endswith("dashboards/tech-win/ravi-menon.html")
+    rows = tab.page.locator("table.hb-tech-win tbody tr")
+    assert rows.count() == 2
+    assert "Fabrikam Bank" in rows.first.inner_text()  # the larger deal first
+    assert tab.errors == []

@@ -52,6 +52,23 @@ def test_an_invalid_document_stops_the_build_with_the_validators_message(
     assert not (sample_repo / "build" / "site").exists()
 
 
+def test_a_broken_handbook_yml_stops_the_build_with_its_positioned_message(
+    sample_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (sample_repo / "handbook.yml").write_text("fiscal_year_start_month: 0\n", encoding="utf-8")
+    assert _cli(sample_repo) == 1
+    out = capsys.readouterr()
+    assert "handbook.yml:1:26: fiscal_year_start_month: '0' is below the minimum 1" in out.out + out.err
+    assert not (sample_repo / "build" / "site").exists()
+
+
+def test_a_february_fiscal_year_labels_the_tech_win_quarters(sample_repo: Path, tmp_path: Path) -> None:
+    (sample_repo / "handbook.yml").write_text("fiscal_year_start_month: 2\n", encoding="utf-8")
+    result = build_site(options_for(sample_repo, tmp_path / "out"))
+    page = (result.site / "dashboards" / "tech-win.html").read_text(encoding="utf-8")
+    assert "this fiscal quarter (2027-Q4)" in page and "next quarter (2028-Q1)" in page
+
+
 def test_the_cli_prints_where_the_site_is(sample_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _cli(sample_repo) == 0
     out = capsys.readouterr().out
@@ -301,3 +318,59 @@ def test_what_validation_takes_as_generated_is_what_the_build_generates(sample_s
     made = {p.relative_to(pages).as_posix() for p in pages.rglob("*") if p.is_file()}
     assert {path for path in made if not generated(path)} == documents
     assert {path for path in made if generated(path) and "/" not in path} == {"index.md", "feed.xml"}
+
+
+# --- the technical win on the bundled site -----------------------------------------------------------
+
+
+def test_the_tech_win_dashboard_shows_arr_slipped_deals_and_what_is_left_of_each_gate(
+    bundled_site: BuiltSite,
+) -> None:
+    page = (bundled_site.out / "dashboards" / "tech-win.html").read_text(encoding="utf-8")
+    # Woodgrove's add-on closed on 2026-11-13 without moving: kept, slipped by 10 days.
+    assert "Woodgrove Energy — code insights add-on" in page
+    assert "slipped 10 days" in page
+    assert "EUR\u00a0540,000" in page  # Fabrikam Global Markets (never wrapped)
+    assert "to leave Trial Execution: trial readout delivered; customer confirmed the technical win" in page
+    assert "set 5 days ago" in page  # Fabrikam's next step, set on 2026-11-18
+
+
+def test_the_tech_win_dashboard_is_ranked_by_revenue_at_stake(bundled_site: BuiltSite) -> None:
+    page = (bundled_site.out / "dashboards" / "tech-win.html").read_text(encoding="utf-8")
+    # Fabrikam (EUR 540,000, at 1.08 to the dollar in handbook.yml) before Adventure Works (USD 84,000).
+    assert page.index("Fabrikam Bank — Global Markets") < page.index("Adventure Works — batch changes add-on")
+
+
+def test_each_ce_has_a_tech_win_page_and_a_section_on_their_person_page(bundled_site: BuiltSite) -> None:
+    ce_page = (bundled_site.out / "dashboards" / "tech-win" / "ravi-menon.html").read_text(encoding="utf-8")
+    assert "Fabrikam Bank — Global Markets" in ce_page and "Woodgrove Energy" in ce_page
+    assert "Adventure Works" not in ce_page
+    person = (bundled_site.out / "people" / "ravi-menon.html").read_text(encoding="utf-8")
+    assert 'id="tech-win"' in person and "Fabrikam Bank — Global Markets" in person
+
+
+def test_an_account_page_totals_its_open_opportunities(bundled_site: BuiltSite) -> None:
+    page = (bundled_site.out / "accounts" / "northwind-logistics.html").read_text(encoding="utf-8")
+    assert "Total of the 2 open opportunities" in page
+    assert "EUR 260,000 · USD 432,000" in page and "1,900 seats" in page
+    assert "pre-production:" in page and "TR-0014" in page
+
+
+def test_the_opportunities_export_carries_arr_seats_and_what_is_left_of_each_gate(
+    bundled_site: BuiltSite,
+) -> None:
+    text = (bundled_site.out / "exports" / "opportunities.csv").read_text(encoding="utf-8")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(text))}
+    fabrikam = rows["fabrikam-global-markets"]
+    assert (fabrikam["arr"], fabrikam["currency"], fabrikam["seats"]) == ("540000", "EUR", "1800")
+    assert fabrikam["gates_missing"] == "trial readout delivered; customer confirmed the technical win"
+    assert rows["northwind-fleet-platform-expansion"]["production_review"] == "TR-0014"
+    assert rows["northwind-freight-europe"]["key_prospect"] == "yes"
+
+
+def test_the_stale_plans_page_names_the_internal_qbr_and_the_tier_one_plans_due(
+    bundled_site: BuiltSite,
+) -> None:
+    page = (bundled_site.out / "dashboards" / "stale-plans.html").read_text(encoding="utf-8")
+    assert "The internal quarterly business review of 2026-Q4 is on" in page
+    assert "in 17 days" in page

@@ -251,3 +251,31 @@ def test_serve_watches_the_handbook_pages(sample_repo: Path, tmp_path: Path) -> 
     finally:
         stop.set()
         thread.join(timeout=30)
+
+
+def test_a_handbook_yml_edit_reaches_the_pages_that_count_business_days(
+    preview: Preview, sample_repo: Path
+) -> None:
+    # A holiday inside TR-0002's feedback window moves its deadline on its page and the open reviews.
+    before = (preview.options.out / f"{KOREAN}.html").read_text(encoding="utf-8")
+    (sample_repo / "handbook.yml").write_text("holidays: [2026-11-24]\n", encoding="utf-8")
+    preview.update()
+    after = (preview.options.out / f"{KOREAN}.html").read_text(encoding="utf-8")
+    assert "2026-11-25" in before and "2026-11-26" not in before
+    assert "2026-11-26" in after
+
+
+def test_a_broken_handbook_yml_keeps_the_last_good_site(preview: Preview, sample_repo: Path) -> None:
+    from generator.site.build import BuildError
+
+    (sample_repo / "handbook.yml").write_text("renewal_window_days: soon\n", encoding="utf-8")
+    with pytest.raises(BuildError) as raised:
+        preview.update()
+    assert any("renewal_window_days: 'soon' is not a whole number" in p for p in raised.value.problems)
+    assert (preview.options.out / f"{KOREAN}.html").is_file()
+
+
+def test_serve_rebuilds_when_handbook_yml_changes(served: tuple[str, list[str]], sample_repo: Path) -> None:
+    _, lines = served
+    (sample_repo / "handbook.yml").write_text("fiscal_year_start_month: 2\n", encoding="utf-8")
+    _wait_for(lambda: any(line.startswith("rebuilt") for line in lines), lines)

@@ -145,3 +145,34 @@ def test_file_names_and_logins_in_the_reminder_cannot_inject_markdown():
     unescaped = re.compile(r"(?<!\\)(\]\(|@all|@evil|`)")
     assert unescaped.search(body) is None
     assert "@sam" in body
+
+
+# --- handbook.yml: company holidays and the feedback window ---------------------------------------
+
+
+def test_a_holiday_inside_the_feedback_window_moves_the_deadline(world, tmp_path):
+    # 2026-01-07 is a company holiday: feedback asked on Monday 5 is due Friday 9, not Thursday 8.
+    (tmp_path / "handbook.yml").write_text("holidays:\n  - 2026-01-07\n", encoding="utf-8")
+    assert remind(world.fake, "2026-01-09", "--root", str(tmp_path)) == 0
+    assert reminders(world.fake) == []
+    assert remind(world.fake, "2026-01-12", "--root", str(tmp_path)) == 0
+    [body] = reminders(world.fake)
+    assert "within 3 business days, by 2026-01-09" in body
+    assert "overdue by 1 business day" in body
+
+
+def test_a_longer_feedback_window_from_handbook_yml_is_the_deadline_remind_uses(world, tmp_path):
+    (tmp_path / "handbook.yml").write_text("feedback_business_days: 5\n", encoding="utf-8")
+    assert remind(world.fake, "2026-01-12", "--root", str(tmp_path)) == 0
+    assert reminders(world.fake) == []
+    assert remind(world.fake, "2026-01-13", "--root", str(tmp_path)) == 0
+    [body] = reminders(world.fake)
+    assert "within 5 business days, by 2026-01-12" in body
+
+
+def test_a_broken_handbook_yml_stops_remind_before_github_is_asked(world, tmp_path, capsys):
+    (tmp_path / "handbook.yml").write_text("feedback_business_days: soon\n", encoding="utf-8")
+    assert remind(world.fake, "2026-01-12", "--root", str(tmp_path)) == 1
+    err = capsys.readouterr().err
+    assert "feedback_business_days: 'soon' is not a whole number" in err
+    assert reminders(world.fake) == []

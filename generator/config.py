@@ -1,0 +1,275 @@
+"""`handbook.yml`: the process configuration at the repository root (fiscal year, holidays, windows).
+
+Read with the documents' strict loader (values kept as written, positions of every value), checked by
+a pydantic model and its `rules()`, reported as positioned diagnostics. Absent, it is today's process:
+calendar quarters, no holidays, feedback within 3 business days, renewals 90 days ahead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+
+from generator import dates
+from generator.diagnostics import ConfigError, Diagnostic, DocumentError
+from generator.load import MAX_FILE_BYTES, FieldPath, Position, display_path, parse_front_matter
+from generator.models.account import Currency
+from generator.models.common import Fault, Faults, Quarter, Strict, Text
+
+FILE_NAME = "handbook.yml"
+# The dates a document can plausibly hold; the loader's own window (issue 10) is the default.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+class NamedBy(StrEnum):
+    END = "end"
+    START = "start"
+
+
+class Holiday(Strict):
+    date: dt.date
+    name: Text | None = None
+
+
+def _holiday(value: Any) -> Any:
+    """`- 2026-12-25` is short for `- {date: 2026-12-25}`."""
+    return value if isinstance(value, dict) else {"date": value}
+
+
+HolidayEntry = Annotated[Holiday, BeforeValidator(_holiday, json_schema_input_type=Holiday | dt.date)]
+
+
+# The widest window handbook.yml may set: calendar arithmetic stays far from year 1 and year 9999.
+BoundedDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31))]
+
+
+class PlausibleDates(Strict):
+    earliest: BoundedDate = EARLIEST_DATE
+    latest: BoundedDate = LATEST_DATE
+
+
+class HandbookConfig(Strict):
+    """The process configuration (handbook.yml at the repository root); every field is optional."""
+
+    fiscal_year_start_month: Annotated[int, Field(ge=1, le=12)] = Field(
+        dates.FISCAL_YEAR_START_MONTH, description="The month the fiscal year starts (1 = January)"
+    )
+    fiscal_year_named_by: NamedBy = Field(
+        NamedBy.END, description="A fiscal year is named after the calendar year it ends in, or starts in"
+    )
+    holidays: list[HolidayEntry] = Field(
+        default_factory=list, description="Company holidays: business days skip them"
+    )
+    feedback_business_days: Annotated[int, Field(ge=1, le=30)] = Field(
+        dates.FEEDBACK_BUSINESS_DAYS,
+        description="Reviewers give initial feedback within this many business days",
+    )
+    renewal_window_days: Annotated[int, Field(ge=1, le=366)] = Field(
+        dates.RENEWAL_WINDOW_DAYS, description="Value realization starts this many days before a renewal"
+    )
+    plausible_dates: PlausibleDates = Field(
+        default_factory=PlausibleDates, description="Dates outside this window are typing mistakes"
+    )
+    internal_qbr: dict[Quarter, dt.date] = Field(
+        default_factory=dict, description="The internal quarterly business review, per fiscal quarter"
+    )
+    reporting_currency: Currency = Field("USD", description="Dashboards rank and total revenue in it")
+    exchange_rates: dict[Currency, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=dict, description="What one unit of a currency is worth in the reporting currency"
+    )
+
+    @property
+    def calendar(self) -> dates.Calendar:
+        return dates.Calendar.of(
+            self.fiscal_year_start_month,
+            (h.date for h in self.holidays),
+            self.feedback_business_days,
+            self.fiscal_year_named_by.value,
+        )
+
+    def qbr(self, day: dt.date) -> dt.date | None:
+        """The internal QBR of the fiscal quarter `day` is in, when one is set."""
+        return self.internal_qbr.get(self.calendar.quarter_label(day))
+
+    def rules(self) -> Faults:
+        window = self.plausible_dates
+        if window.latest <= window.earliest:
+            yield Fault(("plausible_dates", "latest"), f"is not after earliest ({window.earliest})")
+        seen: dict[dt.date, int] = {}
+        for index, holiday in enumerate(self.holidays):
+            if holiday.date in seen:
+                yield Fault(
+                    ("holidays", index),
+                    f"{holiday.date} is listed twice",
+                    f"first at holidays[{seen[holiday.date]}]; keep one",
+                )
+            seen.setdefault(holiday.date, index)
+            if not window.earliest <= holiday.date <= window.latest:
+                yield Fault(
+                    ("holidays", index), f"{holiday.date} is outside the plausible dates", _window(window)
+                )
+        calendar = self.calendar
+        for label, day in self.internal_qbr.items():
+            if not window.earliest.year <= int(label[:4]) <= window.latest.year:
+                yield Fault(
+                    ("internal_qbr", label),
+                    f"quarter {label} is outside the plausible dates",
+                    _window(window),
+                )
+                continue  # and no calendar arithmetic on year 0 or 9999
+            first, last = calendar.quarter_of_label(label)
+            if not first <= day <= last:
+                yield Fault(
+                    ("internal_qbr", label),
+                    f"{day} is not in fiscal quarter {label} ({first} to {last})",
+                    "check the date, the quarter, or fiscal_year_start_month",
+                )
+            elif not calendar.is_business_day(day):
+                why = "a holiday" if day in calendar.holidays else day.strftime("a %A")
+                yield Fault(("internal_qbr", label), f"{day} is {why}", "hold the review on a business day")
+
+
+def implausible_dates(model: BaseModel, window: PlausibleDates, where: FieldPath = ()) -> Faults:
+    """Every date of a validated document outside handbook.yml's plausible window, at its field."""
+    for name in type(model).model_fields:
+        yield from _dates_in(getattr(model, name), window, (*where, name))
+
+
+def _dates_in(value: object, window: PlausibleDates, where: FieldPath) -> Faults:
+    if isinstance(value, dt.date):
+        if not window.earliest <= value <= window.latest:
+            yield Fault(where, f"{value} is outside the plausible dates of {FILE_NAME}", _window(window))
+    elif isinstance(value, BaseModel):
+        yield from implausible_dates(value, window, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _dates_in(item, window, (*where, index))
+
+
+def _window(window: PlausibleDates) -> str:
+    return f"between {window.earliest} and {window.latest}; check the year"
+
+
+DEFAULT = HandbookConfig()
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Parsed:
+    """handbook.yml as read: plain data and the position of every value and key."""
+
+    path: str
+    values: dict[FieldPath, Position] = field(default_factory=dict)
+    keys: dict[FieldPath, Position] = field(default_factory=dict)
+
+    def position(self, path: FieldPath) -> Position:
+        for end in range(len(path), 0, -1):
+            found = self.values.get(path[:end])
+            if found:
+                return found
+        return Position(1, 1)
+
+    def key_position(self, path: FieldPath) -> Position:
+        return self.keys.get(path) or self.position(path)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    config: HandbookConfig
+    diagnostics: list[Diagnostic]
+    present: bool
+
+
+def load_config(root: Path) -> Loaded:
+    """The configuration of the repository at `root` (the defaults when there is no handbook.yml)."""
+    path = root / FILE_NAME
+    shown = display_path(path)
+    if not path.exists() and not path.is_symlink():
+        return Loaded(DEFAULT, [], False)
+    try:
+        text = _read(path, shown)
+        if not any(line.strip() and not line.lstrip().startswith("#") for line in text.split("\n")):
+            return Loaded(DEFAULT, [], True)
+        data, values, keys = parse_front_matter(text, shown, 1)
+    except DocumentError as exc:
+        found = exc.diagnostic
+        message = found.message.replace("the front matter", FILE_NAME)
+        return Loaded(
+            DEFAULT,
+            [Diagnostic(found.path, found.line, found.column, found.field, message, found.hint)],
+            True,
+        )
+    return _check(_Parsed(shown, values, keys), data)
+
+
+def _check(parsed: _Parsed, data: dict[str, Any]) -> Loaded:
+    from generator.validate import fault_at, from_pydantic
+
+    try:
+        config = HandbookConfig.model_validate(data)
+    except ValidationError as exc:
+        return Loaded(DEFAULT, [from_pydantic(parsed, HandbookConfig, e) for e in exc.errors()], True)
+    return Loaded(config, [fault_at(parsed, fault) for fault in config.rules()], True)
+
+
+def require_config(root: Path) -> HandbookConfig:
+    """The configuration, or ConfigError with its messages."""
+    loaded = load_config(root)
+    if loaded.diagnostics:
+        raise ConfigError(loaded.diagnostics)
+    return loaded.config
+
+
+def _fail(path: str, message: str, hint: str = "", line: int = 1, column: int = 1) -> DocumentError:
+    return DocumentError(Diagnostic(path, line, column, "", message, hint))
+
+
+def _read(path: Path, shown: str) -> str:
+    """A regular UTF-8 file under the size limit; a device, pipe or folder is refused without reading."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode):
+                raise _fail(shown, "not a regular file", f"make {FILE_NAME} a plain text file")
+            if info.st_size > MAX_FILE_BYTES:
+                raise _fail(shown, f"file is {info.st_size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
+            with os.fdopen(handle, "rb", closefd=False) as stream:
+                raw = stream.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(handle)
+    except OSError as exc:
+        raise _fail(shown, f"cannot read the file: {exc.strerror or exc}") from None
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise _fail(
+            shown, f"the file is not UTF-8 text: byte 0x{raw[exc.start]:02x}", "save it as UTF-8", line
+        ) from None
+    if "\x00" in text:
+        raise _fail(
+            shown,
+            "the file contains a NUL byte",
+            "save it as plain text",
+            text.count("\n", 0, text.index("\x00")) + 1,
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def json_schema() -> dict[str, Any]:
+    schema = HandbookConfig.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://handbook.example/schema/config.schema.json"
+    return schema

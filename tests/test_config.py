@@ -1,0 +1,280 @@
+"""handbook.yml: the process configuration, read with the strict loader and checked with positions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from generator import dates
+from generator.cli import main
+from generator.config import DEFAULT, load_config
+
+CORPUS_BASE = Path(__file__).parent / "corpus" / "base"
+
+FULL = """\
+# The process of this company.
+fiscal_year_start_month: 2
+holidays:
+  - 2026-11-26
+  - date: 2026-12-25
+    name: Christmas Day
+feedback_business_days: 3
+renewal_window_days: 120
+plausible_dates:
+  earliest: 2010-01-01
+  latest: 2060-12-31
+internal_qbr:
+  2027-Q4: 2026-12-08
+"""
+
+
+@pytest.fixture(autouse=True)
+def _inside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # paths in messages are relative to the working directory
+
+
+def write(root: Path, text: str) -> Path:
+    path = root / "handbook.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def messages(root: Path) -> list[str]:
+    return [d.text() for d in load_config(root).diagnostics]
+
+
+def test_without_handbook_yml_the_process_is_todays(tmp_path: Path) -> None:
+    loaded = load_config(tmp_path)
+    assert (loaded.present, loaded.diagnostics) == (False, [])
+    assert loaded.config.calendar == dates.DEFAULT
+    assert loaded.config.renewal_window_days == 90
+    assert loaded.config.feedback_business_days == dates.FEEDBACK_BUSINESS_DAYS
+    assert loaded.config.plausible_dates.earliest == dt.date(2000, 1, 1)
+    assert loaded.config.plausible_dates.latest == dt.date(2100, 12, 31)
+
+
+def test_an_empty_or_comment_only_file_is_the_defaults(tmp_path: Path) -> None:
+    write(tmp_path, "# nothing changed yet\n\n")
+    loaded = load_config(tmp_path)
+    assert loaded.present and loaded.diagnostics == [] and loaded.config == DEFAULT
+
+
+def test_a_full_file_sets_the_calendar(tmp_path: Path) -> None:
+    write(tmp_path, FULL)
+    loaded = load_config(tmp_path)
+    assert loaded.diagnostics == []
+    calendar = loaded.config.calendar
+    assert calendar.quarter_label(dt.date(2026, 11, 23)) == "2027-Q4"
+    assert calendar.holidays == {dt.date(2026, 11, 26), dt.date(2026, 12, 25)}
+    assert calendar.feedback_due(dt.date(2026, 11, 23)) == dt.date(2026, 11, 27)
+    assert loaded.config.renewal_window_days == 120
+    assert loaded.config.qbr(dt.date(2026, 11, 23)) == dt.date(2026, 12, 8)
+    assert loaded.config.qbr(dt.date(2027, 3, 1)) is None
+
+
+def test_a_value_out_of_range_is_reported_at_its_line_and_column(tmp_path: Path) -> None:
+    write(tmp_path, "feedback_business_days: 3\nfiscal_year_start_month: 13\n")
+    assert messages(tmp_path) == [
+        "handbook.yml:2:26: fiscal_year_start_month: '13' is above the maximum 12",
+    ]
+
+
+def test_an_unknown_field_suggests_the_known_one(tmp_path: Path) -> None:
+    write(tmp_path, "renewal_window: 90\n")
+    assert messages(tmp_path) == [
+        "handbook.yml:1:1: renewal_window: unknown field 'renewal_window' "
+        "(did you mean 'renewal_window_days'?)",
+    ]
+
+
+def test_a_holiday_that_is_not_a_date_is_reported_at_its_item(tmp_path: Path) -> None:
+    write(tmp_path, "holidays:\n  - 2026-12-25\n  - Boxing Day\n")
+    assert messages(tmp_path) == [
+        "handbook.yml:3:5: holidays[1].date: 'Boxing Day' is not a date "
+        "(write it as YYYY-MM-DD, e.g. 2026-11-23)",
+    ]
+
+
+def test_a_holiday_listed_twice_is_reported_at_the_second(tmp_path: Path) -> None:
+    write(tmp_path, "holidays:\n  - 2026-12-25\n  - date: 2026-12-25\n    name: Christmas\n")
+    assert messages(tmp_path) == [
+        "handbook.yml:3:5: holidays[1]: 2026-12-25 is listed twice (first at holidays[0]; keep one)",
+    ]
+
+
+def test_a_qbr_outside_its_fiscal_quarter_names_the_quarters_days(tmp_path: Path) -> None:
+    write(tmp_path, "fiscal_year_start_month: 2\ninternal_qbr:\n  2027-Q1: 2027-03-10\n")
+    assert messages(tmp_path) == [
+        "handbook.yml:3:12: internal_qbr.2027-Q1: 2027-03-10 is not in fiscal quarter 2027-Q1 "
+        "(2026-02-01 to 2026-04-30) (check the date, the quarter, or fiscal_year_start_month)",
+    ]
+
+
+def test_a_qbr_on_a_holiday_is_reported(tmp_path: Path) -> None:
+    write(tmp_path, "holidays: [2026-12-08]\ninternal_qbr:\n  2026-Q4: 2026-12-08\n")
+    assert messages(tmp_path) == [
+        "handbook.yml:3:12: internal_qbr.2026-Q4: 2026-12-08 is a holiday "
+        "(hold the review on a business day)",
+    ]
+
+
+def test_a_plausible_window_upside_down_is_reported(tmp_path: Path) -> None:
+    write(tmp_path, "plausible_dates:\n  earliest: 2050-01-01\n  latest: 2040-01-01\n")
+    assert messages(tmp_path) == [
+        "handbook.yml:3:11: plausible_dates.latest: is not after earliest (2050-01-01)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("fiscal_year_start_month: [2\n", "handbook.yml:1:26: handbook.yml is not valid YAML"),
+        ("- 2\n", "handbook.yml:1:1: handbook.yml must be a mapping of fields"),
+        ("a: &x 1\nb: *x\n", "YAML anchors (&x) are not allowed"),
+        ("holidays: !!python/object:os.system x\n", "YAML tag !!python/object:os.system is not allowed"),
+    ],
+    ids=["unclosed-bracket", "a-list", "alias", "python-tag"],
+)
+def test_broken_yaml_is_one_positioned_message(tmp_path: Path, text: str, expected: str) -> None:
+    write(tmp_path, text)
+    found = messages(tmp_path)
+    assert len(found) == 1 and expected in found[0], found
+
+
+def test_a_binary_or_special_file_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "handbook.yml").write_bytes(b"fiscal_year_start_month: 2\n\xff\xfe\n")
+    assert messages(tmp_path) == [
+        "handbook.yml:2:1: the file is not UTF-8 text: byte 0xff (save it as UTF-8)",
+    ]
+    (tmp_path / "handbook.yml").unlink()
+    (tmp_path / "handbook.yml").mkdir()
+    assert messages(tmp_path) == [
+        "handbook.yml:1:1: not a regular file (make handbook.yml a plain text file)"
+    ]
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(CORPUS_BASE, root)
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_validate_reports_a_broken_handbook_yml_and_exits_1(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "feedback_business_days: 0\n")
+    assert main(["validate"]) == 1
+    assert capsys.readouterr().out == (
+        "handbook.yml:1:25: feedback_business_days: '0' is below the minimum 1\n"
+        "4 documents checked, 1 error in 1 file\n"
+    )
+
+
+def test_validate_accepts_a_good_handbook_yml(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo, FULL)
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out == "4 documents checked, no errors\n"
+
+
+def test_other_commands_stop_on_a_broken_handbook_yml(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo, "fiscal_year_start_month: thirteen\n")
+    assert main(["new", "account", "--today", "2026-11-23"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("handbook: handbook.yml is invalid\n")
+    assert "handbook.yml:1:26: fiscal_year_start_month: 'thirteen' is not a whole number" in err
+    assert "Traceback" not in err
+
+
+def test_handbook_schema_emits_the_config_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "config"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    Draft202012Validator.check_schema(schema)
+    assert schema["additionalProperties"] is False
+    assert {"fiscal_year_start_month", "holidays", "feedback_business_days", "renewal_window_days",
+            "plausible_dates", "internal_qbr"} <= set(schema["properties"])  # fmt: skip
+    validator = Draft202012Validator(schema)
+    assert list(validator.iter_errors({"fiscal_year_start_month": 2, "holidays": ["2026-12-25"]})) == []
+    assert list(validator.iter_errors({"fiscal_year_start_month": 13}))
+    assert list(validator.iter_errors({"renewal_window": 90}))
+
+
+def test_a_narrower_plausible_window_in_handbook_yml_reports_dates_outside_it(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "plausible_dates:\n  earliest: 2026-10-01\n  latest: 2030-12-31\n")
+    assert main(["validate"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    expected = (
+        "reviews/tr-0001-acme-air-gapped.md:12:9: opened: 2026-09-01 is outside the plausible dates of "
+        "handbook.yml (between 2026-10-01 and 2030-12-31; check the year)"
+    )
+    assert expected in out
+
+
+def test_a_qbr_under_something_that_is_not_a_quarter_is_reported_at_the_key(tmp_path: Path) -> None:
+    write(tmp_path, "internal_qbr:\n  2026-Q5: 2026-12-10\n")
+    assert messages(tmp_path) == [
+        "handbook.yml:2:3: internal_qbr.2026-Q5: '2026-Q5' is not a quarter (expected like 2026-Q4)",
+    ]
+
+
+def test_gate_answers_the_schema_accepts_are_the_ones_the_validator_accepts() -> None:
+    from generator.models import json_schema
+
+    validator = Draft202012Validator(json_schema("account"))
+    opportunity = {
+        "id": "x", "name": "X", "ce": "a-ce", "ae": "b-ae", "sales_stage": 1, "close_date": "2026-12-01",
+        "tech_win_phase": "initial-conversations",
+    }  # fmt: skip
+    plan = {
+        "id": "x", "name": "X", "tier": 1, "segment": "commercial", "quarter": "2026-Q4", "ae": "b-ae",
+        "ce": "a-ce", "last_revisited": "2026-11-01", "health": {"status": "green", "reason": "ok"},
+        "contacts": [{"name": "P", "role": "champion"}],
+    }  # fmt: skip
+    for answer, ok in [
+        ("yes", True),
+        ("No", True),
+        (True, True),
+        ({"answer": "yes"}, True),
+        ("maybe", False),
+    ]:
+        gates = {"initial_conversations": {"champion_identified": answer}}
+        errors = list(validator.iter_errors({**plan, "opportunities": [{**opportunity, "gates": gates}]}))
+        assert (errors == []) is ok, (answer, errors)
+
+
+def test_handbook_yml_named_on_the_command_line_is_checked_not_read_as_a_document(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "fiscal_year_start_month: 0\n")
+    assert main(["validate", "handbook.yml"]) == 1
+    assert capsys.readouterr().out == (
+        "handbook.yml:1:26: fiscal_year_start_month: '0' is below the minimum 1\n"
+        "0 documents checked, 1 error in 1 file\n"
+    )
+
+
+def test_a_qbr_quarter_outside_the_plausible_years_is_one_message_not_a_crash(tmp_path: Path) -> None:
+    write(
+        tmp_path, "fiscal_year_start_month: 2\ninternal_qbr:\n  0000-Q1: 2026-12-10\n  9999-Q4: 2026-12-10\n"
+    )
+    assert messages(tmp_path) == [
+        "handbook.yml:3:12: internal_qbr.0000-Q1: quarter 0000-Q1 is outside the plausible dates "
+        "(between 2000-01-01 and 2100-12-31; check the year)",
+        "handbook.yml:4:12: internal_qbr.9999-Q4: quarter 9999-Q4 is outside the plausible dates "
+        "(between 2000-01-01 and 2100-12-31; check the year)",
+    ]
+
+
+def test_the_plausible_window_cannot_reach_the_ends_of_the_calendar(tmp_path: Path) -> None:
+    write(tmp_path, "plausible_dates:\n  earliest: 0001-01-01\n")
+    assert messages(tmp_path) == [
+        "handbook.yml:2:13: plausible_dates.earliest: '0001-01-01' is below the minimum 1900-01-01"
+    ]
