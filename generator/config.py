@@ -15,18 +15,33 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from generator import dates
 from generator.diagnostics import ConfigError, Diagnostic, DocumentError
 from generator.load import MAX_FILE_BYTES, FieldPath, Position, display_path, parse_front_matter
 from generator.models.account import Currency
-from generator.models.common import Fault, Faults, Quarter, Strict, Text
+from generator.models.common import Fault, Faults, Line, Quarter, Strict
 
 FILE_NAME = "handbook.yml"
-# The dates a document can plausibly hold; the loader's own window (issue 10) is the default.
-EARLIEST_DATE = dt.date(2000, 1, 1)
-LATEST_DATE = dt.date(2100, 12, 31)
+
+
+# The widest window handbook.yml may set: calendar arithmetic stays far from year 1 and year 9999.
+WIDEST_WINDOW = dates.DateWindow(dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+
+
+def _config_date(value: Any) -> Any:
+    """handbook.yml's dates are written YYYY-MM-DD, like the documents' (never a timestamp)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dates.check_plausible(value, WIDEST_WINDOW)
+    try:
+        return dates.parse_date(value if isinstance(value, str) else repr(value), WIDEST_WINDOW)
+    except dates.DateProblem as exc:
+        raise PydanticCustomError(exc.kind, str(exc)) from None
+
+
+ConfigDate = Annotated[dt.date, BeforeValidator(_config_date)]
 
 
 class NamedBy(StrEnum):
@@ -35,8 +50,8 @@ class NamedBy(StrEnum):
 
 
 class Holiday(Strict):
-    date: dt.date
-    name: Text | None = None
+    date: ConfigDate
+    name: Line | None = None
 
 
 def _holiday(value: Any) -> Any:
@@ -44,16 +59,18 @@ def _holiday(value: Any) -> Any:
     return value if isinstance(value, dict) else {"date": value}
 
 
-HolidayEntry = Annotated[Holiday, BeforeValidator(_holiday, json_schema_input_type=Holiday | dt.date)]
-
-
-# The widest window handbook.yml may set: calendar arithmetic stays far from year 1 and year 9999.
-BoundedDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31))]
+HolidayEntry = Annotated[Holiday, BeforeValidator(_holiday, json_schema_input_type=Holiday | ConfigDate)]
 
 
 class PlausibleDates(Strict):
-    earliest: BoundedDate = EARLIEST_DATE
-    latest: BoundedDate = LATEST_DATE
+    """The dates documents may hold (generator/dates.py's window unless handbook.yml sets one)."""
+
+    earliest: ConfigDate = dates.PLAUSIBLE_DATES.first
+    latest: ConfigDate = dates.PLAUSIBLE_DATES.last
+
+    @property
+    def window(self) -> dates.DateWindow:
+        return dates.DateWindow(self.earliest, self.latest)
 
 
 class HandbookConfig(Strict):
@@ -78,7 +95,7 @@ class HandbookConfig(Strict):
     plausible_dates: PlausibleDates = Field(
         default_factory=PlausibleDates, description="Dates outside this window are typing mistakes"
     )
-    internal_qbr: dict[Quarter, dt.date] = Field(
+    internal_qbr: dict[Quarter, ConfigDate] = Field(
         default_factory=dict, description="The internal quarterly business review, per fiscal quarter"
     )
     reporting_currency: Currency = Field("USD", description="Dashboards rank and total revenue in it")
@@ -135,23 +152,6 @@ class HandbookConfig(Strict):
             elif not calendar.is_business_day(day):
                 why = "a holiday" if day in calendar.holidays else day.strftime("a %A")
                 yield Fault(("internal_qbr", label), f"{day} is {why}", "hold the review on a business day")
-
-
-def implausible_dates(model: BaseModel, window: PlausibleDates, where: FieldPath = ()) -> Faults:
-    """Every date of a validated document outside handbook.yml's plausible window, at its field."""
-    for name in type(model).model_fields:
-        yield from _dates_in(getattr(model, name), window, (*where, name))
-
-
-def _dates_in(value: object, window: PlausibleDates, where: FieldPath) -> Faults:
-    if isinstance(value, dt.date):
-        if not window.earliest <= value <= window.latest:
-            yield Fault(where, f"{value} is outside the plausible dates of {FILE_NAME}", _window(window))
-    elif isinstance(value, BaseModel):
-        yield from implausible_dates(value, window, where)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _dates_in(item, window, (*where, index))
 
 
 def _window(window: PlausibleDates) -> str:

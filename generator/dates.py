@@ -9,10 +9,12 @@ that default calendar's, for callers that have no repository at hand.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 # Reviewers give initial feedback on a tech review within this many business days.
@@ -28,8 +30,8 @@ class DateWindow:
     """The dates a document or a command may name.
 
     Outside it a date is a typo (0206 for 2026) or an attack: 9999-12-31 overflows date arithmetic and
-    0001-01-01 makes anything counted per day or month enormous. One window for the whole process, so a
-    process configuration can set it later.
+    0001-01-01 makes anything counted per day or month enormous. One window for the whole process:
+    `PLAUSIBLE_DATES` unless handbook.yml sets another (`using_window` while documents are read).
     """
 
     first: dt.date
@@ -43,6 +45,25 @@ class DateWindow:
 
 
 PLAUSIBLE_DATES = DateWindow(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+# The window in force: handbook.yml's while a repository's documents are checked, else the default.
+_WINDOW: contextvars.ContextVar[DateWindow] = contextvars.ContextVar(
+    "plausible_dates", default=PLAUSIBLE_DATES
+)
+
+
+def plausible_window() -> DateWindow:
+    return _WINDOW.get()
+
+
+@contextlib.contextmanager
+def using_window(window: DateWindow) -> Iterator[None]:
+    """Read dates inside `window` (handbook.yml's plausible dates) for the duration of the block."""
+    token = _WINDOW.set(window)
+    try:
+        yield
+    finally:
+        _WINDOW.reset(token)
+
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -55,8 +76,9 @@ class DateProblem(ValueError):
         self.kind = kind  # "date_from_text" or "implausible_date"
 
 
-def parse_date(text: str, window: DateWindow = PLAUSIBLE_DATES) -> dt.date:
-    """A date written YYYY-MM-DD (nothing else: no time, no week date) inside `window`."""
+def parse_date(text: str, window: DateWindow | None = None) -> dt.date:
+    """A date written YYYY-MM-DD (nothing else: no time, no week date) inside `window` (default: the
+    window in force)."""
     try:
         day = dt.date.fromisoformat(text) if _ISO_DATE.fullmatch(text) else None
     except ValueError:
@@ -67,9 +89,8 @@ def parse_date(text: str, window: DateWindow = PLAUSIBLE_DATES) -> dt.date:
     return day
 
 
-def check_plausible(
-    day: dt.date, window: DateWindow = PLAUSIBLE_DATES, *, shown: str | None = None
-) -> dt.date:
+def check_plausible(day: dt.date, window: DateWindow | None = None, *, shown: str | None = None) -> dt.date:
+    window = window or plausible_window()
     if day not in window:
         raise DateProblem(
             f"{shown or day.isoformat()!r} is outside the plausible dates {window.text()}", "implausible_date"

@@ -24,10 +24,9 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ValidationError
 
 from generator.assets import read_asset
-from generator.config import DEFAULT as DEFAULT_CONFIG
 from generator.config import FILE_NAME as CONFIG_FILE
-from generator.config import implausible_dates, load_config
-from generator.dates import latest_today
+from generator.config import load_config
+from generator.dates import latest_today, using_window
 from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.files import SourceFiles, source_files
 from generator.links import body_links, generated, goes_nowhere
@@ -440,7 +439,13 @@ def _collector_paused() -> Iterator[None]:
 def validate_repository(
     root: Path, targets: Sequence[Path] | None = None, *, today: dt.date | None = None
 ) -> Report:
-    """Check every document and asset under root, or only `targets` (with what they reference)."""
+    """Check every document and asset under root, or only `targets` (with what they reference), with
+    dates read inside the plausible window of the repository's handbook.yml."""
+    with using_window(load_config(root).config.plausible_dates.window):
+        return _validate_repository(root, targets, today=today)
+
+
+def _validate_repository(root: Path, targets: Sequence[Path] | None, *, today: dt.date | None) -> Report:
     files = source_files(root)
     all_files = files.documents
     # A target is the repository's file however it is spelled (./x, a/../x, absolute, from a subfolder):
@@ -488,7 +493,7 @@ def validate_repository(
             diagnostics += link_rules(document, site)
     diagnostics += [d for d in cross_document_rules(checked, target_paths, unreadable, files.unreadable)]
     checked_count = len(target_paths & ({c.path for c in checked} | {f.path for f in faults}))
-    diagnostics += _config_rules(root, checked, target_paths)
+    diagnostics += _config_rules(root)
     return Report(checked_count, sort_diagnostics(diagnostics), checked, assets)
 
 
@@ -565,16 +570,9 @@ def _without_config(root: Path, wanted: list[Path]) -> list[Path]:
     return [p for p in wanted if os.path.abspath(p) != config]
 
 
-def _config_rules(root: Path, checked: Sequence[Checked], targets: set[str]) -> Iterator[Diagnostic]:
-    """handbook.yml's own faults, and documents' dates outside a plausible window it narrows."""
-    loaded = load_config(root)
-    yield from loaded.diagnostics
-    window = loaded.config.plausible_dates
-    if window == DEFAULT_CONFIG.plausible_dates:
-        return  # the default window is the loader's own
-    for item in checked:
-        if item.model is not None and item.path in targets:
-            yield from (_fault_at(item.document, f) for f in implausible_dates(item.model, window))
+def _config_rules(root: Path) -> list[Diagnostic]:
+    """handbook.yml's own faults (its plausible dates are in force while documents are read)."""
+    return load_config(root).diagnostics
 
 
 def implied_id(path: str) -> tuple[Kind, str] | None:

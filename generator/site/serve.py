@@ -22,6 +22,7 @@ from typing import Any
 
 from generator.assets import read_asset
 from generator.config import FILE_NAME as CONFIG_FILE
+from generator.dates import PLAUSIBLE_DATES, using_window
 from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.files import source_files
 from generator.ledger import Ledger, LedgerError, load_ledger
@@ -121,6 +122,7 @@ class Preview:
         self._ledger: tuple[Stamp, Ledger | None] | None = None
         self._written: dict[str, str | bytes] | None = None  # the docs tree as last written
         self._config: Any = None
+        self._window = PLAUSIBLE_DATES
 
     def full(self) -> Rebuild:
         """Build everything from scratch (the first build of a preview)."""
@@ -148,10 +150,14 @@ class Preview:
         return Rebuild(time.perf_counter() - started, written, self._documents.read, self._memo.rendered)
 
     def _generate(self) -> int:
-        report = self._documents.report(self.options.root)
+        config = process_config(self.options.root)
+        window = config.plausible_dates.window
+        if window != self._window:  # handbook.yml moved the plausible dates: every document again
+            self._documents, self._window = DocumentCache(), window
+        with using_window(window):
+            report = self._documents.report(self.options.root)
         if not report.ok:
             raise InvalidDocuments(report)
-        config = process_config(self.options.root)
         handbook = handbook_from(report, self._read_ledger(), self.options.today, self.options.root, config)
         self._memo.rendered = 0
         _, files = render_site(handbook, self.options, self._memo)

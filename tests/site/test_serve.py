@@ -279,3 +279,14 @@ def test_serve_rebuilds_when_handbook_yml_changes(served: tuple[str, list[str]],
     _, lines = served
     (sample_repo / "handbook.yml").write_text("fiscal_year_start_month: 2\n", encoding="utf-8")
     _wait_for(lambda: any(line.startswith("rebuilt") for line in lines), lines)
+
+
+def test_a_wider_plausible_window_in_handbook_yml_reaches_documents_already_read(
+    preview: Preview, sample_repo: Path
+) -> None:
+    _replace(sample_repo / f"{KOREAN}.md", "opened: '2026-11-20'", "opened: '1999-11-19'")
+    with pytest.raises(InvalidDocuments):
+        preview.update()
+    (sample_repo / "handbook.yml").write_text("plausible_dates:\n  earliest: 1990-01-01\n", encoding="utf-8")
+    preview.update()
+    assert "1999-11-19" in (preview.options.out / f"{KOREAN}.html").read_text(encoding="utf-8")
