@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import AliasChoices, BeforeValidator, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from generator import dates
@@ -23,8 +23,11 @@ from generator.diagnostics import ConfigError, Diagnostic, DocumentError
 from generator.load import MAX_FILE_BYTES, FieldPath, Position, display_path, parse_front_matter
 from generator.models.account import Currency
 from generator.models.common import Fault, Faults, Line, Quarter, Strict
+from generator.notify.settings import SECTION as NOTIFICATIONS
+from generator.notify.settings import Notifications, SettingsError, read_notifications
 
 FILE_NAME = "handbook.yml"
+SHORT_FISCAL_START = "fiscal_year_start"
 
 
 # The widest window handbook.yml may set: calendar arithmetic stays far from year 1 and year 9999.
@@ -77,7 +80,9 @@ class HandbookConfig(Strict):
     """The process configuration (handbook.yml at the repository root); every field is optional."""
 
     fiscal_year_start_month: Annotated[int, Field(ge=1, le=12)] = Field(
-        dates.FISCAL_YEAR_START_MONTH, description="The month the fiscal year starts (1 = January)"
+        dates.FISCAL_YEAR_START_MONTH,
+        description="The month the fiscal year starts (1 = January); `fiscal_year_start` for short",
+        validation_alias=AliasChoices("fiscal_year_start_month", SHORT_FISCAL_START),
     )
     fiscal_year_named_by: NamedBy = Field(
         NamedBy.END, description="A fiscal year is named after the calendar year it ends in, or starts in"
@@ -97,6 +102,9 @@ class HandbookConfig(Strict):
     )
     internal_qbr: dict[Quarter, ConfigDate] = Field(
         default_factory=dict, description="The internal quarterly business review, per fiscal quarter"
+    )
+    notifications: Notifications | None = Field(
+        None, description="Slack notifications (read and checked by handbook notify's own settings)"
     )
     reporting_currency: Currency = Field("USD", description="Dashboards rank and total revenue in it")
     exchange_rates: dict[Currency, Annotated[float, Field(gt=0)]] = Field(
@@ -209,17 +217,27 @@ def load_config(root: Path) -> Loaded:
             [Diagnostic(found.path, found.line, found.column, found.field, message, found.hint)],
             True,
         )
-    return _check(_Parsed(shown, values, keys), data)
+    return _check(_Parsed(shown, values, keys), data, path)
 
 
-def _check(parsed: _Parsed, data: dict[str, Any]) -> Loaded:
+def _check(parsed: _Parsed, data: dict[str, Any], path: Path) -> Loaded:
     from generator.validate import fault_at, from_pydantic
 
+    # `notifications:` is read by notify's own settings reader, so both commands say the same about it.
+    process = {key: value for key, value in data.items() if key != NOTIFICATIONS}
     try:
-        config = HandbookConfig.model_validate(data)
+        notifications = read_notifications(path) if data.get(NOTIFICATIONS) is not None else None
+        problems: list[Diagnostic] = []
+    except SettingsError as exc:
+        notifications, problems = None, list(exc.diagnostics)
+    try:
+        config = HandbookConfig.model_validate(process)
     except ValidationError as exc:
-        return Loaded(DEFAULT, [from_pydantic(parsed, HandbookConfig, e) for e in exc.errors()], True)
-    return Loaded(config, [fault_at(parsed, fault) for fault in config.rules()], True)
+        found = [from_pydantic(parsed, HandbookConfig, e) for e in exc.errors()]
+        return Loaded(DEFAULT, found + problems, True)
+    if notifications is not None:
+        config = config.model_copy(update={"notifications": notifications})
+    return Loaded(config, [fault_at(parsed, fault) for fault in config.rules()] + problems, True)
 
 
 def require_config(root: Path) -> HandbookConfig:
@@ -270,6 +288,8 @@ def _read(path: Path, shown: str) -> str:
 
 def json_schema() -> dict[str, Any]:
     schema = HandbookConfig.model_json_schema()
+    # The short spelling is accepted by the loader: editors must accept it too.
+    schema["properties"][SHORT_FISCAL_START] = schema["properties"]["fiscal_year_start_month"]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://handbook.example/schema/config.schema.json"
     return schema

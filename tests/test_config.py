@@ -272,3 +272,49 @@ def test_a_holiday_is_written_year_month_day_and_nothing_else(tmp_path: Path, wr
     write(tmp_path, f"holidays:\n  - {json.dumps(written)}\n")
     [message] = messages(tmp_path)
     assert message.startswith("handbook.yml:2:5: holidays[0]") and "is not a date" in message
+
+
+NOTIFICATIONS = """\
+fiscal_year_start_month: 2
+notifications:
+  enabled: true
+  channels:
+    tech-reviews:
+      webhook_env: SLACK_WEBHOOK_TECH_REVIEWS
+  routes:
+    review-decided: [tech-reviews]
+"""
+
+
+def test_the_notifications_section_belongs_to_handbook_yml(tmp_path: Path) -> None:
+    write(tmp_path, NOTIFICATIONS)
+    loaded = load_config(tmp_path)
+    assert loaded.diagnostics == []
+    assert loaded.config.fiscal_year_start_month == 2
+    assert loaded.config.notifications is not None and loaded.config.notifications.enabled
+
+
+def test_validate_reports_a_broken_notifications_section_as_notify_reads_it(tmp_path: Path) -> None:
+    from generator.notify.settings import SettingsError, read_notifications
+
+    write(tmp_path, NOTIFICATIONS.replace("review-decided: [tech-reviews]", "review-decided: [nowhere]"))
+    with pytest.raises(SettingsError) as notify_says:
+        read_notifications(tmp_path / "handbook.yml")
+    assert messages(tmp_path) == [d.text() for d in notify_says.value.diagnostics]
+    assert messages(tmp_path)[0].startswith("handbook.yml:8:")
+
+
+def test_the_config_schema_describes_the_notifications_section(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "config"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "notifications" in schema["properties"]
+    validator = Draft202012Validator(schema)
+    assert list(validator.iter_errors({"notifications": {"enabled": True, "channels": {}}})) == []
+    assert list(validator.iter_errors({"notifications": {"enabeld": True}}))
+
+
+def test_fiscal_year_start_is_the_short_spelling_of_the_start_month(tmp_path: Path) -> None:
+    write(tmp_path, "fiscal_year_start: 2\n")
+    assert load_config(tmp_path).config.fiscal_year_start_month == 2
+    write(tmp_path, "fiscal_year_start: 14\n")
+    assert messages(tmp_path) == ["handbook.yml:1:20: fiscal_year_start: '14' is above the maximum 12"]

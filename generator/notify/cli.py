@@ -230,8 +230,11 @@ def _events(root: Path, ledger_path: Path, today: dt.date, state: State | None, 
     from generator.ledger import LedgerError, load_ledger
 
     if digest:
+        from generator.config import require_config
+
+        calendar = require_config(root).calendar  # holidays and the feedback window
         try:
-            found = overdue_digest(load_ledger(ledger_path), today)
+            found = overdue_digest(load_ledger(ledger_path), today, calendar)
         except LedgerError as exc:
             raise NotifyError(str(exc)) from exc
         return [found] if found else []

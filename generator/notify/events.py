@@ -16,7 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from generator.dates import business_days_between, feedback_due
+from generator.dates import DEFAULT as DEFAULT_CALENDAR
+from generator.dates import Calendar
 from generator.ledger import Ledger
 from generator.models.account import Health
 from generator.models.review import DECIDED, TRIGGER_LABELS, ReviewStatus
@@ -217,7 +218,7 @@ def document_events(handbook: Handbook, announced_red: Mapping[str, dt.date]) ->
             events.append(_left_red(account, before))
         if red is not None:
             events.append(_red(account))
-        renewal = _renewal(account, handbook.today)
+        renewal = _renewal(account, handbook.today, handbook.config.renewal_window_days)
         if renewal is not None:
             events.append(renewal)
     present = {account.plan.id for account in handbook.accounts}
@@ -260,7 +261,7 @@ def _review_event(handbook: Handbook, entry: ReviewEntry) -> Event | None:
             ],
             asks={team: list(getattr(review.asks, team)) for team in review.asks.teams()},
             opened=review.opened,
-            feedback_due=feedback_due(review.opened),
+            feedback_due=handbook.calendar.feedback_due(review.opened),
             decision_needed_by=review.decision_needed_by,
             author=review.author,
             page=entry.source,
@@ -326,10 +327,10 @@ def _left_red(entry: AccountEntry, since: dt.date) -> AccountLeftRed:
     )
 
 
-def _renewal(entry: AccountEntry, today: dt.date) -> RenewalWindow | None:
+def _renewal(entry: AccountEntry, today: dt.date, within: int = RENEWAL_WINDOW_DAYS) -> RenewalWindow | None:
     plan = entry.plan
     when = plan.renewal_date
-    if when is None or not 0 <= (when - today).days <= RENEWAL_WINDOW_DAYS:
+    if when is None or not 0 <= (when - today).days <= within:
         return None
     return RenewalWindow(
         account_id=plan.id,
@@ -346,7 +347,9 @@ def _renewal(entry: AccountEntry, today: dt.date) -> RenewalWindow | None:
 # --- from the ledger -------------------------------------------------------------------------------
 
 
-def overdue_digest(ledger: Ledger | None, today: dt.date) -> OverdueDigest | None:
+def overdue_digest(
+    ledger: Ledger | None, today: dt.date, calendar: Calendar = DEFAULT_CALENDAR
+) -> OverdueDigest | None:
     """Open pull requests changing a tech review past the feedback deadline, and who they wait on."""
     if ledger is None:
         return None
@@ -354,7 +357,7 @@ def overdue_digest(ledger: Ledger | None, today: dt.date) -> OverdueDigest | Non
     for pr in sorted(ledger.open_pull_requests, key=lambda p: (p.opened_at, p.pull_request)):
         reviews = [path for path in pr.documents if path.startswith("reviews/") and _PAGE.match(path)]
         asked_on = pr.opened_at.astimezone(dt.UTC).date()
-        due = feedback_due(asked_on)
+        due = calendar.feedback_due(asked_on)  # handbook.yml's holidays and window
         if not reviews or pr.satisfied or not pr.waiting or today <= due:
             continue
         items.append(
@@ -364,7 +367,7 @@ def overdue_digest(ledger: Ledger | None, today: dt.date) -> OverdueDigest | Non
                 reviews=reviews,
                 asked_on=asked_on,
                 due=due,
-                business_days_late=business_days_between(due, today),
+                business_days_late=calendar.business_days_between(due, today),
                 waiting=[Waiting(role=w.role, people=list(w.people)) for w in pr.waiting],
             )
         )

@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from generator import dates
 from generator.config import DEFAULT as DEFAULT_CONFIG
 from generator.config import HandbookConfig
-from generator.dates import RENEWAL_WINDOW_DAYS, Calendar
+from generator.dates import Calendar
 from generator.diagnostics import Diagnostic
 from generator.ledger import Ledger, MergedChange, OpenPullRequest, Waiting
 from generator.models import AccountPlan, Opportunity, TechReview
@@ -31,8 +32,8 @@ from generator.models.account import (
 )
 from generator.models.review import DECIDED, Moment, Outcome, ReviewStatus, Trigger
 
-# The default window (handbook.yml can change it: see Handbook.config), for callers that import it from here.
-DEFAULT_RENEWAL_WINDOW_DAYS = RENEWAL_WINDOW_DAYS
+# The default window, for callers that import it from here (handbook.yml can change it: Handbook.config).
+RENEWAL_WINDOW_DAYS = dates.RENEWAL_WINDOW_DAYS
 _HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 
 

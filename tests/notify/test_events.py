@@ -115,3 +115,30 @@ def test_no_digest_when_nothing_is_overdue(tmp_path):
     assert overdue_digest(load_ledger(recent), TODAY) is None
     assert overdue_digest(load_ledger(signed), TODAY) is None
     assert overdue_digest(None, TODAY) is None
+
+
+# --- handbook.yml: the renewal window, holidays and the feedback window -----------------------------
+
+
+def test_the_renewal_window_comes_from_handbook_yml(tmp_path):
+    root = write_repo(tmp_path, {ACCOUNT_PATH: with_renewal(ACCOUNT, "2026-04-21")})
+    (root / "handbook.yml").write_text("renewal_window_days: 60\n", encoding="utf-8")
+    assert document_events(handbook(root), {}) == []
+
+
+def test_a_holiday_inside_the_feedback_window_moves_the_announced_deadline(tmp_path):
+    root = write_repo(tmp_path, {ACCOUNT_PATH: ACCOUNT, REVIEW_PATH: review("in-review")})
+    (root / "handbook.yml").write_text("holidays: [2026-01-07]\n", encoding="utf-8")
+    [event] = document_events(handbook(root), {})
+    assert isinstance(event, ReviewInReview) and event.feedback_due == dt.date(2026, 1, 9)
+
+
+def test_the_digest_counts_business_days_of_the_company_calendar(tmp_path):
+    from generator.dates import Calendar
+
+    path = waiting_ledger(tmp_path / "ledger.json", dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC))
+    calendar = Calendar.of(holidays=[dt.date(2026, 1, 14)])
+    digest = overdue_digest(load_ledger(path), TODAY, calendar)
+    assert digest is not None
+    [item] = digest.items
+    assert (item.due, item.business_days_late) == (dt.date(2026, 1, 16), 3)
