@@ -344,12 +344,11 @@ def test_a_changed_plan_whose_opportunity_id_a_later_plan_uses_is_told_at_its_ow
     repo: Path, capsys
 ) -> None:
     text = (repo / GLOBEX).read_text(encoding="utf-8")
-    opportunity = (
-        "opportunities:\n  - id: acme-platform\n    name: Globex pilot\n    ce: greg-ce\n    ae: gina-ae\n"
-        "    sales_stage: 1\n    close_date: 2026-12-15\n    tech_win_phase: initial-conversations\n"
-    )
+    # Globex's own opportunity, under Acme's opportunity id, in a plan sorted after Acme's.
     (repo / "accounts" / "zeta.md").write_text(
-        text.replace("id: globex", "id: zeta").replace("contacts:", opportunity + "contacts:"),
+        text.replace("id: globex\n", "id: zeta\n").replace(
+            "  - id: globex-team-plan", "  - id: acme-platform"
+        ),
         encoding="utf-8",
     )
     assert main(["validate", "accounts/acme-corp.md"]) == 1

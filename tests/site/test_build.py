@@ -374,3 +374,27 @@ def test_the_stale_plans_page_names_the_internal_qbr_and_the_tier_one_plans_due(
     page = (bundled_site.out / "dashboards" / "stale-plans.html").read_text(encoding="utf-8")
     assert "The internal quarterly business review of 2026-Q4 is on" in page
     assert "in 17 days" in page
+
+
+def test_in_the_needs_attention_mode_the_tech_win_dashboard_shows_real_gate_violations(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    deal = {"id": "q-trial", "name": "Quiet trial", "ce": "dan-ce", "ae": "bea-ae", "sales_stage": 3}
+    deal |= {"close_date": "2026-12-15", "tech_win_phase": "trial-deployment", "non_standard": True}
+    deal |= {"tdd": "https://docs.example.com/tdd/quiet", "arr": {"amount": "120000", "currency": "USD"}}
+    content.write_account(
+        sample_repo, content.account("quiet-co", "Quiet Co", ae="bea-ae", ce="dan-ce", opportunities=[deal])
+    )
+    result = build_site(replace(options_for(sample_repo, tmp_path / "out"), needs_attention=True))
+    page = (result.site / "dashboards" / "tech-win.html").read_text(encoding="utf-8")
+    violations = page[page.index('id="gate-violations"') :]
+    assert "Quiet trial" in violations and "USD\u00a0120,000" in violations
+    assert (
+        "gate: non-standard requirements need an approved tech review before Trial Deployment" in violations
+    )
+    assert (
+        "gate: gate &#39;champion identified&#39; is not answered: it blocks leaving Initial Conversations"
+        in (violations)
+    )
