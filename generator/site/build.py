@@ -442,6 +442,8 @@ def check_output_folder(path: Path) -> None:
 
 
 def _check_output_folder(path: Path) -> None:
+    # 'build/x/..' is 'build' to whatever later writes or replaces it, even when 'build/x' does not exist.
+    path = Path(os.path.normpath(path.absolute()))
     if path.is_symlink() or (path.exists() and not path.is_dir()):
         raise FolderProblem("it is not a folder", ["choose a folder, like build/site"])
     above = next((folder for folder in path.absolute().parents if folder.exists()), None)

@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.models.account import TechWinPhase
 from generator.site.build import generate
 from generator.site.render import PAGE_SIZE, PERSON_LIMIT
 from tests.site import content
 from tests.site.conftest import HOSTILE_TITLE, REPOSITORY, TODAY, BuiltSite, options_for
+from tests.site.test_index import passed_gates
 
 HOME_ROW_LIMIT = 40
 
@@ -351,7 +353,8 @@ def test_the_tech_win_table_shows_each_reviews_status_beside_its_id(
     opportunity = {
         "id": "nw-expansion", "name": "Northwind expansion", "ce": "carl-ce", "ae": "ada-ae",
         "sales_stage": 3, "close_date": "2026-12-15", "tech_win_phase": "tech-design-trial-planning",
-        "tech_review": "TR-0008", "non_standard": True,
+        "tech_review": "TR-0008", "non_standard": True, "tdd": "https://docs.example.com/tdd/nw",
+        "gates": passed_gates(TechWinPhase.TECH_DESIGN_TRIAL_PLANNING),
     }  # fmt: skip
     content.write_account(sample_repo, content.account("acme", "Acme", opportunities=[opportunity]))
     content.write_review(sample_repo, content.review(8, "acme", "Acme on one node"), "acme")
@@ -409,17 +412,19 @@ def test_the_pipeline_counts_opportunities_by_phase_and_window(sample_repo: Path
     from generator.site import index
     from generator.site.build import load_handbook
 
+    tdd = "https://docs.example.com/tdd/acme"
     deals = [
         {"id": "a", "name": "A", "ce": "carl-ce", "ae": "ada-ae", "sales_stage": 2,
-         "close_date": "2026-12-15", "tech_win_phase": "initial-conversations"},
+         "close_date": "2026-12-15", "tech_win_phase": "initial-conversations", "tdd": tdd},
         {"id": "b", "name": "B", "ce": "carl-ce", "ae": "ada-ae", "sales_stage": 4,
-         "close_date": "2027-02-01", "tech_win_phase": "trial-execution"},
+         "close_date": "2027-02-01", "tech_win_phase": "trial-execution", "tdd": tdd,
+         "gates": passed_gates(TechWinPhase.TRIAL_EXECUTION)},
     ]  # fmt: skip
     content.write_account(sample_repo, content.account("acme", "Acme", opportunities=deals))
     handbook = load_handbook(sample_repo, tmp_path / "no-ledger.json", TODAY)
     pipeline = index.pipeline_by_phase(index.tech_win(handbook))
-    assert pipeline["Initial Conversations"] == {"this quarter": 1, "next quarter": 0}
-    assert pipeline["Trial Execution"] == {"this quarter": 0, "next quarter": 1}
+    assert pipeline["Initial Conversations"] == {"this quarter": 1, "next quarter": 0, "slipped": 0}
+    assert pipeline["Trial Execution"] == {"this quarter": 0, "next quarter": 1, "slipped": 0}
     assert len(pipeline) == 5  # every phase, in order, even when empty
     tree, _ = generate(options_for(sample_repo, tmp_path / "out"))
     assert "<svg" in str(tree.files["dashboards/pipeline-by-phase.svg"])

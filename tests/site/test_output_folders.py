@@ -211,3 +211,15 @@ def test_a_build_waits_for_the_one_holding_its_folders_and_then_says_so(
     assert f"another build into {docs.resolve()} has been running" in capsys.readouterr().err
     assert not out.exists()
     assert _build(repo, "--out", str(out), "--docs", str(docs)) == 0
+
+
+def test_a_folder_named_through_a_missing_one_and_dot_dot_is_the_folder_it_names(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 'build/reviews/..' is 'build' (Hypothesis found it): never replaced when the build did not make it.
+    (repo / "build").mkdir()
+    (repo / "build" / "notes.txt").write_text("kept\n")
+    monkeypatch.chdir(repo)
+    assert _build(repo, "--out", "site/reviews", "--docs", "build/reviews/..") == 2
+    assert "was not made by handbook build" in capsys.readouterr().err
+    assert (repo / "build" / "notes.txt").read_text() == "kept\n"
