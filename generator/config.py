@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from generator import dates
 from generator.diagnostics import ConfigError, Diagnostic, DocumentError
-from generator.load import MAX_FILE_BYTES, FieldPath, Position, display_path, parse_front_matter
+from generator.load import MAX_FILE_BYTES, FieldPath, Position, Positioned, display_path, parse_front_matter
 from generator.models.account import Currency
 from generator.models.common import Fault, Faults, Line, Quarter, Strict
 from generator.notify.settings import SECTION as NOTIFICATIONS
@@ -173,22 +173,12 @@ DEFAULT = HandbookConfig()
 
 
 @dataclass
-class _Parsed:
+class _Parsed(Positioned):
     """handbook.yml as read: plain data and the position of every value and key."""
 
     path: str
     values: dict[FieldPath, Position] = field(default_factory=dict)
     keys: dict[FieldPath, Position] = field(default_factory=dict)
-
-    def position(self, path: FieldPath) -> Position:
-        for end in range(len(path), 0, -1):
-            found = self.values.get(path[:end])
-            if found:
-                return found
-        return Position(1, 1)
-
-    def key_position(self, path: FieldPath) -> Position:
-        return self.keys.get(path) or self.position(path)
 
 
 @dataclass(frozen=True)

@@ -97,17 +97,11 @@ class Position(NamedTuple):
     column: int
 
 
-@dataclass
-class Document:
-    """One file as read: its front matter as plain data, with the position of every key and value."""
+class Positioned:
+    """Where each value and key of a parsed YAML mapping stands: `values` and `keys` by field path."""
 
-    path: str
-    kind: Kind
-    data: dict[str, Any]
-    values: dict[FieldPath, Position] = field(default_factory=dict)
-    keys: dict[FieldPath, Position] = field(default_factory=dict)
-    body: str = ""
-    body_line: int = 1
+    values: dict[FieldPath, Position]
+    keys: dict[FieldPath, Position]
 
     def position(self, path: FieldPath) -> Position:
         """Where the value at `path` is, or the nearest enclosing one that exists."""
@@ -119,6 +113,19 @@ class Document:
 
     def key_position(self, path: FieldPath) -> Position:
         return self.keys.get(path) or self.position(path)
+
+
+@dataclass
+class Document(Positioned):
+    """One file as read: its front matter as plain data, with the position of every key and value."""
+
+    path: str
+    kind: Kind
+    data: dict[str, Any]
+    values: dict[FieldPath, Position] = field(default_factory=dict)
+    keys: dict[FieldPath, Position] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
 
 
 def kind_of(path: Path | str) -> Kind | None:
