@@ -120,8 +120,8 @@ def table(documents: int, runs: dict[str, Run]) -> list[str]:
 
 def breakdown(root: Path) -> list[str]:
     """Where a full run's time goes, stage by stage (in this process, after imports; one run)."""
-    from generator.load import iter_document_files
-    from generator.validate import check_document, cross_document_rules, load, review_section_rules
+    from generator.documents.load import iter_document_files
+    from generator.documents.validate import check_document, cross_document_rules, load, review_section_rules
 
     stages: list[tuple[str, float]] = []
     gc.disable()  # as validate_repository does

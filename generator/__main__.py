@@ -1,7 +1,7 @@
 import sys
 
 try:
-    from generator.cli import main
+    from generator.commands import main
 except KeyboardInterrupt:  # Ctrl-C before the command line is even read
     print("handbook: interrupted", file=sys.stderr)
     raise SystemExit(130) from None

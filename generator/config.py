@@ -19,10 +19,17 @@ from pydantic import AliasChoices, BeforeValidator, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from generator import dates
-from generator.diagnostics import ConfigError, Diagnostic, DocumentError
-from generator.load import MAX_FILE_BYTES, FieldPath, Position, Positioned, display_path, parse_front_matter
-from generator.models.account import Currency
-from generator.models.common import Fault, Faults, Line, Quarter, Strict
+from generator.documents.diagnostics import ConfigError, Diagnostic, DocumentError
+from generator.documents.load import (
+    MAX_FILE_BYTES,
+    FieldPath,
+    Position,
+    Positioned,
+    display_path,
+    parse_front_matter,
+)
+from generator.documents.models.account import Currency
+from generator.documents.models.common import Fault, Faults, Line, Quarter, Strict
 from generator.notify.settings import SECTION as NOTIFICATIONS
 from generator.notify.settings import Notifications, SettingsError, read_notifications
 
@@ -211,7 +218,7 @@ def load_config(root: Path) -> Loaded:
 
 
 def _check(parsed: _Parsed, data: dict[str, Any], path: Path) -> Loaded:
-    from generator.validate import fault_at, from_pydantic
+    from generator.documents.validate import fault_at, from_pydantic
 
     # `notifications:` is read by notify's own settings reader, so both commands say the same about it.
     process = {key: value for key, value in data.items() if key != NOTIFICATIONS}

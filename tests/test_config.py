@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from generator import dates
-from generator.cli import main
+from generator.commands import main
 from generator.config import DEFAULT, load_config
 
 CORPUS_BASE = Path(__file__).parent / "corpus" / "base"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.commands import main
 
 CORPUS = Path(__file__).parent / "corpus"
 BASE = CORPUS / "base"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.load import read_document
-from generator.models.account import ContactRole, Health, Segment, TechWinPhase, past_tech_design
-from generator.models.review import Moment, Outcome, ReviewStatus, Trigger
-from generator.validate import Report, validate_repository
+from generator.commands import main
+from generator.documents.load import read_document
+from generator.documents.models.account import ContactRole, Health, Segment, TechWinPhase, past_tech_design
+from generator.documents.models.review import Moment, Outcome, ReviewStatus, Trigger
+from generator.documents.validate import Report, validate_repository
 
 TODAY = "2026-11-23"
 
@@ -189,7 +189,7 @@ def test_bad_flags_are_usage_errors(tmp_path, capsys, flags):
 
 
 def test_demo_writes_a_sign_off_ledger_the_site_reads(tmp_path):
-    from generator.ledger import load_ledger
+    from generator.signoff.ledger import load_ledger
 
     assert demo(tmp_path, reviews=60, accounts=10) == 0
     ledger = load_ledger(tmp_path / "build" / "ledger.json")

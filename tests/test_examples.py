@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from generator.dates import add_business_days
-from generator.models.account import Health, Segment, TechWinPhase, past_tech_design
-from generator.models.review import DECIDED, Moment, ReviewStatus, Trigger
-from generator.validate import Report, validate_repository
+from generator.documents.models.account import Health, Segment, TechWinPhase, past_tech_design
+from generator.documents.models.review import DECIDED, Moment, ReviewStatus, Trigger
+from generator.documents.validate import Report, validate_repository
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 23)  # "today" in the bundled content
@@ -107,7 +107,7 @@ def test_non_standard_opportunities_past_tech_design_link_approved_reviews(repor
 
 
 def test_the_example_sign_off_ledger_speaks_only_of_bundled_documents() -> None:
-    from generator.ledger import load_ledger
+    from generator.signoff.ledger import load_ledger
 
     ledger = load_ledger(ROOT / "examples" / "signoff-ledger.json")
     assert ledger is not None

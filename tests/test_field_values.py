@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from generator.load import Document, FieldPath, dotted, read_document
-from generator.models import AccountPlan, TechReview
-from generator.validate import _submodel, check_document
+from generator.documents.load import Document, FieldPath, dotted, read_document
+from generator.documents.models import AccountPlan, TechReview
+from generator.documents.validate import _submodel, check_document
 
 BASE = Path(__file__).parent / "corpus" / "base"
 REVIEW = "reviews/tr-0001-acme-air-gapped.md"

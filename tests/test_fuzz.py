@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from generator.config import HandbookConfig, load_config
-from generator.diagnostics import DocumentError, format_github, format_json, format_text, summarize
-from generator.load import Document, Kind, parse_document
-from generator.models import AccountPlan, TechReview
-from generator.models.account import GATES, TechWinPhase, phase_key
-from generator.validate import check_document
+from generator.documents.diagnostics import DocumentError, format_github, format_json, format_text, summarize
+from generator.documents.load import Document, Kind, parse_document
+from generator.documents.models import AccountPlan, TechReview
+from generator.documents.models.account import GATES, TechWinPhase, phase_key
+from generator.documents.validate import check_document
 
 BASE = Path(__file__).parent / "corpus" / "base"
 fuzz = settings(

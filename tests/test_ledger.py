@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from generator.ledger import MAX_LEDGER_BYTES, LedgerError, load_ledger
+from generator.signoff.ledger import MAX_LEDGER_BYTES, LedgerError, load_ledger
 
 CORPUS_BASE = Path(__file__).parent / "corpus" / "base"
 DOC = "reviews/tr-0001-x.md"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.links import body_links
+from generator.documents.links import body_links
 
 PAGE = "reviews/tr-0001-x.md"
 

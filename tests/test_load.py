@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.diagnostics import Diagnostic, DocumentError
-from generator.load import (
+from generator.documents.diagnostics import Diagnostic, DocumentError
+from generator.documents.load import (
     MAX_FILE_BYTES,
     Position,
     dotted,
@@ -316,13 +316,13 @@ def test_dotted_shows_a_field_path_as_written_in_messages() -> None:
     "name", ["con.md", "CON.md", "Nul.tar.gz", "aux .png", "conin$.md", "com1.png", "lpt9", "com².md"]
 )
 def test_names_windows_reserves_for_devices_are_reported(name: str) -> None:
-    from generator.files import windows_name_problem
+    from generator.documents.files import windows_name_problem
 
     assert "Windows reserves for a device" in windows_name_problem(name)
 
 
 @pytest.mark.parametrize("name", ["console.md", "icon.png", "com10.md", "tr-0001-con.md", "nullable.md"])
 def test_names_that_only_look_like_devices_are_fine(name: str) -> None:
-    from generator.files import windows_name_problem
+    from generator.documents.files import windows_name_problem
 
     assert windows_name_problem(name) == ""

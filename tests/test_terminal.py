@@ -102,10 +102,10 @@ runpy.run_module("generator", run_name="__main__")
     [
         (["validate"], "yaml"),
         (["validate"], "pydantic"),
-        (["validate"], "generator.validate"),
-        (["build", "--quiet"], "generator.site_cli"),
+        (["validate"], "generator.documents.validate"),
+        (["build", "--quiet"], "generator.commands.site"),
         (["build", "--quiet"], "jinja2"),
-        (["new", "review", "--title", "x"], "generator.new"),
+        (["new", "review", "--title", "x"], "generator.authoring.new"),
         (["signoff", "check"], "github"),
     ],
 )

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import parse_document
-from generator.validate import (
+from generator.documents.load import parse_document
+from generator.documents.validate import (
     REVIEW_SECTIONS,
     check_document,
     headings,

@@ -18,10 +18,10 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from generator.dates import DEFAULT as DEFAULT_CALENDAR
 from generator.dates import Calendar
-from generator.ledger import Ledger
-from generator.models.account import Health
-from generator.models.review import DECIDED, TRIGGER_LABELS, ReviewStatus
+from generator.documents.models.account import Health
+from generator.documents.models.review import DECIDED, TRIGGER_LABELS, ReviewStatus
 from generator.notify.settings import EventKind
+from generator.signoff.ledger import Ledger
 from generator.site.index import RENEWAL_WINDOW_DAYS, AccountEntry, Handbook, ReviewEntry
 
 # Events are read back from the state file (untrusted): pages are document paths, nothing else.

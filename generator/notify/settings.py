@@ -21,8 +21,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
-from generator.diagnostics import Diagnostic, DocumentError
-from generator.load import FieldPath, Position, display_path, dotted, parse_front_matter
+from generator.documents.diagnostics import Diagnostic, DocumentError
+from generator.documents.load import FieldPath, Position, display_path, dotted, parse_front_matter
 
 CONFIG_FILE = "handbook.yml"
 SECTION = "notifications"

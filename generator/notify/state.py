@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from generator.load import display_path
+from generator.documents.load import display_path
 from generator.notify.events import Event, kind_of
 from generator.notify.settings import Notifications
 

@@ -18,10 +18,8 @@ from typing import Any
 
 from github import Github
 
-from generator.cli import append_step_summary
-from generator.signoff import report
-from generator.signoff.engine import Verdict, verdict
-from generator.signoff.github import (
+from generator.commands import append_step_summary
+from generator.github.client import (
     GitHubFault,
     NotJudged,
     guard,
@@ -30,6 +28,8 @@ from generator.signoff.github import (
     read_pull,
     upsert_comment,
 )
+from generator.signoff import report
+from generator.signoff.engine import Verdict, verdict
 from generator.signoff.policy import PolicyError
 
 EXIT_SATISFIED, EXIT_NOT_SATISFIED, EXIT_USAGE, EXIT_GITHUB = 0, 1, 2, 3

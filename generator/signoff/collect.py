@@ -15,7 +15,9 @@ from dataclasses import dataclass, field, replace
 
 from github import Github
 
-from generator.ledger import (
+from generator.github.client import PullFacts, guard, read_pull, team_members
+from generator.signoff.engine import DocumentVerdict, PullRequest, Verdict, excluded_people, verdict
+from generator.signoff.ledger import (
     Ledger,
     MergedChange,
     NotCounted,
@@ -24,8 +26,6 @@ from generator.ledger import (
     Waiting,
     check_repository,
 )
-from generator.signoff.engine import DocumentVerdict, PullRequest, Verdict, excluded_people, verdict
-from generator.signoff.github import PullFacts, guard, read_pull, team_members
 from generator.signoff.policy import PolicyError
 
 

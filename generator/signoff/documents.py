@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from generator.diagnostics import DocumentError
-from generator.load import Kind, kind_of, parse_document
-from generator.models import AccountPlan, TechReview
+from generator.documents.diagnostics import DocumentError
+from generator.documents.load import Kind, kind_of, parse_document
+from generator.documents.models import AccountPlan, TechReview
+from generator.documents.validate import check_document
 from generator.signoff.engine import Version
 from generator.signoff.policy import DOCUMENT_PEOPLE
-from generator.validate import check_document
 
 
 def document_kind(path: str) -> Kind | None:

@@ -14,10 +14,10 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
-from generator.diagnostics import Diagnostic, DocumentError
-from generator.load import FieldPath, Position, dotted, parse_front_matter
-from generator.models.common import Handle, Strict, Text
-from generator.models.review import ReviewStatus
+from generator.documents.diagnostics import Diagnostic, DocumentError
+from generator.documents.load import FieldPath, Position, dotted, parse_front_matter
+from generator.documents.models.common import Handle, Strict, Text
+from generator.documents.models.review import ReviewStatus
 
 POLICY_PATH = ".github/signoff-policy.yml"
 MAX_POLICY_BYTES = 256 * 1024

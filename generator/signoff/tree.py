@@ -18,9 +18,9 @@ from typing import IO, Any, cast
 
 from github.Repository import Repository
 
-from generator.diagnostics import Diagnostic
-from generator.load import FOLDERS
-from generator.signoff.github import GitHubFault, guard
+from generator.documents.diagnostics import Diagnostic
+from generator.documents.load import FOLDERS
+from generator.github.client import GitHubFault, guard
 
 FILE_MODES = {"100644", "100755"}
 LINK_MODE, SUBMODULE_MODE = "120000", "160000"
@@ -178,7 +178,7 @@ def head_diagnostics(
 ) -> list[Diagnostic]:
     """`handbook validate` on the head tree: of the changed documents (and what they reference), or of
     every document when `everything` (a document was deleted or renamed)."""
-    from generator.validate import validate_repository
+    from generator.documents.validate import validate_repository
 
     entries = read_tree(repo, head_sha)
     faults = structural_faults(entries)
@@ -205,7 +205,7 @@ def head_diagnostics(
 
 
 def _shown_prefix(root: Path) -> str:
-    from generator.load import display_path
+    from generator.documents.load import display_path
 
     return display_path(root).rstrip("/") + "/"
 

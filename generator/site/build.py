@@ -25,18 +25,18 @@ import yaml
 
 from generator.config import DEFAULT as DEFAULT_CONFIG
 from generator.config import FILE_NAME, HandbookConfig, load_config
-from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
-from generator.history import last_changed
-from generator.ledger import Ledger, LedgerError, load_ledger
-from generator.links import body_links, goes_nowhere
-from generator.load import display_path, read_document
-from generator.models import AccountPlan, TechReview
+from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
+from generator.documents.history import last_changed
+from generator.documents.links import body_links, goes_nowhere
+from generator.documents.load import display_path, read_document
+from generator.documents.models import AccountPlan, TechReview
+from generator.documents.validate import Report, validate_repository
+from generator.signoff.ledger import Ledger, LedgerError, load_ledger
 from generator.site import hooks
 from generator.site.hooks import HOOK_FILE, HOOK_SOURCE
 from generator.site.index import AccountEntry, Attention, Handbook, ReviewEntry
 from generator.site.render import SITE_SOURCE, PageMemo, Settings, Tree, render_tree
 from generator.site.sanitize import link_problem
-from generator.validate import Report, validate_repository
 
 PAGES = "pages"
 Progress = Callable[[int, int], None]

@@ -8,7 +8,7 @@ from typing import Any
 import pygal
 from pygal.style import Style
 
-from generator.models.account import Health
+from generator.documents.models.account import Health
 from generator.site.index import AgeBucket, MonthCount, RenewalWeek
 
 _STYLE = Style(

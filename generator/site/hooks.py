@@ -19,7 +19,7 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from generator.links import goes_nowhere
+from generator.documents.links import goes_nowhere
 from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START
 from generator.site.sanitize import clean_body_html, link_problem, page_url
 from generator.site.search import ENTRIES_FILE

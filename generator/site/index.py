@@ -16,10 +16,9 @@ from generator import dates
 from generator.config import DEFAULT as DEFAULT_CONFIG
 from generator.config import HandbookConfig
 from generator.dates import Calendar
-from generator.diagnostics import Diagnostic
-from generator.ledger import Ledger, MergedChange, OpenPullRequest, Waiting
-from generator.models import AccountPlan, Opportunity, TechReview
-from generator.models.account import (
+from generator.documents.diagnostics import Diagnostic
+from generator.documents.models import AccountPlan, Opportunity, TechReview
+from generator.documents.models.account import (
     GATE_LABELS,
     PHASE_LABELS,
     GateAnswer,
@@ -30,7 +29,8 @@ from generator.models.account import (
     gates_of,
     past_tech_design,
 )
-from generator.models.review import DECIDED, Moment, Outcome, ReviewStatus, Trigger
+from generator.documents.models.review import DECIDED, Moment, Outcome, ReviewStatus, Trigger
+from generator.signoff.ledger import Ledger, MergedChange, OpenPullRequest, Waiting
 
 # The default window, for callers that import it from here (handbook.yml can change it: Handbook.config).
 RENEWAL_WINDOW_DAYS = dates.RENEWAL_WINDOW_DAYS
@@ -75,7 +75,7 @@ class Handbook:
     accounts: list[AccountEntry]
     ledger: Ledger | None
     today: dt.date
-    # Files beside the documents, checked fit to publish (generator.assets): site path -> bytes.
+    # Files beside the documents, checked fit to publish (generator.documents.assets): site path -> bytes.
     assets: dict[str, bytes] = field(default_factory=dict)
     # What does not validate (only in the `--needs-attention` mode: otherwise nothing is built).
     attention: list[Attention] = field(default_factory=list)

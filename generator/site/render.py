@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.models.account import PHASE_LABELS, Health, Money, Segment
-from generator.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigger
+from generator.documents.models.account import PHASE_LABELS, Health, Money, Segment
+from generator.documents.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigger
 from generator.site import charts, exports, index, lists, search
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
 from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
-from generator.models.review import TRIGGER_LABELS
+from generator.documents.models.review import TRIGGER_LABELS
 from generator.site.index import AccountEntry, Handbook, Person, ReviewEntry
 
 # Where the build writes the entries among the pages: a dot file, which mkdocs never publishes.

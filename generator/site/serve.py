@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.assets import read_asset
 from generator.config import FILE_NAME as CONFIG_FILE
 from generator.dates import PLAUSIBLE_DATES, using_window
-from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
-from generator.files import source_files
-from generator.ledger import Ledger, LedgerError, load_ledger
-from generator.load import display_path, read_document
+from generator.documents.assets import read_asset
+from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
+from generator.documents.files import source_files
+from generator.documents.load import display_path, read_document
+from generator.documents.validate import Checked, Report, check_document, cross_document_rules, implied_id
+from generator.signoff.ledger import Ledger, LedgerError, load_ledger
 from generator.site.build import (
     MARKER,
     MARKER_TEXT,
@@ -45,7 +46,6 @@ from generator.site.build import (
 )
 from generator.site.render import PageMemo
 from generator.site.sanitize import page_url
-from generator.validate import Checked, Report, check_document, cross_document_rules, implied_id
 
 # What identifies one version of a file without reading it; None when it cannot be stat'ed.
 Stamp = tuple[int, int, int, int] | None

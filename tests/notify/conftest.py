@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.commands import main
 from tests.fakeslack.server import FakeSlack
 from tests.notify.documents import ACCOUNT, ACCOUNT_PATH, REVIEW_PATH, review, write_repo
 

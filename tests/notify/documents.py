@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from generator.ledger import Ledger, MergedChange, OpenPullRequest, SignOff, Waiting, save_ledger
+from generator.signoff.ledger import Ledger, MergedChange, OpenPullRequest, SignOff, Waiting, save_ledger
 from generator.site.build import load_handbook
 from generator.site.index import Handbook
 from tests.workflows.documents import ACCOUNT, ACCOUNT_PATH, REVIEW_PATH, review

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.ledger import load_ledger
 from generator.notify.events import (
     AccountLeftRed,
     AccountRed,
@@ -14,6 +13,7 @@ from generator.notify.events import (
     document_events,
     overdue_digest,
 )
+from generator.signoff.ledger import load_ledger
 from tests.notify.documents import (
     ACCOUNT,
     ACCOUNT_PATH,

@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from generator.ledger import load_ledger
 from generator.notify.events import Event, document_events, overdue_digest
 from generator.notify.messages import Links, preview, render
 from generator.notify.settings import read_notifications
+from generator.signoff.ledger import load_ledger
 from tests.notify.documents import (
     ACCOUNT_PATH,
     REVIEW_PATH,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main
+from generator.commands import main
 from tests.fakegithub import fake_sha
 from tests.signoff.world import (
     ACCOUNT,
@@ -171,8 +171,8 @@ def test_the_sign_off_workflow_reruns_when_the_base_changes():
 
 @pytest.mark.parametrize(
     "path",
-    ["generator/validate.py", "generator/models/review.py", "pyproject.toml", "site/mkdocs.yml",
-     "site/templates/review.md.j2", "requirements/signoff.txt", "Makefile"],
+    ["generator/documents/validate.py", "generator/documents/models/review.py", "pyproject.toml",
+     "site/mkdocs.yml", "site/templates/review.md.j2", "requirements/signoff.txt", "Makefile"],
 )  # fmt: skip
 def test_a_change_to_what_decides_a_verdict_needs_signoff_admins(world, capsys, path):
     world.pull(60, {path: ("old\n", "new\n")})

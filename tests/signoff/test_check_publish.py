@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.cli import main
+from generator.commands import main
 from generator.signoff.report import MARKER
 from tests.fakegithub import FakeGitHub
 from tests.signoff.world import APPROVERS, REPO, REVIEW, check, review_text, webhook

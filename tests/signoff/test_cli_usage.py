@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from generator.cli import main
+from generator.commands import main
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.cli import main
-from generator.ledger import load_ledger
+from generator.commands import main
+from generator.signoff.ledger import load_ledger
 from tests.fakegithub import FakeGitHub
 from tests.signoff.world import ACCOUNT, REPO, REVIEW, World, account_text, review_text
 
@@ -160,7 +160,7 @@ def test_another_repositorys_ledger_is_refused_not_started_over(world, capsys, t
 
 
 def _shown(path: Path) -> str:
-    from generator.load import display_path
+    from generator.documents.load import display_path
 
     return display_path(path)
 

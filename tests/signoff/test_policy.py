@@ -102,7 +102,7 @@ def test_text_that_is_not_utf8_is_reported():
 
 
 def test_the_command_checks_a_policy_file(tmp_path, capsys):
-    from generator.cli import main
+    from generator.commands import main
 
     bad = tmp_path / "policy.yml"
     bad.write_text(MINIMAL.replace("require: [ce-vp]", "require: [nobody]"), encoding="utf-8")

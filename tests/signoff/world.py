@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.cli import main
+from generator.commands import main
 from tests.fakegithub import FakeGitHub, fake_sha
 from tests.fakegithub.templates import WEBHOOKS
 

@@ -302,7 +302,7 @@ LARGE_REVIEWS, LARGE_ACCOUNTS = 2000, 500
 def large_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """`handbook demo --reviews 2000 --accounts 500` with its sign-off ledger, built once per session
     (25 to 60 s on a shared two-core machine: the tests using it are marked slow)."""
-    from generator import demo
+    from generator.authoring import demo
 
     root = tmp_path_factory.mktemp("large")
     demo.write(demo.generate(LARGE_REVIEWS, LARGE_ACCOUNTS, seed=1, today=TODAY), root)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.links import generated
+from generator.commands import main
+from generator.documents.links import generated
 from generator.site.build import BuildError, build_site, generate
 from tests.site import content
 from tests.site.conftest import HOSTILE_TITLE, TODAY, BuiltSite, options_for

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.models.account import TechWinPhase
+from generator.documents.models.account import TechWinPhase
 from generator.site.build import generate
 from generator.site.render import PAGE_SIZE, PERSON_LIMIT
 from tests.site import content

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from generator import dates
-from generator.models.account import GATES, PHASE_ORDER, TechWinPhase, phase_key
+from generator.documents.models.account import GATES, PHASE_ORDER, TechWinPhase, phase_key
 from generator.site import index
 from generator.site.build import load_handbook
 from tests.site import content
@@ -112,7 +112,7 @@ def test_non_standard_past_tech_design_without_an_approved_review_breaks_the_gat
     handbook = _handbook(tmp_path)
     in_review = handbook.review_by_id["TR-0001"]
     approved = handbook.review_by_id["TR-0003"]
-    from generator.models import Opportunity
+    from generator.documents.models import Opportunity
 
     trial = Opportunity.model_validate(
         _opportunity(tech_win_phase="trial-deployment", non_standard=True, tech_review="TR-0001")
@@ -244,7 +244,7 @@ def test_a_row_lists_what_is_left_of_the_current_phases_gate_and_the_next_steps_
 
 def test_in_needs_attention_mode_a_row_shows_every_rule_the_opportunity_breaks(tmp_path: Path) -> None:
     # The model's own rules, as the validator states them: the dashboard needs no copy of them.
-    from generator.models import AccountPlan
+    from generator.documents.models import AccountPlan
 
     data = content.account("acme", "Acme", opportunities=[
         _opportunity(tech_win_phase="trial-deployment", gates={}, non_standard=True),
@@ -259,7 +259,7 @@ def test_in_needs_attention_mode_a_row_shows_every_rule_the_opportunity_breaks(t
 
 
 def test_an_accounts_open_opportunities_are_totalled_per_currency(tmp_path: Path) -> None:
-    from generator.models import AccountPlan
+    from generator.documents.models import AccountPlan
 
     plan = AccountPlan.model_validate(content.account("acme", "Acme", opportunities=[
         _opportunity(id="a", arr={"amount": "1000", "currency": "USD"}, seats="10"),
@@ -289,7 +289,7 @@ def test_the_internal_qbr_of_the_quarter_lists_tier_one_plans_not_yet_revisited(
 
 
 def test_in_needs_attention_mode_a_review_that_is_not_approved_is_named_once_on_the_row() -> None:
-    from generator.models import AccountPlan, TechReview
+    from generator.documents.models import AccountPlan, TechReview
 
     in_review = TechReview.model_validate(content.review(1, "acme", "Air gap"))
     pre_trial = TechReview.model_validate(content.review(2, "acme", "Air gap, production", status="draft"))

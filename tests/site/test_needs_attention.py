@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.commands import main
 from tests.site import content
 from tests.site.conftest import TODAY
 

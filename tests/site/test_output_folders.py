@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.cli import main
+from generator.commands import main
 from generator.site.build import MARKER
 from tests.site.conftest import TODAY
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.documents.validate import validate_repository
 from generator.site.build import InvalidDocuments
 from generator.site.serve import DocumentCache, Preview, serve
-from generator.validate import validate_repository
 from tests.site import content
 from tests.site.conftest import options_for
 

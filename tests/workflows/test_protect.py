@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from generator.cli import main
-from generator.ledger import Ledger, MergedChange, SignOff, save_ledger
-from generator.protect import SIGNOFF_CHECK, audit, desired
+from generator.commands import main
+from generator.github.protection import SIGNOFF_CHECK, audit, desired
+from generator.signoff.ledger import Ledger, MergedChange, SignOff, save_ledger
 from tests.fakegithub import FakeGitHub
 from tests.workflows.protection import environments, protections, reported
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from generator.cli import main
+from generator.commands import main
 from generator.dates import feedback_due
-from generator.remind import MARKER, Missing, Overdue, reminder
+from generator.signoff.remind import MARKER, Missing, Overdue, reminder
 from tests.fakegithub import FakeGitHub
 from tests.signoff.world import REPO, World
 from tests.workflows.documents import REVIEW_PATH, review

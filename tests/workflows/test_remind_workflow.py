@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from generator.remind import MARKER
+from generator.signoff.remind import MARKER
 from tests.fakegithub import FakeGitHub
 from tests.signoff.world import REPO, World
 from tests.workflows.documents import REVIEW_PATH, review

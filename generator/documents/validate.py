@@ -23,14 +23,14 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from generator.assets import read_asset
 from generator.config import FILE_NAME as CONFIG_FILE
 from generator.config import load_config
 from generator.dates import latest_today, using_window
-from generator.diagnostics import Diagnostic, DocumentError, sort_diagnostics
-from generator.files import SourceFiles, source_files
-from generator.links import body_links, generated, goes_nowhere
-from generator.load import (
+from generator.documents.assets import read_asset
+from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
+from generator.documents.files import SourceFiles, source_files
+from generator.documents.links import body_links, generated, goes_nowhere
+from generator.documents.load import (
     Document,
     FieldPath,
     Kind,
@@ -39,11 +39,11 @@ from generator.load import (
     dotted,
     kind_of,
 )
-from generator.load import read_document as _read
-from generator.models import AccountPlan, Fault, Opportunity, TechReview, model_for
-from generator.models.account import GATES, PHASE_LABELS, TechWinPhase, past_tech_design, phase_key
-from generator.models.common import reserved_page_name
-from generator.models.review import Moment, ReviewStatus
+from generator.documents.load import read_document as _read
+from generator.documents.models import AccountPlan, Fault, Opportunity, TechReview, model_for
+from generator.documents.models.account import GATES, PHASE_LABELS, TechWinPhase, past_tech_design, phase_key
+from generator.documents.models.common import reserved_page_name
+from generator.documents.models.review import Moment, ReviewStatus
 
 REVIEW_SECTIONS = (
     "Misalignment",

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, Protocol
 
-from generator.diagnostics import Diagnostic, DocumentError
-from generator.load import read_regular_file
+from generator.documents.diagnostics import Diagnostic, DocumentError
+from generator.documents.load import read_regular_file
 
 MAX_ASSET_BYTES = 5 * 1024 * 1024
 

@@ -21,12 +21,12 @@ from typing import Any, TypeVar
 
 import yaml
 
-from generator.cli import UsageError
+from generator.commands import UsageError
 from generator.config import FILE_NAME as CONFIG_FILE
 from generator.config import HandbookConfig, require_config
 from generator.dates import PLAUSIBLE_DATES, Calendar, DateProblem, DateWindow, parse_date
-from generator.load import display_path
-from generator.models.account import (
+from generator.documents.load import display_path
+from generator.documents.models.account import (
     GATES,
     LAST_SALES_STAGE,
     PHASE_ORDER,
@@ -37,7 +37,7 @@ from generator.models.account import (
     TechWinPhase,
     phase_key,
 )
-from generator.models.review import Moment, Outcome, ReviewStatus, Trigger
+from generator.documents.models.review import Moment, Outcome, ReviewStatus, Trigger
 
 T = TypeVar("T")
 Data = dict[str, Any]
@@ -1237,7 +1237,7 @@ def demo_ledger(rng: random.Random, reviews: list[tuple[Review, Data]], cast: Ca
     """A ledger as `handbook signoff collect` writes it: a merge with its sign-offs for every decided
     review (one merged by an administrator without Support), and an open pull request for every review
     in review, waiting on the roles not yet given."""
-    from generator.ledger import Ledger, MergedChange, OpenPullRequest, SignOff, Waiting
+    from generator.signoff.ledger import Ledger, MergedChange, OpenPullRequest, SignOff, Waiting
 
     teams = _teams(cast)
     documents: dict[str, list[MergedChange]] = {}

@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cli import UsageError, append_step_summary
-from generator.diagnostics import _escape_data, github_annotation
-from generator.load import display_path
+from generator.commands import UsageError, append_step_summary
+from generator.documents.diagnostics import _escape_data, github_annotation
+from generator.documents.load import display_path
 from generator.notify.events import Event, document_events, kind_of, overdue_digest
 from generator.notify.messages import Links, preview, render
 from generator.notify.settings import CONFIG_FILE, Notifications, SettingsError, read_notifications
@@ -227,7 +227,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _events(root: Path, ledger_path: Path, today: dt.date, state: State | None, digest: bool) -> list[Event]:
-    from generator.ledger import LedgerError, load_ledger
+    from generator.signoff.ledger import LedgerError, load_ledger
 
     if digest:
         from generator.config import require_config

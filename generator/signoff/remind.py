@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.cli import append_step_summary
+from generator.commands import append_step_summary
 from generator.dates import DEFAULT, Calendar, DateProblem, parse_date
 
 MARKER = "<!-- handbook/remind -->"
@@ -107,8 +107,8 @@ def find_overdue(
 ) -> list[Overdue]:
     """Open, ready pull requests into the default branch that change a tech review, are past the
     feedback deadline, and still miss required approvals."""
+    from generator.github.client import guard, read_pull, team_members
     from generator.signoff.collect import open_pull_request_waiting
-    from generator.signoff.github import guard, read_pull, team_members
     from generator.signoff.policy import PolicyError
 
     with guard("listing open pull requests"):
@@ -158,7 +158,7 @@ def _ours(comment: Any, bot: str | None) -> bool:
 
 def post(gh: Any, repository: str, overdue: Overdue, body: str, today: dt.date, bot: str | None) -> str:
     """Create or edit our one reminder; leave it alone when it was already touched today."""
-    from generator.signoff.github import guard
+    from generator.github.client import guard
 
     with guard(f"updating the reminder on pull request #{overdue.number}"):
         issue = gh.get_repo(repository).get_issue(overdue.number)
@@ -244,9 +244,9 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _run(args: argparse.Namespace) -> int:
+    from generator.commands.signoff import github_target, github_token
     from generator.config import require_config
-    from generator.signoff.cli import github_target, github_token
-    from generator.signoff.github import GitHubFault, connect
+    from generator.github.client import GitHubFault, connect
 
     calendar = require_config(Path(args.root)).calendar  # holidays and the feedback window
     repository, api_url = github_target(args)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.cli import UsageError, append_step_summary
+from generator.commands import UsageError, append_step_summary
 
 SIGNOFF_CHECK = "handbook/sign-off"
 VALIDATE_CHECK = "validate documents"  # the job name in .github/workflows/validate.yml
@@ -239,7 +239,7 @@ def read_protection(gh: Any, repository: str, branch: str) -> dict[str, Any] | N
     """The branch's protection as GitHub reports it, or None when the branch is not protected."""
     from github import GithubException
 
-    from generator.signoff.github import GitHubFault, cause
+    from generator.github.client import GitHubFault, cause
 
     try:
         _, data = gh.requester.requestJsonAndCheck("GET", _protection_url(repository, branch))
@@ -258,7 +258,7 @@ def read_protection(gh: Any, repository: str, branch: str) -> dict[str, Any] | N
 
 
 def apply(gh: Any, repository: str, branch: str, settings: Mapping[str, Any]) -> None:
-    from generator.signoff.github import guard
+    from generator.github.client import guard
 
     with guard(f"protecting {branch}"):
         gh.requester.requestJsonAndCheck("PUT", _protection_url(repository, branch), input=dict(settings))
@@ -279,7 +279,7 @@ def read_environment(gh: Any, repository: str) -> tuple[dict[str, Any] | None, l
     """The sign-off environment and its deployment branch policies (None when it does not exist)."""
     from github import GithubException
 
-    from generator.signoff.github import GitHubFault, cause, guard
+    from generator.github.client import GitHubFault, cause, guard
 
     url = f"/repos/{repository}/environments/{SIGNOFF_ENVIRONMENT}"
     try:
@@ -340,8 +340,8 @@ def _env_int(name: str) -> int | None:
 
 
 def _connect(args: argparse.Namespace) -> tuple[Any, str]:
-    from generator.signoff.cli import github_target, github_token
-    from generator.signoff.github import connect
+    from generator.commands.signoff import github_target, github_token
+    from generator.github.client import connect
 
     repository, api_url = github_target(args)
     if not args.branch.strip() or any(ord(c) < 32 for c in args.branch):
@@ -358,7 +358,7 @@ def _findings(gh: Any, repository: str, branch: str, app_id: int | None) -> list
 
 
 def _apply(args: argparse.Namespace) -> int:
-    from generator.signoff.github import GitHubFault
+    from generator.github.client import GitHubFault
 
     if args.app_id is None:
         raise UsageError("pass --app-id N (or set HANDBOOK_SIGNOFF_APP_ID): the sign-off App's id")
@@ -379,7 +379,7 @@ def _apply(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from generator.signoff.github import GitHubFault
+    from generator.github.client import GitHubFault
 
     try:
         gh, repository = _connect(args)
@@ -396,8 +396,8 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _merges(args: argparse.Namespace) -> int:
-    from generator.diagnostics import Diagnostic, github_annotation
-    from generator.ledger import LedgerError, load_ledger
+    from generator.documents.diagnostics import Diagnostic, github_annotation
+    from generator.signoff.ledger import LedgerError, load_ledger
 
     try:
         ledger = load_ledger(Path(args.ledger))

@@ -20,7 +20,7 @@ from typing import Any, Literal, NamedTuple, NoReturn
 
 import yaml
 
-from generator.diagnostics import Diagnostic, DocumentError
+from generator.documents.diagnostics import Diagnostic, DocumentError
 
 Kind = Literal["review", "account"]
 FieldPath = tuple[str | int, ...]
@@ -574,7 +574,7 @@ def dotted(path: FieldPath) -> str:
 
 
 def iter_document_files(root: Path) -> Iterator[Path]:
-    """All document files under root/reviews and root/accounts, in a stable order (see generator.files)."""
-    from generator.files import source_files
+    """All document files under root/reviews and root/accounts, in a stable order (see documents.files)."""
+    from generator.documents.files import source_files
 
     yield from source_files(root).documents

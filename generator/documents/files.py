@@ -3,7 +3,7 @@
 The folders are walked without following symbolic links, so nothing outside the repository is ever read
 or published; a link is reported, never skipped in silence. So are hidden documents (`.draft.md`), a
 document named `.MD`, names Windows cannot check out (`con.md`, `a?.png`) and folders that cannot be read.
-Everything else that is not a document is an asset, checked by generator.assets before it is published.
+Everything else that is not a document is an asset, checked by documents.assets before it is published.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic
-from generator.load import SYMLINK, SYMLINK_HINT, Kind, display_path
+from generator.documents.diagnostics import Diagnostic
+from generator.documents.load import SYMLINK, SYMLINK_HINT, Kind, display_path
 
 DOCUMENT_FOLDERS: dict[str, Kind] = {"reviews": "review", "accounts": "account"}
 # Device names Windows reserves whatever the extension (CON, CON.md, con.tar.gz), and characters it

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from generator.cli import UsageError, append_step_summary
+from generator.commands import UsageError, append_step_summary
 from generator.dates import DateProblem, parse_date
-from generator.diagnostics import FORMATTERS, format_step_summary, sort_diagnostics, summarize
-from generator.load import display_path
+from generator.documents.diagnostics import FORMATTERS, format_step_summary, sort_diagnostics, summarize
+from generator.documents.load import display_path
 from generator.site.build import (
     BuildError,
     BuildOptions,

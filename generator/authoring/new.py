@@ -22,16 +22,16 @@ from typing import Annotated, Any, TypeVar
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from generator.cli import UsageError
+from generator.commands import UsageError
 from generator.config import require_config
 from generator.dates import DateProblem, parse_date
-from generator.diagnostics import Diagnostic, DocumentError
-from generator.load import Kind, display_path, parse_document, read_document
-from generator.models import AccountPlan, TechReview
-from generator.models.account import ActionItem as AccountAction
-from generator.models.account import Contact, ContactRole, Health, HealthReport, RedAccount, Segment
-from generator.models.review import AccountTeam, Moment, ReviewStatus, Trigger
-from generator.validate import REVIEW_SECTIONS, check_document
+from generator.documents.diagnostics import Diagnostic, DocumentError
+from generator.documents.load import Kind, display_path, parse_document, read_document
+from generator.documents.models import AccountPlan, TechReview
+from generator.documents.models.account import ActionItem as AccountAction
+from generator.documents.models.account import Contact, ContactRole, Health, HealthReport, RedAccount, Segment
+from generator.documents.models.review import AccountTeam, Moment, ReviewStatus, Trigger
+from generator.documents.validate import REVIEW_SECTIONS, check_document
 
 EXIT_OK, EXIT_FAILED = 0, 1
 DECISION_BUSINESS_DAYS = 10

@@ -7,7 +7,18 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from generator.models.common import Date, Fault, Faults, Handle, Line, ReviewId, Slug, Strict, Text, Url
+from generator.documents.models.common import (
+    Date,
+    Fault,
+    Faults,
+    Handle,
+    Line,
+    ReviewId,
+    Slug,
+    Strict,
+    Text,
+    Url,
+)
 
 
 class Moment(StrEnum):

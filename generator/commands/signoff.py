@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from generator.cli import UsageError
+from generator.commands import UsageError
 from generator.signoff.check import (
     EXIT_GITHUB,
     EXIT_NOT_SATISFIED,
@@ -78,8 +78,8 @@ def github_target(args: argparse.Namespace) -> tuple[str, str]:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from generator.github.client import GitHubFault, connect
     from generator.signoff.check import check
-    from generator.signoff.github import GitHubFault, connect
 
     try:
         target = target_from(args.repo, args.pr, args.api_url, os.environ)
@@ -98,9 +98,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    from generator.ledger import LedgerError, check_repository, load_ledger, save_ledger
+    from generator.github.client import GitHubFault, connect
     from generator.signoff.collect import collect
-    from generator.signoff.github import GitHubFault, connect
+    from generator.signoff.ledger import LedgerError, check_repository, load_ledger, save_ledger
 
     repository, api_url = github_target(args)
     out = Path(args.out)

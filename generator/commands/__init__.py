@@ -10,9 +10,10 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
-from generator.diagnostics import FORMATTERS, ConfigError, format_step_summary, summarize
+from generator.documents.diagnostics import FORMATTERS, ConfigError, format_step_summary, summarize
 
 # Only the standard library and light modules at import time: Ctrl-C during start-up lands in main().
 
@@ -22,14 +23,14 @@ Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], Non
 # Commands that live with their own pipeline: command -> module exposing `register(subcommands)`.
 # Only the module of the command being run is imported (start-up time on every pull request).
 COMMAND_MODULES = {
-    "new": "generator.new",
-    "demo": "generator.demo",
-    "build": "generator.site_cli",
-    "serve": "generator.site_cli",
-    "signoff": "generator.signoff.cli",
-    "remind": "generator.remind",
-    "protect": "generator.protect",
-    "notify": "generator.notify.cli",
+    "new": "generator.authoring.new",
+    "demo": "generator.authoring.demo",
+    "build": "generator.commands.site",
+    "serve": "generator.commands.site",
+    "signoff": "generator.commands.signoff",
+    "remind": "generator.signoff.remind",
+    "protect": "generator.github.protection",
+    "notify": "generator.commands.notify",
 }
 BUILT_IN = ("validate", "schema")
 
@@ -39,7 +40,7 @@ class UsageError(Exception):
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from generator.validate import validate_repository
+    from generator.documents.validate import validate_repository
 
     root = Path(args.root)
     if not root.is_dir():
@@ -84,8 +85,8 @@ def append_step_summary(markdown: str, env: Mapping[str, str] = os.environ) -> N
 
 def _schema(args: argparse.Namespace) -> int:
     from generator import config
-    from generator.load import display_path
-    from generator.models import MODELS, json_schema
+    from generator.documents.load import display_path
+    from generator.documents.models import MODELS, json_schema
 
     def schema_of(kind: str) -> dict[str, object]:
         return config.json_schema() if kind == "config" else json_schema(kind)
@@ -105,9 +106,23 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that `--title=--` gives the value "--": Python 3.11's argparse drops a "--"
+    written as an option's own value and hands the command [] in place of a string."""
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        if action.nargs is None and action.option_strings and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, or (given a built-in command) only what that command needs."""
-    parser = argparse.ArgumentParser(prog="handbook", description="Tech reviews and account plans as code.")
+    parser: argparse.ArgumentParser = _Parser(
+        prog="handbook", description="Tech reviews and account plans as code."
+    )
     parser.add_argument("--version", action="version", version=f"handbook {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 

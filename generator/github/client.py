@@ -204,7 +204,7 @@ def read_policy(repo: Repository, ref: str) -> Policy:
     raw = read_file(repo, POLICY_PATH, ref)
     shown = ref[:12] if re.fullmatch(r"[0-9a-f]{40}", ref) else ref
     if raw is None:
-        from generator.diagnostics import Diagnostic
+        from generator.documents.diagnostics import Diagnostic
 
         where = f"the commit {shown}" if shown != ref else shown
         raise PolicyError([Diagnostic(POLICY_PATH, 1, 1, "", f"there is no sign-off policy on {where}")])

@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.models.account import AccountPlan, Opportunity
-from generator.models.common import Fault, Faults
-from generator.models.review import TechReview
+from generator.documents.models.account import AccountPlan, Opportunity
+from generator.documents.models.common import Fault, Faults
+from generator.documents.models.review import TechReview
 
 MODELS: dict[str, type[AccountPlan] | type[TechReview]] = {
     "review": TechReview,

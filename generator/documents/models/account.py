@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from generator.models.common import (
+from generator.documents.models.common import (
     Date,
     Email,
     Fault,
@@ -24,7 +24,7 @@ from generator.models.common import (
     Url,
     WholeNumber,
 )
-from generator.models.review import ProductGap
+from generator.documents.models.review import ProductGap
 
 
 class Segment(StrEnum):

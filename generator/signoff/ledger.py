@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from generator.diagnostics import Diagnostic, visible
-from generator.load import display_path
+from generator.documents.diagnostics import Diagnostic, visible
+from generator.documents.load import display_path
 
 LEDGER_VERSION = 1
 

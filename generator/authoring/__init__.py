@@ -1,0 +1,1 @@
+"""Writing documents: `handbook new` for one, `handbook demo` for a whole organisation."""
