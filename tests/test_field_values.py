@@ -30,7 +30,16 @@ REVIEW_EXTRA: dict[str, Any] = {
         "crm_opportunity": "https://crm.example.com/o/1",
         "chat_thread": "https://chat.example.com/t/1",
     },
-    "product_gaps": [{"title": "Offline upgrades", "url": "https://gaps.example.com/1"}],
+    "product_gaps": [
+        {
+            "key": "GAP-1",
+            "title": "Offline upgrades",
+            "area": "deployment",
+            "impact": "high",
+            "status": "open",
+            "url": "https://gaps.example.com/1",
+        }
+    ],
     "related_reviews": ["TR-0002"],
     "meetings": [
         {"date": "2026-09-10", "requested_by": "vera-vp", "attendees": ["dan-ce"], "outcome": "Agreed."}
@@ -48,7 +57,21 @@ ACCOUNT_EXTRA: dict[str, Any] = {
     "value_perception": "High",
     "expansion": ["More seats"],
     "risks": ["Budget"],
-    "feedback_themes": [{"theme": "Speed", "gaps": [{"title": "Slow", "url": "https://gaps.example.com/2"}]}],
+    "feedback_themes": [
+        {
+            "theme": "Speed",
+            "gaps": [
+                {
+                    "key": "GAP-2",
+                    "title": "Slow",
+                    "area": "search",
+                    "impact": "low",
+                    "status": "open",
+                    "url": "https://gaps.example.com/2",
+                }
+            ],
+        }
+    ],
     "objectives": ["Grow"],
     "next_steps": [{"action": "Call", "owner": "carol-ce", "due": "2026-12-20"}],
 }

@@ -419,14 +419,30 @@ ASKS = {
         "Name an escalation engineer for the first 90 days",
     ),
 }
-GAP_TITLES = (
-    "Offline image bundles split under a configurable size",
-    "Incremental permission sync for very large projects",
-    "Batch changes throttling per code host",
-    "Localized support runbooks",
-    "Regional storage for search indexes",
-    "Explicit permissions API bulk endpoint",
+# Each gap is one CRM record: the same key, title and area wherever a document cites it.
+GAPS = (
+    ("GAP-2101", "Offline image bundles split under a configurable size", "deployment"),
+    ("GAP-2102", "Incremental permission sync for very large projects", "permissions"),
+    ("GAP-2103", "Batch changes throttling per code host", "batch-changes"),
+    ("GAP-2104", "Localized support runbooks", "support"),
+    ("GAP-2105", "Regional storage for search indexes", "search"),
+    ("GAP-2106", "Explicit permissions API bulk endpoint", "permissions"),
 )
+GAP_TITLES = tuple(title for _, title, _ in GAPS)
+
+
+def _gap(rng: random.Random, gap: tuple[str, str, str]) -> dict[str, str]:
+    key, title, area = gap
+    return {
+        "key": key,
+        "title": title,
+        "area": area,
+        "impact": rng.choice(("low", "medium", "high", "blocker")),
+        "status": rng.choice(("open", "open", "planned", "in-progress", "shipped")),
+        "url": f"https://feedback.example.com/gaps/{key.removeprefix('GAP-')}",
+    }
+
+
 FEEDBACK_THEMES = (
     "Permission sync latency",
     "Batch changes at fleet scale",
@@ -752,10 +768,7 @@ def review_front_matter(rng: random.Random, review: Review, cast: Cast, today: d
         for team in rng.sample(list(ASKS), rng.randint(1, 3))
     }
     if rng.random() < 0.4:
-        data["product_gaps"] = [
-            {"title": title, "url": f"https://feedback.example.com/gaps/{rng.randint(1000, 9999)}"}
-            for title in rng.sample(GAP_TITLES, rng.randint(1, 2))
-        ]
+        data["product_gaps"] = [_gap(rng, gap) for gap in rng.sample(GAPS, rng.randint(1, 2))]
     earlier = [r.id for r in account.reviews if r.number < review.number]
     if earlier and rng.random() < 0.4:
         data["related_reviews"] = rng.sample(earlier, min(len(earlier), rng.randint(1, 2)))
@@ -886,12 +899,7 @@ def account_front_matter(
     data["feedback_themes"] = [
         {
             "theme": theme,
-            "gaps": [
-                {
-                    "title": rng.choice(GAP_TITLES),
-                    "url": f"https://feedback.example.com/gaps/{rng.randint(1000, 9999)}",
-                }
-            ],
+            "gaps": [_gap(rng, rng.choice(GAPS))],
         }
         for theme in rng.sample(FEEDBACK_THEMES, rng.randint(0, 2))
     ]

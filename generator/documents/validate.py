@@ -29,6 +29,7 @@ from generator.dates import latest_today, using_window
 from generator.documents.assets import read_asset
 from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.documents.files import SourceFiles, source_files
+from generator.documents.gaps import gap_rules
 from generator.documents.links import body_links, generated, goes_nowhere
 from generator.documents.load import (
     Document,
@@ -598,6 +599,7 @@ def cross_document_rules(
     reviews = {key: c for c in checked if c.document.kind == "review" and (key := c.id)}
     accounts = {key: c for c in checked if c.document.kind == "account" and (key := c.id)}
     yield from _unique_ids(checked, targets)
+    yield from gap_rules(checked, targets)
     for item in checked:
         model = item.model
         if isinstance(model, TechReview):

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from generator.documents.models.account import PHASE_LABELS, Health, Money, Segment
 from generator.documents.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigger
-from generator.site import charts, exports, index, lists, search
+from generator.site import charts, exports, gaps, index, lists, search
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
 from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START
 from generator.site.sanitize import body_markdown, markdown_heading_text, page_url, web_url
@@ -449,6 +449,12 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
     )
     r.paged_table("dashboards/decisions.md", "decisions.md.j2", lists.decision_list(hb, decisions))
     r.page("dashboards/red-accounts.md", "red_accounts.md.j2", accounts=red)
+    r.page(
+        "dashboards/product-gaps.md",
+        "product_gaps.md.j2",
+        rows=gaps.registry(hb),
+        currency=hb.config.reporting_currency,
+    )
     r.page("dashboards/renewals.md", "renewals.md.j2", rows=upcoming)
     r.page(
         "dashboards/stale-plans.md",

@@ -24,7 +24,7 @@ from generator.documents.models.common import (
     Url,
     WholeNumber,
 )
-from generator.documents.models.review import ProductGap
+from generator.documents.models.gaps import ProductGap
 
 
 class Segment(StrEnum):

@@ -19,6 +19,7 @@ from generator.documents.models.common import (
     Text,
     Url,
 )
+from generator.documents.models.gaps import ProductGap
 
 
 class Moment(StrEnum):
@@ -82,11 +83,6 @@ class Asks(Strict):
 
     def teams(self) -> list[str]:
         return [team for team in ("product", "engineering", "support") if getattr(self, team)]
-
-
-class ProductGap(Strict):
-    title: Line
-    url: Url
 
 
 class Deciders(Strict):
@@ -197,6 +193,7 @@ class TechReview(Strict):
             if related == self.id:
                 yield Fault(("related_reviews", index), "a review cannot be related to itself")
         yield from _listed_twice(("related_reviews",), self.related_reviews, "review")
+        yield from _listed_twice(("product_gaps",), [gap.key for gap in self.product_gaps], "gap")
         for index, meeting in enumerate(self.meetings):
             attendees = [person.lower() for person in meeting.attendees]
             yield from _listed_twice(("meetings", index, "attendees"), attendees, "attendee")
