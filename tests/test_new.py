@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 from generator.authoring.new import DECISION_BUSINESS_DAYS, slug_of
 from generator.commands import main
 from generator.dates import add_business_days
+from generator.documents import skeleton
 from generator.documents.load import read_document
 from generator.documents.models.common import _INVISIBLE as INVISIBLE_TEXT
 from generator.documents.validate import validate_repository
+from tests.test_skeleton import fill_in_account
 
 TODAY = "2026-11-23"  # a Monday
 ACCOUNT_FLAGS = [
@@ -74,11 +76,12 @@ def handbook(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, 
 
 @pytest.fixture
 def repo(tmp_path: Path, capsys: pytest.CaptureFixture[str], no_terminal: None) -> Path:
-    """A handbook with one account plan, written by `handbook new account` itself."""
+    """A handbook with one account plan, written by `handbook new account` itself and filled in."""
     code, _, err = handbook(
         capsys, "new", "account", *ACCOUNT_FLAGS, "--root", str(tmp_path), "--today", TODAY
     )
     assert code == 0, err
+    fill_in_account(tmp_path / "accounts" / "northwind-logistics.md")
     return tmp_path
 
 
@@ -160,7 +163,19 @@ def test_an_account_from_flags_validates_with_defaults(tmp_path: Path, capsys, n
     assert out.strip().endswith("accounts/northwind-logistics.md")
     data = read_document(tmp_path / "accounts" / "northwind-logistics.md").data
     assert (data["quarter"], data["health"]["status"], data["last_revisited"]) == ("2026-Q4", "green", TODAY)
+    fill_in_account(tmp_path / "accounts" / "northwind-logistics.md")
     assert handbook(capsys, "validate", "--root", str(tmp_path))[0] == 0
+
+
+def test_a_new_account_fails_validation_only_on_the_skeleton_text(
+    tmp_path: Path, capsys, no_terminal
+) -> None:
+    handbook(capsys, "new", "account", *ACCOUNT_FLAGS, "--root", str(tmp_path), "--today", TODAY)
+
+    report = validate_repository(tmp_path)
+    assert len(report.diagnostics) == 7  # five section hints, the objective, the next step
+    assert {d.message for d in report.diagnostics if d.field != "body"} == {skeleton.MESSAGE}
+    assert all("skeleton" in d.message for d in report.diagnostics)
 
 
 def test_a_new_account_is_for_the_fiscal_quarter_of_handbook_yml(tmp_path: Path, capsys, no_terminal) -> None:
@@ -194,7 +209,7 @@ def test_a_red_account_skeleton_carries_its_action_plan(tmp_path: Path, capsys, 
     assert code == 0, err
     data = read_document(tmp_path / "accounts" / "northwind-logistics.md").data
     assert data["red_account"]["action_plan"][0]["owner"] == "jordan-reyes"
-    assert handbook(capsys, "validate", "--root", str(tmp_path))[0] == 0
+    assert data["red_account"]["action_plan"][0]["action"] == skeleton.RED_FIRST_ACTION
 
 
 def test_an_existing_file_is_never_overwritten(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -447,6 +462,7 @@ def test_any_one_line_title_is_written_as_a_valid_review_and_read_back_as_text(
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         handbook(capsys, "new", "account", *ACCOUNT_FLAGS, "--root", folder, "--today", TODAY)
+        fill_in_account(root / "accounts" / "northwind-logistics.md")
         code, _, err = handbook(
             # --title=VALUE: a title may itself start with a dash.
             capsys,

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from generator.config import FILE_NAME as CONFIG_FILE
 from generator.config import load_config
 from generator.dates import latest_today, using_window
+from generator.documents import skeleton
 from generator.documents.assets import read_asset
 from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.documents.files import SourceFiles, source_files
@@ -99,16 +100,27 @@ class Report:
 # --- one document -----------------------------------------------------------------------------
 
 
-def check_document(document: Document, *, with_body: bool = True, today: dt.date | None = None) -> Checked:
-    """The document's own checks; `today` (default: today anywhere on Earth) dates what has happened."""
+def check_document(
+    document: Document,
+    *,
+    with_body: bool = True,
+    today: dt.date | None = None,
+    skeleton_allowed: bool = False,
+) -> Checked:
+    """The document's own checks; `today` (default: today anywhere on Earth) dates what has happened.
+    `skeleton_allowed`: the text `handbook new` writes is not (yet) an error, as in a draft."""
     model_class = model_for(document.kind)
     body = list(review_section_rules(document)) if with_body and document.kind == "review" else []
+    draft = skeleton_allowed or unsubmitted(document)
+    if with_body and not draft:
+        body += placeholder_rules(document)
     try:
         model = model_class.model_validate(document.data)
     except ValidationError as exc:
         diagnostics = [_from_pydantic(document, model_class, error) for error in exc.errors()]
         return Checked(document, None, diagnostics + body)
     diagnostics = [_fault_at(document, fault) for fault in model.rules()]
+    diagnostics += [_fault_at(document, fault) for fault in skeleton.rules(document.data, draft)]
     if isinstance(model, TechReview):
         dated = model.dated_rules(today or latest_today())
         diagnostics += [_fault_at(document, fault) for fault in dated]
@@ -239,6 +251,28 @@ def headings(body: str) -> Iterator[tuple[int, int, str]]:
     """(line offset in the body, level, text) of each heading the page shows."""
     for heading in _headings(body):
         yield heading.offset, heading.level, heading.text
+
+
+def unsubmitted(document: Document) -> bool:
+    """A draft review (or one withdrawn): it may still hold the skeleton's text. An account plan has
+    no draft state."""
+    status = document.data.get("status") if document.kind == "review" else None
+    return status in (ReviewStatus.DRAFT.value, ReviewStatus.WITHDRAWN.value)
+
+
+def placeholder_rules(document: Document) -> list[Diagnostic]:
+    """Body lines that are still the skeleton's section hints or a placeholder word, each at its line."""
+    lines = document.body.split("\n")
+    section_at: dict[int, str] = {}
+    found = list(_headings(document.body))
+    for number, heading in enumerate(found):
+        end = found[number + 1].offset if number + 1 < len(found) else len(lines)
+        for offset in range(heading.content, end):
+            section_at[offset] = heading.text
+    return [
+        Diagnostic(document.path, document.body_line + p.offset, 1, "body", p.message, p.hint)
+        for p in skeleton.body_placeholders(lines, section_at)
+    ]
 
 
 def review_section_rules(document: Document) -> Iterator[Diagnostic]:
