@@ -7,24 +7,21 @@ Every choice comes from one seeded `random.Random`, so a seed and a `--today` gi
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import math
 import random
 import re
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 
-from generator.commands import UsageError
 from generator.config import FILE_NAME as CONFIG_FILE
 from generator.config import HandbookConfig, require_config
-from generator.dates import PLAUSIBLE_DATES, Calendar, DateProblem, DateWindow, parse_date
+from generator.dates import PLAUSIBLE_DATES, Calendar, DateWindow
 from generator.documents.load import display_path
 from generator.documents.models.account import (
     GATES,
@@ -38,11 +35,11 @@ from generator.documents.models.account import (
     phase_key,
 )
 from generator.documents.models.review import Moment, Outcome, ReviewStatus, Trigger
+from generator.errors import HandbookError, UsageError
 
 T = TypeVar("T")
 Data = dict[str, Any]
 
-EXIT_OK, EXIT_FAILED = 0, 1
 HISTORY_DAYS = 548  # dates spread over the last 18 months
 MAX_REVIEWS = 999_999  # review ids have at most six digits
 MAX_ACCOUNTS = 100_000
@@ -1176,7 +1173,7 @@ def document(front: Data, text: str) -> str:
 
 
 @dataclass
-class Handbook:
+class DemoRepository:
     """The generated files: relative path -> text."""
 
     files: dict[str, str]
@@ -1186,7 +1183,7 @@ class Handbook:
 
 def generate(
     reviews: int, accounts: int, seed: int, today: dt.date, config: HandbookConfig | None = None
-) -> Handbook:
+) -> DemoRepository:
     """The files of a made-up handbook; with `config` (a handbook.yml), under that process, which is
     written too; without it, a handbook.yml of the demo's own (holidays, QBRs, exchange rates)."""
     if reviews and not accounts:
@@ -1219,7 +1216,7 @@ def generate(
     if fronts:
         # Its own random stream: the documents of a seed stay the same with or without a ledger.
         files[LEDGER_FILE] = demo_ledger(random.Random(seed * 7919 + 1), fronts, cast, today)
-    return Handbook(files, reviews, accounts)
+    return DemoRepository(files, reviews, accounts)
 
 
 # --- the sign-off ledger ------------------------------------------------------------------------------
@@ -1343,10 +1340,10 @@ def config_text(config: HandbookConfig) -> str:
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
 
 
-def write(handbook: Handbook, root: Path) -> None:
+def write(made: DemoRepository, root: Path) -> None:
     for folder in ("reviews", "accounts"):
         (root / folder).mkdir(parents=True, exist_ok=True)
-    for relative, text in handbook.files.items():
+    for relative, text in made.files.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         # "x": never overwrite what the demo did not make (the folder was checked to be empty).
         with open(root / relative, "x", encoding="utf-8") as handle:
@@ -1368,42 +1365,25 @@ def _refuse_non_empty(root: Path) -> None:
         raise UsageError(f"{display_path(root / CONFIG_FILE)} exists; pick an empty or new DIR")
 
 
-def run_demo(args: argparse.Namespace) -> int:
-    if args.reviews and not args.accounts:
+def make_demo(
+    root: Path, reviews: int, accounts: int, seed: int, today: dt.date, config_from: Path | None = None
+) -> DemoRepository:
+    """Write a made-up handbook into `root`, which must hold no handbook yet; what was written."""
+    if reviews and not accounts:
         raise UsageError(
             "--reviews needs at least one account: every review belongs to one (--accounts 1 or more)"
         )
-    root = Path(args.dir)
     try:
         _refuse_non_empty(root)
     except OSError as exc:
         raise UsageError(f"{display_path(root)}: {exc.strerror or exc}") from None
-    config = require_config(Path(args.config_from)) if args.config_from else None
-    handbook = generate(args.reviews, args.accounts, args.seed, args.today, config)
+    config = require_config(config_from) if config_from else None
+    made = generate(reviews, accounts, seed, today, config)
     try:
-        write(handbook, root)
+        write(made, root)
     except OSError as exc:
-        print(f"handbook: error: cannot write {exc.filename or root}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_FAILED
-    ledger = f" and a sign-off ledger ({LEDGER_FILE})" if LEDGER_FILE in handbook.files else ""
-    print(
-        f"wrote {handbook.reviews} tech reviews and {handbook.accounts} account plans{ledger}"
-        f" to {display_path(root)}"
-    )
-    return EXIT_OK
-
-
-def _count(limit: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not 0 <= value <= limit:
-            raise argparse.ArgumentTypeError(f"{value} is not between 0 and {limit:,}")
-        return value
-
-    return parse
+        raise HandbookError(f"cannot write {exc.filename or root}: {exc.strerror or exc}") from None
+    return made
 
 
 # The demo spreads its dates around --today: that spread stays inside the plausible window.
@@ -1411,42 +1391,3 @@ DEMO_TODAY = DateWindow(
     PLAUSIBLE_DATES.first + dt.timedelta(days=HISTORY_DAYS + 366),
     PLAUSIBLE_DATES.last - dt.timedelta(days=366),
 )
-
-
-def _date_arg(text: str) -> dt.date:
-    try:
-        return parse_date(text, DEMO_TODAY)
-    except DateProblem as exc:
-        if exc.kind == "date_from_text":
-            raise argparse.ArgumentTypeError(f"{exc} (write it as YYYY-MM-DD)") from None
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is outside the dates a demo can be made for, {DEMO_TODAY.text()} "
-            "(its dates spread around that day and stay plausible)"
-        ) from None
-
-
-def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-
-
-def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    demo = subcommands.add_parser(
-        "demo", help="write a made-up but valid handbook (reviews/ and accounts/) of any size into DIR"
-    )
-    demo.add_argument("dir", metavar="DIR", help="where to create reviews/ and accounts/ (must be empty)")
-    demo.add_argument("--reviews", type=_count(MAX_REVIEWS), default=100, metavar="N", help="default: 100")
-    demo.add_argument("--accounts", type=_count(MAX_ACCOUNTS), default=25, metavar="M", help="default: 25")
-    demo.add_argument("--seed", type=_seed, default=1, metavar="S", help="same seed, same files (default: 1)")
-    demo.add_argument(
-        "--today", type=_date_arg, default=dt.date.today(), metavar="YYYY-MM-DD", help="default: today"
-    )
-    demo.add_argument(
-        "--config-from",
-        metavar="ROOT",
-        help="use the handbook.yml of this repository (fiscal year, holidays...) and copy it into DIR; "
-        "default: the demo writes its own",
-    )
-    demo.set_defaults(run=run_demo)

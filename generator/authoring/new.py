@@ -22,7 +22,6 @@ from typing import Annotated, Any, TypeVar
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from generator.commands import UsageError
 from generator.config import require_config
 from generator.dates import DateProblem, parse_date
 from generator.documents.diagnostics import Diagnostic, DocumentError
@@ -41,8 +40,8 @@ from generator.documents.skeleton import (
     REVIEW_GUIDANCE,
 )
 from generator.documents.validate import REVIEW_SECTIONS, check_document
+from generator.errors import HandbookError, UsageError
 
-EXIT_OK, EXIT_FAILED = 0, 1
 DECISION_BUSINESS_DAYS = 10
 SLUG_WORDS_LIMIT = 48
 _REVIEW_NUMBER = re.compile(r"^tr-([0-9]{1,6})(?:-|\.md$)", re.IGNORECASE)
@@ -93,7 +92,7 @@ def _list_check(model: type[BaseModel], name: str) -> Callable[[str], Any]:
     return lambda text: check([part.strip() for part in text.split(",") if part.strip()])
 
 
-def _date_check(text: str) -> dt.date:
+def date_check(text: str) -> dt.date:
     try:
         return parse_date(text.strip())
     except DateProblem as exc:
@@ -295,29 +294,22 @@ def checked_text(text: str, path: Path, kind: Kind) -> str:
     return text
 
 
-def write_new(path: Path, text: str) -> int:
-    """Create the file; an existing file is never touched."""
+def write_new(path: Path, text: str) -> None:
+    """Create the file; an existing file is never touched (HandbookError: nothing was written)."""
     if not path.parent.is_dir():
         try:
             path.parent.mkdir()
         except OSError as exc:
-            print(f"handbook: error: cannot create {display_path(path.parent)}: {exc}", file=sys.stderr)
-            return EXIT_FAILED
+            raise HandbookError(f"cannot create {display_path(path.parent)}: {exc}") from None
     try:
         with open(path, "x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except FileExistsError:
-        print(
-            f"handbook: error: {display_path(path)} already exists; nothing was written "
-            "(edit that file, or choose another id)",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+        raise HandbookError(
+            f"{display_path(path)} already exists; nothing was written (edit that file, or choose another id)"
+        ) from None
     except OSError as exc:
-        print(f"handbook: error: cannot write {display_path(path)}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_FAILED
-    print(display_path(path))
-    return EXIT_OK
+        raise HandbookError(f"cannot write {display_path(path)}: {exc.strerror or exc}") from None
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -337,7 +329,8 @@ def _interactive() -> bool:
 # --- handbook new review ----------------------------------------------------------------------------------
 
 
-def new_review(args: argparse.Namespace) -> int:
+def new_review(args: argparse.Namespace) -> Path:
+    """Write a draft tech review from the flags (or answers); its path."""
     root = _root(args)
     calendar = require_config(root).calendar
     today: dt.date = args.today or dt.date.today()
@@ -413,7 +406,8 @@ def new_review(args: argparse.Namespace) -> int:
         sections({name: REVIEW_GUIDANCE[name] for name in REVIEW_SECTIONS}),
         {"decision", "withdrawal"},
     )
-    return write_new(path, checked_text(text, path, "review"))
+    write_new(path, checked_text(text, path, "review"))
+    return path
 
 
 def _account_team(asker: Asker, args: argparse.Namespace, plan: AccountPlan, moment: Moment) -> AccountTeam:
@@ -439,7 +433,8 @@ def _build(model: type[BaseModel], **values: Any) -> Any:
 # --- handbook new account ---------------------------------------------------------------------------------
 
 
-def new_account(args: argparse.Namespace) -> int:
+def new_account(args: argparse.Namespace) -> Path:
+    """Write an account plan from the flags (or answers); its path."""
     root = _root(args)
     calendar = require_config(root).calendar
     today: dt.date = args.today or dt.date.today()
@@ -512,7 +507,8 @@ def new_account(args: argparse.Namespace) -> int:
     )
     path = root / "accounts" / f"{plan_id}.md"
     text = render(plan, sections(ACCOUNT_GUIDANCE))
-    return write_new(path, checked_text(text, path, "account"))
+    write_new(path, checked_text(text, path, "account"))
+    return path
 
 
 def _red_skeleton(owner: str, first_due: dt.date, today: dt.date) -> RedAccount:
@@ -531,71 +527,11 @@ def _red_skeleton(owner: str, first_due: dt.date, today: dt.date) -> RedAccount:
     )
 
 
-# --- the command line -------------------------------------------------------------------------------------
-
-
-def _date_arg(text: str) -> dt.date:
-    try:
-        return _date_check(text)
-    except Invalid as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--root", default=".", help="the handbook repository (default: .)")
-    parser.add_argument("--today", type=_date_arg, metavar="YYYY-MM-DD", help="the date to write as today")
-
-
-def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    new = subcommands.add_parser("new", help="write a valid skeleton of a tech review or an account plan")
-    kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
-
-    review = kinds.add_parser("review", help="a draft tech review in reviews/ (next free id)")
-    review.add_argument("--title")
-    review.add_argument("--customer", metavar="ACCOUNT_ID", help="id of an existing account plan")
-    review.add_argument("--moment", help=" or ".join(m.value for m in Moment))
-    review.add_argument(
-        "--trigger", action="append", help="repeatable: " + ", ".join(t.value for t in Trigger)
-    )
-    review.add_argument("--trigger-description", help="what makes it non-standard (with --trigger other)")
-    review.add_argument("--author", metavar="HANDLE", help="the CE or TA writing the review")
-    review.add_argument("--ae", metavar="HANDLE", help="default: the account plan's AE")
-    review.add_argument("--ce", metavar="HANDLE", help="default: the account plan's CE")
-    review.add_argument("--ta", metavar="HANDLE", help="default: the account plan's TA")
-    review.add_argument("--peer-reviewer", metavar="HANDLE", help="the peer CE who reviews the TDD")
-    review.add_argument(
-        "--decision-needed-by",
-        type=_date_arg,
-        metavar="YYYY-MM-DD",
-        help=f"default: {DECISION_BUSINESS_DAYS} business days after today",
-    )
-    _common(review)
-    review.set_defaults(run=new_review)
-
-    account = kinds.add_parser("account", help="an account plan in accounts/<id>.md")
-    account.add_argument("--name", help="the customer's name")
-    account.add_argument("--id", help="default: a slug of the name")
-    account.add_argument("--tier", help="1, 2 or 3")
-    account.add_argument("--segment", help=", ".join(s.value for s in Segment))
-    account.add_argument("--ae", metavar="HANDLE")
-    account.add_argument("--ce", metavar="HANDLE")
-    account.add_argument("--ta", metavar="HANDLE")
-    account.add_argument(
-        "--quarter", metavar="YYYY-QN", help="default: the fiscal quarter of today (handbook.yml)"
-    )
-    account.add_argument("--health", help="green (default), yellow or red")
-    account.add_argument("--health-reason", help="why the account has that health")
-    account.add_argument("--champion", metavar="NAME", help="the customer's champion")
-    account.add_argument("--renewal", type=_date_arg, metavar="YYYY-MM-DD", help="the renewal date")
-    _common(account)
-    account.set_defaults(run=new_account)
-
-
 __all__ = [
+    "date_check",
     "field_check",
     "new_account",
     "new_review",
     "next_review_id",
-    "register",
     "slug_of",
 ]

@@ -8,50 +8,45 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from generator import __version__
-from generator.documents.diagnostics import FORMATTERS, ConfigError, format_step_summary, summarize
+from generator.actions import append_step_summary
+from generator.commands.options import root_flag, root_of
+from generator.documents.diagnostics import FORMATTERS, format_step_summary, summarize
+from generator.errors import Exit, HandbookError, UsageError
 
 # Only the standard library and light modules at import time: Ctrl-C during start-up lands in main().
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 # Commands that live with their own pipeline: command -> module exposing `register(subcommands)`.
 # Only the module of the command being run is imported (start-up time on every pull request).
 COMMAND_MODULES = {
-    "new": "generator.authoring.new",
-    "demo": "generator.authoring.demo",
+    "new": "generator.commands.new",
+    "demo": "generator.commands.demo",
     "build": "generator.commands.site",
     "serve": "generator.commands.site",
     "signoff": "generator.commands.signoff",
-    "remind": "generator.signoff.remind",
-    "protect": "generator.github.protection",
+    "remind": "generator.commands.remind",
+    "protect": "generator.commands.protect",
     "notify": "generator.commands.notify",
 }
 BUILT_IN = ("validate", "schema")
 
 
-class UsageError(Exception):
-    """A mistake in how the command was called: exit 2 with one line."""
-
-
 def _validate(args: argparse.Namespace) -> int:
     from generator.documents.validate import validate_repository
 
-    root = Path(args.root)
-    if not root.is_dir():
-        raise UsageError(f"--root {args.root}: no such folder")
+    root = root_of(args)
     targets = _expand(args.paths, root) if args.paths else None
     report = validate_repository(root, targets)
     summary = summarize(report.documents, report.diagnostics)
     sys.stdout.write(FORMATTERS[args.format](report.diagnostics, summary))
     if args.format == "github":
         append_step_summary(format_step_summary(report.diagnostics, summary))
-    return EXIT_OK if report.ok else EXIT_INVALID
+    return Exit.OK if report.ok else Exit.FAILED
 
 
 def _expand(paths: Sequence[str], root: Path) -> list[Path]:
@@ -75,14 +70,6 @@ def _expand(paths: Sequence[str], root: Path) -> list[Path]:
     return found
 
 
-def append_step_summary(markdown: str, env: Mapping[str, str] = os.environ) -> None:
-    """Add Markdown to the Actions job summary, when running in Actions (a no-op elsewhere)."""
-    target = env.get("GITHUB_STEP_SUMMARY")
-    if target:
-        with open(target, "a", encoding="utf-8", errors="backslashreplace") as handle:
-            handle.write(markdown)
-
-
 def _schema(args: argparse.Namespace) -> int:
     from generator import config
     from generator.documents.load import display_path
@@ -99,11 +86,11 @@ def _schema(args: argparse.Namespace) -> int:
             target = out / f"{kind}.schema.json"
             target.write_text(json.dumps(schema_of(kind), indent=2) + "\n", encoding="utf-8")
             print(display_path(target))
-        return EXIT_OK
+        return Exit.OK
     # Printed without a kind: the documents' front matter (`handbook schema config` prints handbook.yml's).
     payload = schema_of(kinds[0]) if args.kind else {kind: schema_of(kind) for kind in MODELS}
     sys.stdout.write(json.dumps(payload, indent=2) + "\n")
-    return EXIT_OK
+    return Exit.OK
 
 
 class _Parser(argparse.ArgumentParser):
@@ -128,7 +115,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check documents (all of them when no path is given)")
     validate.add_argument("paths", nargs="*", metavar="PATH", help="document files or folders")
-    validate.add_argument("--root", default=".", help="the handbook repository (default: .)")
+    root_flag(validate)
     validate.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     validate.set_defaults(run=_validate)
 
@@ -154,38 +141,27 @@ def _registrars(
     return [importlib.import_module(name).register for name in dict.fromkeys(names)]
 
 
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
-
-
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the only place where failures become exit codes and messages."""
     _never_fail_to_print()
+    command: str | None = None
     try:
-        return _run(argv)
+        words = sys.argv[1:] if argv is None else argv
+        command = next((word for word in words if not word.startswith("-")), None)
+        args = build_parser(command).parse_args(argv)
+        return int(args.run(args))
+    except HandbookError as exc:
+        # A usage error, GitHub failing, a broken handbook.yml, nothing written: its lines, its code.
+        for line in exc.lines(command):
+            print(line, file=sys.stderr)
+        return int(exc.exit_code)
+    except BrokenPipeError:
+        return int(Exit.OK)
     except KeyboardInterrupt:
         # Wherever it lands (imports, parsing, the work itself): one line, never a traceback.
         with contextlib.suppress(OSError, ValueError):
             print("handbook: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-
-
-def _run(argv: Sequence[str] | None) -> int:
-    words = sys.argv[1:] if argv is None else argv
-    parser = build_parser(next((word for word in words if not word.startswith("-")), None))
-    args = parser.parse_args(argv)
-    try:
-        code: int = args.run(args)
-        return code
-    except UsageError as exc:
-        print(f"handbook: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except ConfigError as exc:
-        # Every command reads handbook.yml: a broken one stops it with the positioned messages.
-        print(f"handbook: {exc.diagnostics[0].path} is invalid", file=sys.stderr)
-        for diagnostic in exc.diagnostics:
-            print(diagnostic.text(), file=sys.stderr)
-        return EXIT_INVALID
-    except BrokenPipeError:
-        return EXIT_OK
+        return int(Exit.INTERRUPTED)
 
 
 def _never_fail_to_print() -> None:

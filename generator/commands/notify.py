@@ -17,9 +17,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.commands import UsageError, append_step_summary
-from generator.documents.diagnostics import _escape_data, github_annotation
+from generator.actions import append_step_summary, workflow_command
+from generator.commands.options import check_web_addresses, root_flag, root_of
+from generator.documents.diagnostics import github_annotation
 from generator.documents.load import display_path
+from generator.errors import Exit, UsageError
 from generator.notify.events import Event, document_events, kind_of, overdue_digest
 from generator.notify.messages import Links, preview, render
 from generator.notify.settings import CONFIG_FILE, Notifications, SettingsError, read_notifications
@@ -34,8 +36,6 @@ from generator.notify.state import (
     load_state,
     save_state,
 )
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 class NotifyError(Exception):
@@ -161,7 +161,7 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "variables the configuration names. Exit 0 done (Slack failures are warnings; the messages "
         "stay queued), 1 the configuration, documents, ledger or state cannot be used, 2 usage error.",
     )
-    parser.add_argument("--root", default=".", help="the handbook repository (default: .)")
+    root_flag(parser)
     parser.add_argument("--config", metavar="PATH", help=f"default: ROOT/{CONFIG_FILE}")
     parser.add_argument("--ledger", metavar="PATH", help="sign-off ledger (default: ROOT/build/ledger.json)")
     parser.add_argument(
@@ -177,12 +177,8 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _run(args: argparse.Namespace) -> int:
-    root = Path(args.root)
-    if not root.is_dir():
-        raise UsageError(f"--root {args.root}: no such folder")
-    for url, flag in ((args.repo_url, "--repo-url"), (args.site_url, "--site-url")):
-        if url is not None and not url.startswith(("https://", "http://")):
-            raise UsageError(f"{flag} {url!r} is not a web address (expected https://...)")
+    root = root_of(args)
+    check_web_addresses(args)
     now = dt.datetime.now(dt.UTC)
     try:
         today = dt.date.fromisoformat(args.today) if args.today else now.date()
@@ -203,13 +199,11 @@ def _run(args: argparse.Namespace) -> int:
         for diagnostic in exc.diagnostics:
             print(github_annotation(diagnostic) if github else diagnostic.text())
         print(f"handbook: notify: {CONFIG_FILE} cannot be used; nothing was posted", file=sys.stderr)
-        return EXIT_INVALID
+        return Exit.FAILED
     except (StateError, NotifyError) as exc:
         for line in str(exc).splitlines():
-            print(
-                f"::error::{_escape_data(line)}" if github else f"handbook: notify: {line}", file=sys.stderr
-            )
-        return EXIT_INVALID
+            print(workflow_command("error", line) if github else f"handbook: notify: {line}", file=sys.stderr)
+        return Exit.FAILED
     outcome = notify(
         Run(
             settings,
@@ -223,7 +217,7 @@ def _run(args: argparse.Namespace) -> int:
         )
     )
     _report(outcome, settings, args, state is None, state_path, github)
-    return EXIT_OK
+    return Exit.OK
 
 
 def _events(root: Path, ledger_path: Path, today: dt.date, state: State | None, digest: bool) -> list[Event]:
@@ -285,7 +279,7 @@ def _report(
         print("nothing new to announce")
     for warning in outcome.warnings:
         print(
-            f"::warning title=Slack::{_escape_data(warning)}" if github else f"warning: {warning}",
+            workflow_command("warning", warning, title="Slack") if github else f"warning: {warning}",
             file=sys.stderr,
         )
     if github:

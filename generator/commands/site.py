@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from generator.commands import UsageError, append_step_summary
+from generator.actions import append_step_summary
+from generator.commands.options import check_web_addresses, root_flag, root_of
 from generator.dates import DateProblem, parse_date
 from generator.documents.diagnostics import FORMATTERS, format_step_summary, sort_diagnostics, summarize
 from generator.documents.load import display_path
+from generator.errors import Exit, UsageError
 from generator.site.build import (
     BuildError,
     BuildOptions,
@@ -23,7 +25,6 @@ from generator.site.build import (
 from generator.site.index import Attention
 from generator.site.render import SITE_SOURCE
 
-EXIT_OK, EXIT_FAILED = 0, 1
 _PROGRESS_FROM = 200  # pages; smaller builds finish before a bar is worth drawing
 
 
@@ -47,7 +48,7 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--root", default=".", help="the handbook repository (default: .)")
+    root_flag(parser)
     parser.add_argument("--out", metavar="DIR", help="where the site goes (default: ROOT/build/site)")
     parser.add_argument("--docs", metavar="DIR", help="the generated docs tree (default: ROOT/build/docs)")
     parser.add_argument("--ledger", metavar="PATH", help="sign-off ledger (default: ROOT/build/ledger.json)")
@@ -59,9 +60,7 @@ def _options(parser: argparse.ArgumentParser) -> None:
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
-    root = Path(args.root)
-    if not root.is_dir():
-        raise UsageError(f"--root {args.root}: no such folder")
+    root = root_of(args)
     if args.today:
         try:
             today = parse_date(args.today)
@@ -83,9 +82,7 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
             raise UsageError(f"{flag} {shown}: {exc.summary} ({'; '.join(exc.problems)})") from None
     if docs.resolve().is_relative_to(out.resolve()) or out.resolve().is_relative_to(docs.resolve()):
         raise UsageError("--docs and --out must be separate folders, neither inside the other")
-    for url, flag in ((args.repo_url, "--repo-url"), (args.site_url, "--site-url")):
-        if url is not None and not url.startswith(("https://", "http://")):
-            raise UsageError(f"{flag} {url!r} is not a web address (expected https://...)")
+    check_web_addresses(args)
     return BuildOptions(
         root=root,
         out=out,
@@ -117,7 +114,7 @@ def _build(args: argparse.Namespace) -> int:
     total = sum(result.seconds.values())
     print(f"site built: {_shown(result.site)} ({result.pages} pages, {total:.1f}s)")
     print(f"open {_shown(result.site / 'index.html')}")
-    return EXIT_OK
+    return Exit.OK
 
 
 def _shown(path: Path) -> str:
@@ -153,11 +150,11 @@ def _failed(exc: BuildError, output: str = "text") -> int:
         if output == "github":
             append_step_summary(format_step_summary(report.diagnostics, summary))
         print("handbook: the site was not built: fix the documents above first", file=sys.stderr)
-        return EXIT_FAILED
+        return Exit.FAILED
     print(f"handbook: the site was not built: {exc.summary}", file=sys.stderr)
     for problem in exc.problems:
         print(f"  {problem}", file=sys.stderr)
-    return EXIT_FAILED
+    return Exit.FAILED
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -170,7 +167,7 @@ def _serve(args: argparse.Namespace) -> int:
         return _failed(exc)
     except OSError as exc:
         raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
-    return EXIT_OK
+    return Exit.OK
 
 
 class _ProgressBar:

@@ -11,6 +11,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
+from generator.actions import workflow_command
+from generator.errors import HandbookError
+
 # Control characters (line breaks, ESC, bidi overrides) that a document's values could bring into a
 # message: shown escaped, so one diagnostic stays one line and cannot drive the terminal. Lone
 # surrogates are the bytes of a file name that is not UTF-8 (os.fsdecode): shown as \xNN, since no
@@ -61,12 +64,15 @@ class DocumentError(Exception):
         self.diagnostic = diagnostic
 
 
-class ConfigError(Exception):
+class ConfigError(HandbookError):
     """handbook.yml is broken: a command stops with its messages (exit 1), never with a traceback."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("\n".join(d.text() for d in diagnostics))
         self.diagnostics = diagnostics
+
+    def lines(self, command: str | None) -> list[str]:
+        return [f"handbook: {self.diagnostics[0].path} is invalid", *(d.text() for d in self.diagnostics)]
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -99,26 +105,16 @@ def format_text(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _escape_data(value: str) -> str:
-    # GitHub's workflow-command escaping (actions/toolkit command.ts).
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(value: str) -> str:
-    return _escape_data(visible(value)).replace(":", "%3A").replace(",", "%2C")
-
-
 def github_annotation(d: Diagnostic, level: str = "error") -> str:
-    props = ",".join(
-        [
-            f"file={_escape_property(d.path)}",
-            f"line={d.line}",
-            f"col={d.column}",
-            f"title={_escape_property(d.field or 'document')}",
-        ]
-    )
     hint = f" ({d.hint})" if d.hint else ""
-    return f"::{level} {props}::{_escape_data(visible(d.message + hint))}"
+    return workflow_command(
+        level,
+        visible(d.message + hint),
+        file=visible(d.path),
+        line=d.line,
+        col=d.column,
+        title=visible(d.field or "document"),
+    )
 
 
 def format_github(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:

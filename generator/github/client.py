@@ -21,6 +21,7 @@ from github import Auth, Github, GithubException, GithubRetry, RateLimitExceeded
 from github.PullRequest import PullRequest as GhPullRequest
 from github.Repository import Repository
 
+from generator.errors import GitHubFault
 from generator.signoff.documents import document_kind, read_version
 from generator.signoff.engine import (
     ChangedFile,
@@ -40,10 +41,6 @@ from generator.signoff.report import CONTEXT, MARKER
 
 T = TypeVar("T")
 _CHANGE = {"added": "added", "copied": "added", "removed": "removed", "renamed": "renamed"}
-
-
-class GitHubFault(Exception):
-    """GitHub could not be reached or answered with an error: the sign-off cannot be decided."""
 
 
 class NotJudged(Exception):

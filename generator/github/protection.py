@@ -1,28 +1,21 @@
-"""`handbook protect`: the guardrails that make a sign-off mean something, applied and audited.
+"""The guardrails that make a sign-off mean something: the branch protection of main and the sign-off
+environment, applied and audited through the API (`handbook protect apply|audit`).
 
-* `apply` / `audit`: the branch protection of main, through the API. The settings are data (`desired`),
-  the audit is a pure comparison (`audit`), and only `read_protection` / `apply` talk to GitHub.
-* `merges`: the post-merge audit: merges recorded in the sign-off ledger that went in without their
-  sign-offs (an admin bypass), as warnings, annotations and a job summary.
+The settings are data (`desired`), the audit is a pure comparison (`audit`), and only
+`read_protection` / `read_environment` / `apply` talk to GitHub.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from generator.commands import UsageError, append_step_summary
+from generator.errors import GitHubFault
 
 SIGNOFF_CHECK = "handbook/sign-off"
 VALIDATE_CHECK = "validate documents"  # the job name in .github/workflows/validate.yml
 GITHUB_ACTIONS_APP_ID = 15368  # the app that reports checks of Actions jobs
-EXIT_OK, EXIT_DRIFT, EXIT_USAGE, EXIT_GITHUB = 0, 1, 2, 3
 # The environment that holds the App's key: only workflows running the published branch may enter it.
 SIGNOFF_ENVIRONMENT = "signoff"
 
@@ -168,64 +161,6 @@ def audit_environment(
     return [Finding(label, names == [branch] and not tags, found, wanted)]
 
 
-# --- merges that bypassed sign-off (pure over the ledger) -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bypass:
-    path: str
-    pull_request: int
-    title: str
-    url: str
-    merged_at: str
-    missing: tuple[str, ...]
-    blocked_by: tuple[str, ...]
-
-    def text(self) -> str:
-        what = []
-        if self.missing:
-            what.append("without " + ", ".join(self.missing))
-        if self.blocked_by:
-            what.append("over the concerns of " + ", ".join(self.blocked_by))
-        return (
-            f"{self.path}: pull request #{self.pull_request} was merged on {self.merged_at} "
-            + " and ".join(what)
-        )
-
-
-def bypasses(ledger: Any) -> list[Bypass]:
-    return [
-        Bypass(
-            path,
-            change.pull_request,
-            change.title,
-            change.url,
-            change.merged_at.date().isoformat(),
-            tuple(change.missing),
-            tuple(change.blocked_by),
-        )
-        for path, change in ledger.bypasses()
-    ]
-
-
-def merges_summary(found: Sequence[Bypass]) -> str:
-    from generator.signoff.report import cell, code
-
-    if not found:
-        return "## ✅ Sign-off audit\n\nEvery merge in the ledger carried its sign-offs.\n"
-    lines = [
-        "## ⚠️ Sign-off audit: merges that bypassed sign-off",
-        "",
-        "| document | pull request | merged | missing |",
-        "| --- | --- | --- | --- |",
-    ]
-    for entry in found:
-        missing = ", ".join([*entry.missing, *(f"concern of {who}" for who in entry.blocked_by)])
-        pull = f"#{entry.pull_request} {cell(entry.title)}"
-        lines.append(f"| {code(entry.path)} | {pull} | {entry.merged_at} | {cell(missing)} |")
-    return "\n".join([*lines, ""]) + "\n"
-
-
 # --- GitHub (the edge) -------------------------------------------------------------------------------
 
 
@@ -239,7 +174,7 @@ def read_protection(gh: Any, repository: str, branch: str) -> dict[str, Any] | N
     """The branch's protection as GitHub reports it, or None when the branch is not protected."""
     from github import GithubException
 
-    from generator.github.client import GitHubFault, cause
+    from generator.github.client import cause
 
     try:
         _, data = gh.requester.requestJsonAndCheck("GET", _protection_url(repository, branch))
@@ -279,7 +214,7 @@ def read_environment(gh: Any, repository: str) -> tuple[dict[str, Any] | None, l
     """The sign-off environment and its deployment branch policies (None when it does not exist)."""
     from github import GithubException
 
-    from generator.github.client import GitHubFault, cause, guard
+    from generator.github.client import cause, guard
 
     url = f"/repos/{repository}/environments/{SIGNOFF_ENVIRONMENT}"
     try:
@@ -296,129 +231,3 @@ def read_environment(gh: Any, repository: str) -> tuple[dict[str, Any] | None, l
     with guard(f"reading the deployment branches of {SIGNOFF_ENVIRONMENT}"):
         _, listed = gh.requester.requestJsonAndCheck("GET", f"{url}/deployment-branch-policies")
     return dict(environment), list(listed.get("branch_policies") or [])
-
-
-# --- the command -------------------------------------------------------------------------------------
-
-
-def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    protect = subcommands.add_parser(
-        "protect", help="apply and audit the branch protection and audit merges for bypassed sign-offs"
-    )
-    actions = protect.add_subparsers(dest="protect_command", metavar="ACTION", required=True)
-    for name, helptext in (
-        ("apply", "set main's branch protection (needs a token with Administration: write)"),
-        ("audit", "compare main's branch protection with what sign-offs need; exit 1 on any gap"),
-    ):
-        parser = actions.add_parser(name, help=helptext, description=helptext + ". Token from GITHUB_TOKEN.")
-        parser.add_argument("--repo", metavar="OWNER/NAME", help="default: GITHUB_REPOSITORY")
-        parser.add_argument(
-            "--api-url", metavar="URL", help="default: GITHUB_API_URL or https://api.github.com"
-        )
-        parser.add_argument("--branch", default="main", help="the published branch (default: main)")
-        parser.add_argument(
-            "--app-id",
-            type=int,
-            default=_env_int("HANDBOOK_SIGNOFF_APP_ID"),
-            metavar="N",
-            help="the sign-off App's id, the only source allowed to set handbook/sign-off "
-            "(default: HANDBOOK_SIGNOFF_APP_ID)",
-        )
-        if name == "apply":
-            parser.add_argument("--dry-run", action="store_true", help="print the settings; change nothing")
-        parser.set_defaults(run=_apply if name == "apply" else _audit)
-
-    merges = actions.add_parser("merges", help="list merges in the sign-off ledger that bypassed sign-off")
-    merges.add_argument("--ledger", default="build/ledger.json", help="default: build/ledger.json")
-    merges.add_argument("--format", choices=["text", "github"], default="text")
-    merges.set_defaults(run=_merges)
-
-
-def _env_int(name: str) -> int | None:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value.isdigit() else None
-
-
-def _connect(args: argparse.Namespace) -> tuple[Any, str]:
-    from generator.commands.signoff import github_target, github_token
-    from generator.github.client import connect
-
-    repository, api_url = github_target(args)
-    if not args.branch.strip() or any(ord(c) < 32 for c in args.branch):
-        raise UsageError(f"--branch {args.branch!r} is not a branch name")
-    token = github_token("administer the repository (the Administration permission)")
-    return connect(api_url, token), repository
-
-
-def _findings(gh: Any, repository: str, branch: str, app_id: int | None) -> list[Finding]:
-    environment, policies = read_environment(gh, repository)
-    return audit(read_protection(gh, repository, branch), app_id) + audit_environment(
-        environment, policies, branch
-    )
-
-
-def _apply(args: argparse.Namespace) -> int:
-    from generator.github.client import GitHubFault
-
-    if args.app_id is None:
-        raise UsageError("pass --app-id N (or set HANDBOOK_SIGNOFF_APP_ID): the sign-off App's id")
-    settings = desired(args.app_id)
-    if args.dry_run:
-        print(json.dumps(settings, indent=2))
-        return EXIT_OK
-    try:
-        gh, repository = _connect(args)
-        apply(gh, repository, args.branch, settings)
-        findings = _findings(gh, repository, args.branch, args.app_id)
-    except GitHubFault as exc:
-        print(f"handbook: protect: GitHub: {exc}", file=sys.stderr)
-        return EXIT_GITHUB
-    for finding in findings:
-        print(finding.text())
-    return EXIT_OK if all(f.ok for f in findings) else EXIT_DRIFT
-
-
-def _audit(args: argparse.Namespace) -> int:
-    from generator.github.client import GitHubFault
-
-    try:
-        gh, repository = _connect(args)
-        findings = _findings(gh, repository, args.branch, args.app_id)
-    except GitHubFault as exc:
-        print(f"handbook: protect: GitHub: {exc}", file=sys.stderr)
-        return EXIT_GITHUB
-    for finding in findings:
-        print(finding.text())
-    gaps = [f for f in findings if not f.ok]
-    if gaps:
-        print(f"{len(gaps)} setting(s) to fix: run `handbook protect apply --app-id N`", file=sys.stderr)
-    return EXIT_DRIFT if gaps else EXIT_OK
-
-
-def _merges(args: argparse.Namespace) -> int:
-    from generator.documents.diagnostics import Diagnostic, github_annotation
-    from generator.signoff.ledger import LedgerError, load_ledger
-
-    try:
-        ledger = load_ledger(Path(args.ledger))
-    except LedgerError as exc:
-        raise UsageError(str(exc)) from exc
-    if ledger is None:
-        raise UsageError(
-            f"{args.ledger}: no sign-off ledger; run `handbook signoff collect --out {args.ledger}`"
-        )
-    found = bypasses(ledger)
-    for entry in found:
-        if args.format == "github":
-            hint = f"pull request {entry.url}"
-            print(
-                github_annotation(
-                    Diagnostic(entry.path, 1, 1, "sign-off bypassed", entry.text(), hint), "warning"
-                )
-            )
-        else:
-            print(f"warning: {entry.text()} ({entry.url})")
-    print(f"{len(found)} merge(s) bypassed sign-off" if found else "every merge carried its sign-offs")
-    if args.format == "github":
-        append_step_summary(merges_summary(found))
-    return EXIT_OK

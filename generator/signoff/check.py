@@ -18,9 +18,9 @@ from typing import Any
 
 from github import Github
 
-from generator.commands import append_step_summary
+from generator.actions import append_step_summary
+from generator.errors import Exit, GitHubFault, UsageError
 from generator.github.client import (
-    GitHubFault,
     NotJudged,
     guard,
     post_status,
@@ -32,12 +32,7 @@ from generator.signoff import report
 from generator.signoff.engine import Verdict, verdict
 from generator.signoff.policy import PolicyError
 
-EXIT_SATISFIED, EXIT_NOT_SATISFIED, EXIT_USAGE, EXIT_GITHUB = 0, 1, 2, 3
 _REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
-
-
-class SettingsError(Exception):
-    """The command was called without what it needs (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -64,13 +59,13 @@ class Target:
 
 def repository_name(value: str) -> str:
     if not _REPOSITORY.fullmatch(value) or value.endswith((".", "/.", "/..")):
-        raise SettingsError(f"{value!r} is not a repository (expected OWNER/NAME)")
+        raise UsageError(f"{value!r} is not a repository (expected OWNER/NAME)")
     return value
 
 
 def api_address(value: str) -> str:
     if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
-        raise SettingsError(f"{value!r} is not an API address (expected https://host[/prefix])")
+        raise UsageError(f"{value!r} is not an API address (expected https://host[/prefix])")
     return value.rstrip("/")
 
 
@@ -78,9 +73,9 @@ def read_event(path: str) -> dict[str, Any]:
     try:
         payload = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise SettingsError(f"GITHUB_EVENT_PATH {path}: cannot read the event: {exc}") from exc
+        raise UsageError(f"GITHUB_EVENT_PATH {path}: cannot read the event: {exc}") from exc
     if not isinstance(payload, dict):
-        raise SettingsError(f"GITHUB_EVENT_PATH {path}: the event is not a JSON object")
+        raise UsageError(f"GITHUB_EVENT_PATH {path}: the event is not a JSON object")
     return payload
 
 
@@ -98,17 +93,17 @@ def target_from(repo: str | None, number: int | None, api_url: str | None, env: 
     )
     repository = repo or env.get("GITHUB_REPOSITORY") or event_repo
     if not repository:
-        raise SettingsError("which repository? pass --repo OWNER/NAME or set GITHUB_REPOSITORY")
+        raise UsageError("which repository? pass --repo OWNER/NAME or set GITHUB_REPOSITORY")
     if number is None:
         number = pull.get("number") if isinstance(pull.get("number"), int) else None
     relayed = _relayed(event) if number is None else None
     if number is None and relayed is None:
-        raise SettingsError(
+        raise UsageError(
             "which pull request? pass --pr N or run on a pull_request, pull_request_review or "
             "workflow_run event"
         )
     if number is not None and number < 1:
-        raise SettingsError(f"--pr {number}: a pull request number is 1 or more")
+        raise UsageError(f"--pr {number}: a pull request number is 1 or more")
     head = pull.get("head") if isinstance(pull.get("head"), dict) else {}
     head_sha = head.get("sha") if isinstance(head, dict) and isinstance(head.get("sha"), str) else None
     pushers: set[str] = set()
@@ -138,16 +133,16 @@ def _relayed(event: Mapping[str, Any]) -> Relayed | None:
     owner = repository.get("owner") if isinstance(repository, dict) else None
     login = owner.get("login") if isinstance(owner, dict) else None
     if not all(isinstance(v, str) and v for v in (sha, branch, login)):
-        raise SettingsError("the workflow_run event names no head commit, branch and owner")
+        raise UsageError("the workflow_run event names no head commit, branch and owner")
     assert isinstance(sha, str) and isinstance(branch, str) and isinstance(login, str)
     if not re.fullmatch(r"[0-9a-f]{40}", sha):
-        raise SettingsError(f"the workflow_run event's head {sha!r} is not a commit id")
+        raise UsageError(f"the workflow_run event's head {sha!r} is not a commit id")
     return Relayed(sha, login, branch)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    code: int
+    code: Exit
     verdict: Verdict | None
     output: str
     error: str = ""
@@ -181,7 +176,7 @@ def check(
             assert target.relayed is not None
             reason = (f"no open pull request into the default branch has the head "
                       f"{target.relayed.head_sha[:12]}: nothing to judge")  # fmt: skip
-            return Outcome(EXIT_NOT_SATISFIED, None, _not_judged(reason, output))
+            return Outcome(Exit.FAILED, None, _not_judged(reason, output))
         # Nothing is posted before the pull request is known to be into the default branch: a status
         # belongs to the commit, and a pull request into any other branch must not speak for it.
         with guard(f"reading pull request #{number}"):
@@ -209,19 +204,19 @@ def check(
             upsert_comment(gh, target.repository, number, body, bot)
             state = status_state(result)
             post_status(gh, target.repository, sha, state, report.description(result), link)
-        return Outcome(EXIT_SATISFIED if result.satisfied else EXIT_NOT_SATISFIED, result, shown)
+        return Outcome(Exit.OK if result.satisfied else Exit.FAILED, result, shown)
     except NotJudged as exc:
-        return Outcome(EXIT_NOT_SATISFIED, None, _not_judged(str(exc), output))
+        return Outcome(Exit.FAILED, None, _not_judged(str(exc), output))
     except GitHubFault as fault:
         _error_status(gh, target, sha, f"GitHub fault: {fault}", link, dry_run)
-        return Outcome(EXIT_GITHUB, None, "", f"GitHub: {fault}")
+        return Outcome(Exit.GITHUB, None, "", f"GitHub: {fault}")
     except PolicyError as exc:
         # A missing or broken policy on the default branch is a setup fault, not a verdict.
         _error_status(gh, target, sha, "the sign-off policy on the default branch is invalid", link, dry_run)
-        return Outcome(EXIT_GITHUB, None, "", "sign-off policy: " + str(exc))
+        return Outcome(Exit.GITHUB, None, "", "sign-off policy: " + str(exc))
     except OSError as exc:
         _error_status(gh, target, sha, "cannot write the job summary", link, dry_run)
-        return Outcome(EXIT_GITHUB, None, "", f"cannot write the job summary: {exc}")
+        return Outcome(Exit.GITHUB, None, "", f"cannot write the job summary: {exc}")
 
 
 def _not_judged(reason: str, output: str) -> str:

@@ -7,23 +7,15 @@ approved yet (the sign-off engine, exactly as `handbook signoff check` judges it
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from generator.commands import append_step_summary
-from generator.dates import DEFAULT, Calendar, DateProblem, parse_date
+from generator.dates import DEFAULT, Calendar
 
 MARKER = "<!-- handbook/remind -->"
-EXIT_OK, EXIT_USAGE, EXIT_GITHUB = 0, 2, 3
-
-
-# --- the calendar (pure) ---------------------------------------------------------------------------
 
 
 # --- what a reminder says (pure) -------------------------------------------------------------------
@@ -207,58 +199,3 @@ def step_summary(outcomes: Sequence[Outcome], today: dt.date) -> str:
     lines += ["| pull request | reminder |", "| --- | --- |"]
     lines += [f"| #{o.number} | {o.action} |" for o in outcomes]
     return "\n".join([*lines, ""])
-
-
-# --- the command -----------------------------------------------------------------------------------
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return parse_date(value)
-    except DateProblem as exc:
-        expected = " (expected YYYY-MM-DD)" if exc.kind == "date_from_text" else ""
-        raise argparse.ArgumentTypeError(f"{exc}{expected}") from exc
-
-
-def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subcommands.add_parser(
-        "remind",
-        help="remind reviewers of tech reviews past their feedback deadline (3 business days by default)",
-        description="One comment per overdue pull request naming the roles and people who have not "
-        "approved; edited in place, at most once a day. The token is read from GITHUB_TOKEN. "
-        "Exit 0 done, 2 usage error, 3 GitHub unreachable or erroring.",
-    )
-    parser.add_argument("--repo", metavar="OWNER/NAME", help="default: GITHUB_REPOSITORY")
-    parser.add_argument("--api-url", metavar="URL", help="default: GITHUB_API_URL or https://api.github.com")
-    parser.add_argument("--branch", help="pull requests into this branch (default: the default branch)")
-    parser.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="default: today (UTC)")
-    parser.add_argument("--root", default=".", help="the handbook repository, for handbook.yml (default: .)")
-    parser.add_argument("--dry-run", action="store_true", help="print the reminders; post nothing")
-    parser.add_argument(
-        "--bot",
-        metavar="LOGIN",
-        default=os.environ.get("HANDBOOK_SIGNOFF_BOT"),
-        help="login that owns the reminder comments (default: HANDBOOK_SIGNOFF_BOT, else any bot)",
-    )
-    parser.set_defaults(run=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
-    from generator.commands.signoff import github_target, github_token
-    from generator.config import require_config
-    from generator.github.client import GitHubFault, connect
-
-    calendar = require_config(Path(args.root)).calendar  # holidays and the feedback window
-    repository, api_url = github_target(args)
-    token = github_token("read pull requests and teams and write comments")
-    today: dt.date = args.today or dt.datetime.now(dt.UTC).date()
-    try:
-        gh = connect(api_url, token)
-        outcomes = remind(
-            gh, repository, today, dry_run=args.dry_run, bot=args.bot, branch=args.branch, calendar=calendar
-        )
-    except GitHubFault as exc:
-        print(f"handbook: remind: GitHub: {exc}", file=sys.stderr)
-        return EXIT_GITHUB
-    append_step_summary(step_summary(outcomes, today))
-    return EXIT_OK

@@ -20,7 +20,8 @@ from github.Repository import Repository
 
 from generator.documents.diagnostics import Diagnostic
 from generator.documents.load import FOLDERS
-from generator.github.client import GitHubFault, guard
+from generator.errors import GitHubFault
+from generator.github.client import guard
 
 FILE_MODES = {"100644", "100755"}
 LINK_MODE, SUBMODULE_MODE = "120000", "160000"

@@ -1,4 +1,5 @@
-"""`handbook protect apply|audit|merges`: branch protection through the API, and bypassed merges."""
+"""`handbook protect apply|audit`: branch protection through the API; `handbook signoff audit`
+(alias `protect merges`): merges that bypassed sign-off."""
 
 from __future__ import annotations
 
@@ -214,3 +215,12 @@ def test_a_missing_signoff_environment_is_a_gap(fake, capsys):
     environments(fake).clear()
     assert protect(fake, "audit", "--app-id", str(APP_ID)) == 1
     assert "✗ environment signoff: none" in capsys.readouterr().out
+
+
+def test_signoff_audit_is_the_ledger_audit_and_protect_merges_its_old_spelling(tmp_path, capsys):
+    path = ledger_with(tmp_path, change(5, missing=["ce-vp"]))
+    assert main(["signoff", "audit", "--ledger", str(path)]) == 0
+    new = capsys.readouterr().out
+    assert main(["protect", "merges", "--ledger", str(path)]) == 0
+    assert capsys.readouterr().out == new
+    assert "pull request #5 was merged on 2026-01-12 without ce-vp" in new
