@@ -16,7 +16,14 @@ from dataclasses import dataclass, field, replace
 from github import Github
 
 from generator.github.client import PullFacts, guard, read_pull, team_members
-from generator.signoff.engine import DocumentVerdict, PullRequest, Verdict, excluded_people, verdict
+from generator.signoff.engine import (
+    DocumentVerdict,
+    PullRequest,
+    Verdict,
+    assignments,
+    excluded_people,
+    verdict,
+)
 from generator.signoff.ledger import (
     Ledger,
     MergedChange,
@@ -187,6 +194,8 @@ def open_pull_request_waiting(
                     if (definition.teams or definition.users)
                     else ({person} if person else set())
                 )
+            for _, assigned in assignments(changed, role):  # only the people a Product Director picked
+                people = {p for p in people if p.lower() in assigned}
             eligible = sorted(p for p in people if p.lower() not in excluded)
             roles[role] = sorted(set(roles.get(role, [])) | set(eligible), key=str.lower)
     return OpenPullRequest(

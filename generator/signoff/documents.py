@@ -8,6 +8,7 @@ from typing import Any
 from generator.documents.diagnostics import DocumentError
 from generator.documents.load import Kind, kind_of, parse_document
 from generator.documents.models import AccountPlan, TechReview
+from generator.documents.models.review import ASKED_TEAMS
 from generator.documents.validate import check_document
 from generator.signoff.engine import Version
 from generator.signoff.policy import DOCUMENT_PEOPLE
@@ -34,13 +35,39 @@ def read_version(raw: bytes, path: str, kind: Kind) -> Version:
         data = checked.document.data
         tier = _text(data.get("tier"))
         return Version(
-            status=_text(data.get("status")), tier=int(tier) if tier and tier.isdigit() else None, error=first
+            status=_text(data.get("status")),
+            tier=int(tier) if tier and tier.isdigit() else None,
+            assigned=_assigned_as_written(data.get("assigned_reviewers")),
+            error=first,
         )
     people = {name: value for name in DOCUMENT_PEOPLE[kind] if (value := _person(model, name))}
     if isinstance(model, TechReview):
-        return Version(status=model.status.value, asked=frozenset(model.asks.teams()), people=people)
+        assigned = model.assigned_reviewers.teams() if model.assigned_reviewers else {}
+        return Version(
+            status=model.status.value,
+            asked=frozenset(model.asks.teams()),
+            people=people,
+            assigned={team: frozenset(p.lower() for p in names) for team, names in assigned.items()},
+        )
     assert isinstance(model, AccountPlan)
     return Version(tier=model.tier, people=people)
+
+
+def _assigned_as_written(value: Any) -> dict[str, frozenset[str]]:
+    """The assignment of a version that does not validate, as far as it can be read: it still binds
+    (an unreadable assignment must not widen who may sign). A team whose list cannot be read is
+    assigned to nobody, so that nobody fills it."""
+    if not isinstance(value, dict):
+        return {}
+    found: dict[str, frozenset[str]] = {}
+    for team in ASKED_TEAMS:
+        people = value.get(team)
+        if people is None:
+            continue
+        names = people if isinstance(people, list) else [people]
+        listed = frozenset(p.removeprefix("@").lower() for p in names if isinstance(p, str))
+        found[team] = listed or frozenset({""})  # "" is nobody's login
+    return found
 
 
 def _person(model: TechReview | AccountPlan, dotted: str) -> str | None:

@@ -35,6 +35,8 @@ class Version:
     tier: int | None = None
     asked: frozenset[str] = frozenset()
     people: Mapping[str, str] = field(default_factory=dict)
+    # Team (product, engineering, support) -> the logins (lower case) a Product Director assigned.
+    assigned: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # Why this version could not be read; the document then cannot be signed off.
     error: str | None = None
 
@@ -323,10 +325,45 @@ def required_roles(policy: Policy, changed: ChangedFile, rules: Sequence[Rule]) 
     return sorted(set(wanted), key=order.index)
 
 
+def assignments(changed: ChangedFile, role: str) -> list[tuple[str, frozenset[str]]]:
+    """The assignments that bind `role` for this document: ("base" | "head", the assigned logins) for
+    each version naming people for the team of that name. Both bind when both name some: the head
+    cannot swap in someone the Product Director did not pick, nor drop the assignment to widen it."""
+    found = []
+    for name, version in (("base", changed.base), ("head", changed.head)):
+        people = version.assigned.get(role) if version is not None else None
+        if people:
+            found.append((name, people))
+    return found
+
+
 def holds(
+    policy: Policy,
+    role: str,
+    login: str,
+    changed: ChangedFile,
+    memberships: Memberships,
+    *,
+    assigned: bool = True,
+) -> tuple[bool, str]:
+    """Whether `login` can fill `role` for this document, and if not, why. `assigned=False` asks whether
+    they hold the role at all (a concern from any holder blocks, assigned or not)."""
+    ok, why = _holds(policy, role, login, changed, memberships)
+    if not ok or not assigned:
+        return ok, why
+    key = login.lower()
+    binding = assignments(changed, role)
+    agreed = len({people for _, people in binding}) == 1
+    for version, people in binding:
+        if key not in people:
+            where = "" if agreed else f" in the {version} version"
+            return False, f"not assigned to review for {role} (assigned{where}: {', '.join(sorted(people))})"
+    return True, ""
+
+
+def _holds(
     policy: Policy, role: str, login: str, changed: ChangedFile, memberships: Memberships
 ) -> tuple[bool, str]:
-    """Whether `login` can fill `role` for this document, and if not, why."""
     definition = policy.roles[role]
     key = login.lower()
     if definition.from_document:
@@ -395,7 +432,7 @@ def _document_verdict(
         review.login
         for key, review in latest.items()
         if review.state.upper() == CHANGES_REQUESTED
-        and any(holds(policy, role, key, changed, memberships)[0] for role in required)
+        and any(holds(policy, role, key, changed, memberships, assigned=False)[0] for role in required)
     )
     return DocumentVerdict(
         path=changed.path,

@@ -40,7 +40,6 @@ DOCUMENT_PEOPLE: dict[str, tuple[str, ...]] = {
     ),
     "account": ("ae", "ce", "ta"),
 }
-ASKED_TEAMS = ("product", "engineering", "support")
 Change = Literal["added", "modified", "renamed", "removed"]
 
 

@@ -76,13 +76,30 @@ class Links(Strict):
     chat_thread: Url | None = None
 
 
+ASKED_TEAMS = ("product", "engineering", "support")
+
+
 class Asks(Strict):
     product: list[Text] = Field(default_factory=list)
     engineering: list[Text] = Field(default_factory=list)
     support: list[Text] = Field(default_factory=list)
 
     def teams(self) -> list[str]:
-        return [team for team in ("product", "engineering", "support") if getattr(self, team)]
+        return [team for team in ASKED_TEAMS if getattr(self, team)]
+
+
+class AssignedReviewers(Strict):
+    """The people a Product Director picked per team: when a team has some, only their approvals fill
+    that team's sign-off role (generator/signoff/engine.py)."""
+
+    assigned_by: Handle | None = Field(None, description="The Product Director who assigned them")
+    product: list[Handle] = Field(default_factory=list)
+    engineering: list[Handle] = Field(default_factory=list)
+    support: list[Handle] = Field(default_factory=list)
+
+    def teams(self) -> dict[str, list[str]]:
+        """Team -> the assigned people, for the teams that have any."""
+        return {team: people for team in ASKED_TEAMS if (people := getattr(self, team))}
 
 
 class Deciders(Strict):
@@ -133,6 +150,9 @@ class TechReview(Strict):
     status: ReviewStatus
     links: Links = Field(default_factory=Links)
     asks: Asks = Field(default_factory=Asks)
+    assigned_reviewers: AssignedReviewers | None = Field(
+        None, description="Reviewers a Product Director assigned per team: only they sign for that team"
+    )
     product_gaps: list[ProductGap] = Field(default_factory=list)
     related_reviews: list[ReviewId] = Field(default_factory=list)
     decision: Decision | None = None
@@ -194,6 +214,8 @@ class TechReview(Strict):
                 yield Fault(("related_reviews", index), "a review cannot be related to itself")
         yield from _listed_twice(("related_reviews",), self.related_reviews, "review")
         yield from _listed_twice(("product_gaps",), [gap.key for gap in self.product_gaps], "gap")
+        if self.assigned_reviewers is not None:
+            yield from _assignment_rules(self, self.assigned_reviewers)
         for index, meeting in enumerate(self.meetings):
             attendees = [person.lower() for person in meeting.attendees]
             yield from _listed_twice(("meetings", index, "attendees"), attendees, "attendee")
@@ -218,6 +240,30 @@ def _listed_twice(where: tuple[str | int, ...], items: list[str], what: str) -> 
                 (*where, index), f"{what} {item!r} is listed twice", f"first at {where[-1]}[{first[item]}]"
             )
         first.setdefault(item, index)
+
+
+def _assignment_rules(review: TechReview, assigned: AssignedReviewers) -> Faults:
+    """An assigned reviewer gives a sign-off that can count: never the review's own account team."""
+    own = {review.author.lower(), review.account_team.ae.lower(), review.account_team.ce.lower()}
+    if review.account_team.ta:
+        own.add(review.account_team.ta.lower())
+    asked = review.asks.teams()
+    for team, people in assigned.teams().items():
+        where = ("assigned_reviewers", team)
+        if team not in asked:
+            yield Fault(
+                where,
+                f"reviewers are assigned for {team}, but the review asks nothing of {team}",
+                f"add asks.{team}, or remove assigned_reviewers.{team}",
+            )
+        for index, person in enumerate(people):
+            if person.lower() in own:
+                yield Fault(
+                    (*where, index),
+                    f"{person!r} is on the review's account team and cannot review it",
+                    f"assign someone from {team} outside the account team",
+                )
+        yield from _listed_twice(where, [person.lower() for person in people], "reviewer")
 
 
 DECIDER_ROLES = {"ce_vp": "the CE VP", "vp_engineering": "the VP Engineering", "sales_vp": "the Sales VP"}
