@@ -27,14 +27,16 @@ from generator.config import DEFAULT as DEFAULT_CONFIG
 from generator.config import FILE_NAME, HandbookConfig, load_config
 from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.documents.history import last_changed
-from generator.documents.links import body_links, goes_nowhere
+from generator.documents.links import body_links
 from generator.documents.load import display_path, read_document
 from generator.documents.models import AccountPlan, TechReview
 from generator.documents.validate import Report, validate_repository
 from generator.signoff.ledger import Ledger, LedgerError, load_ledger
-from generator.site import hooks
+from generator.site import plugin
 from generator.site.hooks import HOOK_FILE, HOOK_SOURCE
 from generator.site.index import AccountEntry, Attention, Handbook, ReviewEntry
+from generator.site.links import LinkIndex
+from generator.site.plugin import HandbookPlugin
 from generator.site.render import SITE_SOURCE, PageMemo, Settings, Tree, render_tree
 from generator.site.sanitize import link_problem
 
@@ -196,15 +198,20 @@ def settings_for(config: dict[str, Any]) -> Settings:
     return Settings(repo_url=config.get("repo_url") or None, site_url=config.get("site_url") or "/")
 
 
-def check_links(tree: Tree) -> list[str]:
+def link_index(tree: Tree) -> LinkIndex:
+    """The site's files, as every link check of the build sees them."""
+    return LinkIndex(tree.files)
+
+
+def check_links(tree: Tree, index: LinkIndex | None = None) -> list[str]:
     """Every internal link a generated page makes must reach a page or file of the site (bodies' links
-    are checked by the mkdocs hook, once mkdocs has read them)."""
-    known = set(tree.files)
+    are checked by the site's plugin, against the same index, once mkdocs has read them)."""
+    index = index or link_index(tree)
     return [
         link_problem(page, written, target)
         for page, links in sorted(tree.links.items())
         for written, target in links
-        if goes_nowhere(target, known.__contains__)
+        if index.goes_nowhere(target)
     ]
 
 
@@ -298,44 +305,61 @@ def _mkdocs_warnings() -> Iterator[list[str]]:
 
 
 def mkdocs_config(docs: Path, site_dir: Path) -> Any:
-    """The docs tree's mkdocs configuration, building into site_dir."""
+    """The docs tree's mkdocs configuration, building into site_dir, with the site's plugin object in
+    place of the tree's hook file (which only a plain `mkdocs build` there uses)."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     with _mkdocs_warnings() as warnings:
         try:
             # mkdocs reads a relative site_dir against the config file's folder, not ours.
-            return load_config(config_file=str(docs / "mkdocs.yml"), site_dir=str(site_dir.resolve()))
+            config = load_config(
+                config_file=str(docs / "mkdocs.yml"), site_dir=str(site_dir.resolve()), hooks=[]
+            )
         except (MkDocsException, OSError, yaml.YAMLError) as exc:
             raise BuildError("mkdocs could not read the configuration", [*warnings, str(exc)]) from exc
+    config.plugins[plugin.NAME] = HandbookPlugin()
+    return config
 
 
-def build_with(config: Any, *, dirty: bool = False) -> list[str]:
-    """One mkdocs build of a loaded configuration (reused across `serve`'s rebuilds); returns warnings."""
+def site_plugin(config: Any) -> HandbookPlugin:
+    found = config.plugins[plugin.NAME]
+    assert isinstance(found, HandbookPlugin)
+    return found
+
+
+def build_with(config: Any, *, dirty: bool = False, links: LinkIndex | None = None) -> list[str]:
+    """One mkdocs build of a loaded configuration (reused across `serve`'s rebuilds); returns warnings.
+    `links` is the index the build's own link check used (without it, the files mkdocs finds)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    hooks.reset()
+    ours = site_plugin(config)
+    ours.given = links
     with _mkdocs_warnings() as warnings:
         try:
             build(config, dirty=dirty)
         except (MkDocsException, OSError, yaml.YAMLError) as exc:
-            raise _mkdocs_failure(exc, warnings) from exc
+            raise _mkdocs_failure(exc, warnings, ours.problems) from exc
     return warnings
 
 
 def run_mkdocs(
-    docs: Path, site_dir: Path, *, dirty: bool = False, progress: Progress | None = None
+    docs: Path,
+    site_dir: Path,
+    *,
+    dirty: bool = False,
+    progress: Progress | None = None,
+    links: LinkIndex | None = None,
 ) -> list[str]:
     """Build the docs tree with mkdocs into site_dir; returns mkdocs' warnings."""
     config = mkdocs_config(docs, site_dir)
     if progress is not None:
         config.plugins["handbook-progress"] = _progress_plugin(progress)
-    return build_with(config, dirty=dirty)
+    return build_with(config, dirty=dirty, links=links)
 
 
-def _mkdocs_failure(exc: Exception, warnings: list[str]) -> BuildError:
-    broken = hooks.problems()
+def _mkdocs_failure(exc: Exception, warnings: list[str], broken: list[tuple[str, str, str]]) -> BuildError:
     if broken:
         return BuildError("some internal links go nowhere", [link_problem(*p) for p in broken], broken)
     return BuildError("mkdocs could not build the site", [*warnings, str(exc)])
@@ -512,7 +536,8 @@ def render_site(
     tree = render_tree(handbook, settings_for(config), options.source, memo)
     for path, content in handbook.assets.items():
         tree.files.setdefault(path, content)
-    problems = check_links(tree)
+    tree.index = link_index(tree)
+    problems = check_links(tree, tree.index)
     if problems:
         raise BuildError("some internal links go nowhere", problems)
     return tree, docs_tree(tree, config, options.source)
@@ -564,13 +589,14 @@ def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResu
     while True:
         tree, written, attention = _generate(options, timings, extra)
         pages = sum(1 for path in tree.files if path.endswith(".md"))
+        links = tree.index
         del tree  # the pages are on disk now: mkdocs reads them from there, and gets the memory back
         started = time.perf_counter()
         options.out.parent.mkdir(parents=True, exist_ok=True)
         # A staging folder of this build's own: nothing that already exists is ever cleaned by mkdocs.
         staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}.staging-", dir=options.out.parent))
         try:
-            warnings = run_mkdocs(options.docs, staging, progress=progress)
+            warnings = run_mkdocs(options.docs, staging, progress=progress, links=links)
             break
         except BuildError as exc:
             shutil.rmtree(staging, ignore_errors=True)

@@ -1,28 +1,13 @@
-"""mkdocs hooks of the generated docs tree: document bodies are sanitized once mkdocs has converted them.
+"""The docs tree's hook file for a plain `mkdocs build` there: the site's plugin, as mkdocs hooks.
 
-The docs tree's mkdocs.yml names `hooks/handbook.py`, which imports these functions, so every mkdocs
-build of the tree (`handbook build`, `handbook serve`, or a plain `mkdocs build` there) cleans bodies
-the same way, and one that cannot import them fails instead of publishing raw HTML. Nothing is converted
-twice: a body's Markdown is converted by mkdocs with its page, and the HTML our templates made is set
-aside before Markdown runs and put back after (Python-Markdown would only parse it to pass it through).
+The tree's mkdocs.yml names `hooks/handbook.py`, which imports these names, so a build of the tree
+without `handbook` still sanitizes bodies (generator/site/plugin.py). `handbook build` and `serve` do
+not use this module: they insert a plugin object of their own into the configuration they load.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import re
-from pathlib import Path
-from typing import Any
-
-import jinja2
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
-
-from generator.documents.links import goes_nowhere
-from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START
-from generator.site.sanitize import clean_body_html, link_problem, page_url
-from generator.site.search import ENTRIES_FILE
+from generator.site.plugin import HandbookPlugin
 
 HOOK_FILE = "hooks/handbook.py"
 HOOK_SOURCE = (
@@ -32,127 +17,10 @@ HOOK_SOURCE = (
     ")\n"
 )
 
-# One mkdocs build at a time per process: the links that go nowhere, reset when a build starts, and
-# each page's own HTML between on_page_markdown and on_page_content.
-# (page, link as written, where it leads) of each body link that goes nowhere.
-_problems: list[tuple[str, str, str]] = []
-_set_aside: dict[str, str] = {}
-# A section heading of the page's own HTML (the templates write them as <h2 id="...">title</h2>).
-_OWN_HEADING = re.compile(r'<h2 id="([^"<>]+)">(.*?)</h2>', re.S)
-_TAG = re.compile(r"<[^>]*>")
-
-
-class LinksGoNowhere(PluginError):
-    """Raised at the end of a build whose bodies link to pages or files the site does not have."""
-
-
-def problems() -> list[tuple[str, str, str]]:
-    """The broken body links of the last build: (page, link as written, where it leads)."""
-    return list(_problems)
-
-
-def reset() -> None:
-    _problems.clear()
-    _set_aside.clear()
-
-
-def on_pre_build(config: Any, **_: Any) -> None:
-    reset()
-
-
-def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, **_: Any) -> str:
-    """Set the page's own HTML aside: only the title, the marker and the body go through Markdown."""
-    head, marker, body = markdown.partition(BODY_MARKER)
-    start = head.find(HTML_START)
-    end = head.find(HTML_END, start)
-    if start < 0 or end < 0:
-        return markdown  # a page of our own Markdown (site/handbook/*.md)
-    end += len(HTML_END)
-    _set_aside[page.file.src_uri] = head[start:end]
-    return head[:start] + HTML_START + head[end:] + marker + body
-
-
-def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> str:
-    head, marker, body = html.partition(BODY_MARKER)
-    source = page.file.src_uri
-    own = _set_aside.pop(source, None)
-    if own is not None:
-        if HTML_START not in head:
-            raise PluginError(f"{source}: the page's own HTML lost its place")
-        head = head.replace(HTML_START, own, 1)
-    start, end = head.find(HTML_START), head.find(HTML_END)
-    if 0 <= start < end:
-        _add_to_toc(page, head[start:end])
-    if not marker:
-        if page.meta.get(HAS_BODY):
-            # Fail closed: a body whose start cannot be found cannot be told apart from the page.
-            raise PluginError(f"{source}: the document body marker is missing")
-        return head
-    fragment = clean_body_html(body, source)
-    for written, target in fragment.links:
-        if goes_nowhere(target, lambda path: files.get_file_from_path(path) is not None):
-            _problems.append((source, written, target))
-    return f'{head}<div class="hb-body">\n{fragment.html}\n</div>\n'
-
-
-def _add_to_toc(page: Any, own: str) -> None:
-    """Markdown never sees the page's own HTML, so its headings join the table of contents here, ahead
-    of the body's (which come after them on the page). Titles stay escaped HTML, as the toc keeps them."""
-    from mkdocs.structure.toc import AnchorLink
-
-    links = [
-        AnchorLink(_TAG.sub("", title).strip(), anchor, 2) for anchor, title in _OWN_HEADING.findall(own)
-    ]
-    items = page.toc.items
-    if len(items) == 1 and items[0].level == 1:
-        items = items[0].children  # the page's title: the toc lists its sections, not the title again
-    page.toc.items = links + items
-
-
-def on_env(env: Any, config: Any, files: Any, **_: Any) -> Any:
-    """The theme's templates compiled once per user (checked against their source, like .pyc files),
-    not on every build: mkdocs makes a new template environment for each build and each rebuild."""
-    if env.bytecode_cache is None:
-        env.bytecode_cache = _bytecode_cache()
-    return env
-
-
-@functools.cache
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    try:
-        return jinja2.FileSystemBytecodeCache()
-    except OSError:  # no private temporary folder: compile every time
-        return None
-
-
-@event_priority(-100)  # after Material's search plugin has written its index
-def on_post_build(config: Any, **_: Any) -> None:
-    add_search_entries(Path(config["docs_dir"]), Path(config["site_dir"]))
-    if _problems:
-        raise LinksGoNowhere(
-            "some internal links go nowhere:\n  " + "\n  ".join(link_problem(*p) for p in _problems)
-        )
-
-
-def add_search_entries(docs_dir: Path, site_dir: Path) -> None:
-    """Put the documents' own search entries (written by the build) into Material's index, in place of
-    any earlier ones for the same pages (serve's rebuilds keep Material's index between builds)."""
-    entries_file = docs_dir / ENTRIES_FILE
-    index_file = site_dir / "search" / "search_index.json"
-    if not entries_file.is_file() or not index_file.is_file():
-        return  # no entries written, or the search plugin is off: nothing to add them to
-    try:
-        entries = json.loads(entries_file.read_text(encoding="utf-8"))
-        index = json.loads(index_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PluginError(f"the search index cannot be completed: {exc}") from exc
-    ours = [
-        {"location": page_url(e["page"]), "title": e["title"], "text": e["text"], "tags": e["tags"]}
-        for e in entries
-    ]
-    pages = {entry["location"] for entry in ours}
-    kept = [doc for doc in index.get("docs", []) if str(doc.get("location", "")).split("#")[0] not in pages]
-    index["docs"] = kept + ours
-    temporary = index_file.with_name(f".{index_file.name}.tmp")
-    temporary.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    temporary.replace(index_file)
+# One plugin for the one plain build a `mkdocs build` process runs.
+_PLUGIN = HandbookPlugin()
+on_pre_build = _PLUGIN.on_pre_build
+on_page_markdown = _PLUGIN.on_page_markdown
+on_page_content = _PLUGIN.on_page_content
+on_env = _PLUGIN.on_env
+on_post_build = _PLUGIN.on_post_build

@@ -24,6 +24,7 @@ from generator.documents.models.account import PHASE_LABELS, Health, Money, Segm
 from generator.documents.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigger
 from generator.site import charts, exports, gaps, index, lists, search
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
+from generator.site.links import LinkIndex
 from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START
 from generator.site.sanitize import body_markdown, markdown_heading_text, page_url, web_url
 
@@ -59,6 +60,8 @@ class Tree:
 
     files: dict[str, str | bytes] = field(default_factory=dict)
     links: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # The site's files as every link check sees them (made by the build once the tree is complete).
+    index: LinkIndex | None = None
 
 
 def review_page(source: str) -> str:

@@ -44,6 +44,7 @@ from generator.site.build import (
     render_site,
     write_tree,
 )
+from generator.site.links import LinkIndex
 from generator.site.render import PageMemo
 from generator.site.sanitize import page_url
 
@@ -123,6 +124,7 @@ class Preview:
         self._written: dict[str, str | bytes] | None = None  # the docs tree as last written
         self._config: Any = None
         self._window = PLAUSIBLE_DATES
+        self._links: LinkIndex | None = None  # the last render's, for the plugin's check of bodies
 
     def full(self) -> Rebuild:
         """Build everything from scratch (the first build of a preview)."""
@@ -135,7 +137,7 @@ class Preview:
         if self.options.out.exists():
             shutil.rmtree(self.options.out)
         self._config = None
-        build_with(self._mkdocs(), dirty=False)
+        build_with(self._mkdocs(), dirty=False, links=self._links)
         (self.options.out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         return Rebuild(time.perf_counter() - started, written, self._documents.read, self._memo.rendered)
 
@@ -146,7 +148,7 @@ class Preview:
         started = time.perf_counter()
         written = self._generate()
         if written:
-            build_with(self._config, dirty=True)
+            build_with(self._config, dirty=True, links=self._links)
         return Rebuild(time.perf_counter() - started, written, self._documents.read, self._memo.rendered)
 
     def _generate(self) -> int:
@@ -160,7 +162,8 @@ class Preview:
             raise InvalidDocuments(report)
         handbook = handbook_from(report, self._read_ledger(), self.options.today, self.options.root, config)
         self._memo.rendered = 0
-        _, files = render_site(handbook, self.options, self._memo)
+        tree, files = render_site(handbook, self.options, self._memo)
+        self._links = tree.index
         if self._written is None:
             check_output_folder(self.options.docs)
         written = write_tree(files, self.options.docs, self._written)

@@ -1,0 +1,157 @@
+"""The site's mkdocs plugin: document bodies are sanitized once mkdocs has converted them.
+
+`handbook build` and `serve` insert one `HandbookPlugin` object into the mkdocs configuration they
+load (as they insert the progress plugin), and read what it found from that object: no state is kept
+in module globals. A plain `mkdocs build` of the docs tree gets the same plugin through the tree's
+hook file (generator/site/hooks.py), so every build of the tree cleans bodies the same way, and one
+that cannot import it fails instead of publishing raw HTML.
+
+Nothing is converted twice: a body's Markdown is converted by mkdocs with its page, and the HTML our
+templates made is set aside before Markdown runs and put back after (Python-Markdown would only parse
+it to pass it through).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+
+from generator.site.links import LinkIndex
+from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START
+from generator.site.sanitize import clean_body_html, link_problem, page_url
+from generator.site.search import ENTRIES_FILE
+
+# The plugin's name in mkdocs' plugin collection.
+NAME = "handbook"
+# A section heading of the page's own HTML (the templates write them as <h2 id="...">title</h2>).
+_OWN_HEADING = re.compile(r'<h2 id="([^"<>]+)">(.*?)</h2>', re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+BrokenLink = tuple[str, str, str]  # (page, link as written, where it leads)
+
+
+class LinksGoNowhere(PluginError):
+    """Raised at the end of a build whose bodies link to pages or files the site does not have."""
+
+
+class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """One mkdocs build (or a serve session's rebuilds) of the docs tree.
+
+    `links` is the build's index of the site's files (the one its own link check used); without one
+    (a plain `mkdocs build`), the files mkdocs found make the index."""
+
+    def __init__(self, links: LinkIndex | None = None) -> None:
+        self.given = links
+        self.links = links
+        # Each body link that goes nowhere, reset when a build starts.
+        self.problems: list[BrokenLink] = []
+        # Each page's own HTML between on_page_markdown and on_page_content.
+        self._set_aside: dict[str, str] = {}
+
+    def on_pre_build(self, config: Any, **_: Any) -> None:
+        self.problems.clear()
+        self._set_aside.clear()
+        self.links = self.given
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any, **_: Any) -> str:
+        """Set the page's own HTML aside: only the title, the marker and the body go through Markdown."""
+        head, marker, body = markdown.partition(BODY_MARKER)
+        start = head.find(HTML_START)
+        end = head.find(HTML_END, start)
+        if start < 0 or end < 0:
+            return markdown  # a page of our own Markdown (site/handbook/*.md)
+        end += len(HTML_END)
+        self._set_aside[page.file.src_uri] = head[start:end]
+        return head[:start] + HTML_START + head[end:] + marker + body
+
+    def on_page_content(self, html: str, page: Any, config: Any, files: Any, **_: Any) -> str:
+        head, marker, body = html.partition(BODY_MARKER)
+        source = page.file.src_uri
+        own = self._set_aside.pop(source, None)
+        if own is not None:
+            if HTML_START not in head:
+                raise PluginError(f"{source}: the page's own HTML lost its place")
+            head = head.replace(HTML_START, own, 1)
+        start, end = head.find(HTML_START), head.find(HTML_END)
+        if 0 <= start < end:
+            _add_to_toc(page, head[start:end])
+        if not marker:
+            if page.meta.get(HAS_BODY):
+                # Fail closed: a body whose start cannot be found cannot be told apart from the page.
+                raise PluginError(f"{source}: the document body marker is missing")
+            return head
+        fragment = clean_body_html(body, source)
+        if self.links is None:
+            self.links = LinkIndex(file.src_uri for file in files)
+        for written, target in fragment.links:
+            if self.links.goes_nowhere(target):
+                self.problems.append((source, written, target))
+        return f'{head}<div class="hb-body">\n{fragment.html}\n</div>\n'
+
+    def on_env(self, env: Any, config: Any, files: Any, **_: Any) -> Any:
+        """The theme's templates compiled once per user (checked against their source, like .pyc files),
+        not on every build: mkdocs makes a new template environment for each build and each rebuild."""
+        if env.bytecode_cache is None:
+            env.bytecode_cache = _bytecode_cache()
+        return env
+
+    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_build(self, config: Any, **_: Any) -> None:
+        add_search_entries(Path(config["docs_dir"]), Path(config["site_dir"]))
+        if self.problems:
+            raise LinksGoNowhere(
+                "some internal links go nowhere:\n  " + "\n  ".join(link_problem(*p) for p in self.problems)
+            )
+
+
+def _add_to_toc(page: Any, own: str) -> None:
+    """Markdown never sees the page's own HTML, so its headings join the table of contents here, ahead
+    of the body's (which come after them on the page). Titles stay escaped HTML, as the toc keeps them."""
+    from mkdocs.structure.toc import AnchorLink
+
+    links = [
+        AnchorLink(_TAG.sub("", title).strip(), anchor, 2) for anchor, title in _OWN_HEADING.findall(own)
+    ]
+    items = page.toc.items
+    if len(items) == 1 and items[0].level == 1:
+        items = items[0].children  # the page's title: the toc lists its sections, not the title again
+    page.toc.items = links + items
+
+
+@functools.cache
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except OSError:  # no private temporary folder: compile every time
+        return None
+
+
+def add_search_entries(docs_dir: Path, site_dir: Path) -> None:
+    """Put the documents' own search entries (written by the build) into Material's index, in place of
+    any earlier ones for the same pages (serve's rebuilds keep Material's index between builds)."""
+    entries_file = docs_dir / ENTRIES_FILE
+    index_file = site_dir / "search" / "search_index.json"
+    if not entries_file.is_file() or not index_file.is_file():
+        return  # no entries written, or the search plugin is off: nothing to add them to
+    try:
+        entries = json.loads(entries_file.read_text(encoding="utf-8"))
+        index = json.loads(index_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PluginError(f"the search index cannot be completed: {exc}") from exc
+    ours = [
+        {"location": page_url(e["page"]), "title": e["title"], "text": e["text"], "tags": e["tags"]}
+        for e in entries
+    ]
+    pages = {entry["location"] for entry in ours}
+    kept = [doc for doc in index.get("docs", []) if str(doc.get("location", "")).split("#")[0] not in pages]
+    index["docs"] = kept + ours
+    temporary = index_file.with_name(f".{index_file.name}.tmp")
+    temporary.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    temporary.replace(index_file)
