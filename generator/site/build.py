@@ -32,7 +32,7 @@ from generator.documents.load import display_path, read_document
 from generator.documents.models import AccountPlan, TechReview
 from generator.documents.validate import Report, validate_repository
 from generator.signoff.ledger import Ledger, LedgerError, load_ledger
-from generator.site import plugin
+from generator.site import nav, plugin
 from generator.site.hooks import HOOK_FILE, HOOK_SOURCE
 from generator.site.index import AccountEntry, Attention, Handbook, ReviewEntry
 from generator.site.links import LinkIndex
@@ -187,6 +187,9 @@ def site_config(source: Path, repo_url: str | None, site_url: str | None) -> dic
     config: dict[str, Any] = dict(loaded)
     # Added here, not left to mkdocs.yml: no docs tree may be built without the body sanitizer.
     config["hooks"] = [HOOK_FILE, *(hook for hook in config.get("hooks") or [] if hook != HOOK_FILE)]
+    # The pages of the nav are the renderer's list (generator/site/nav.py), not a copy in mkdocs.yml.
+    config.setdefault("nav", nav.mkdocs_nav())
+    config.setdefault("not_in_nav", "".join(f"{pattern}\n" for pattern in nav.NOT_IN_NAV))
     if repo_url is not None:
         config["repo_url"] = repo_url
     if site_url is not None:

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from generator.documents.models.account import PHASE_LABELS, Health, Money, Segment
 from generator.documents.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigger
-from generator.site import charts, exports, gaps, index, lists, search
+from generator.site import charts, exports, gaps, index, lists, nav, search
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
 from generator.site.links import LinkIndex
 from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START
@@ -435,7 +435,7 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
         "limit": HOME_LIMIT,
     }
     r.page(
-        "dashboards/index.md",
+        nav.OVERVIEW.path,
         "dashboards.md.j2",
         urgent=lists.open_review_list(hb, urgent[:HOME_LIMIT]),
         decisions=lists.decision_list(hb, decisions[:HOME_LIMIT]),
@@ -445,22 +445,22 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
         **summary,
     )
     r.paged_table(
-        "dashboards/open-reviews.md",
+        nav.OPEN_REVIEWS.path,
         "open_reviews.md.j2",
         lists.open_review_list(hb, open_rows),
         drafts=index.newest_first(index.drafts(hb)),
     )
-    r.paged_table("dashboards/decisions.md", "decisions.md.j2", lists.decision_list(hb, decisions))
-    r.page("dashboards/red-accounts.md", "red_accounts.md.j2", accounts=red)
+    r.paged_table(nav.DECISIONS.path, "decisions.md.j2", lists.decision_list(hb, decisions))
+    r.page(nav.RED_ACCOUNTS.path, "red_accounts.md.j2", accounts=red)
     r.page(
-        "dashboards/product-gaps.md",
+        nav.PRODUCT_GAPS.path,
         "product_gaps.md.j2",
         rows=gaps.registry(hb),
         currency=hb.config.reporting_currency,
     )
-    r.page("dashboards/renewals.md", "renewals.md.j2", rows=upcoming)
+    r.page(nav.RENEWALS.path, "renewals.md.j2", rows=upcoming)
     r.page(
-        "dashboards/stale-plans.md",
+        nav.STALE_PLANS.path,
         "stale_plans.md.j2",
         accounts=index.stale_plans(hb),
         quarter=hb.calendar.quarter_label(hb.today),
@@ -474,7 +474,7 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
     }
     by_ce = index.tech_win_by_ce(hb, tech_win_rows)
     r.page(
-        "dashboards/tech-win.md",
+        nav.TECH_WIN.path,
         "tech_win.md.j2",
         rows=tech_win_rows,
         violations=violations,
@@ -488,7 +488,7 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
     for ce_rows in by_ce.values():
         ce = ce_rows[0].opportunity.ce
         r.page(ce_tech_win_page(ce), "tech_win_ce.md.j2", rows=ce_rows, ce=ce, **quarters)
-    r.page("dashboards/needs-attention.md", "needs_attention.md.j2", items=hb.attention)
+    r.page(nav.NEEDS_ATTENTION.path, "needs_attention.md.j2", items=hb.attention)
     owed = index.owed_by_role(hb)
     by_age = index.open_by_age(open_rows)
     by_role = index.open_by_role(open_rows)
@@ -507,7 +507,7 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
     )
     r.tree.files["dashboards/renewals-timeline.svg"] = charts.renewals_svg(weeks)
     r.page(
-        "dashboards/charts.md",
+        nav.CHARTS.path,
         "charts.md.j2",
         counts=counts,
         months=index.CHART_MONTHS,
@@ -521,10 +521,8 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
         collected=hb.ledger is not None,
         role_pages=set(owed or {}),
     )
-    blocking = r.bounded(
-        "dashboards/waiting.md", "people", lists.blocking_people(everyone.values()), PERSON_LIMIT
-    )
-    r.page("dashboards/waiting.md", "waiting.md.j2", roles=owed, people=blocking)
+    blocking = r.bounded(nav.WAITING.path, "people", lists.blocking_people(everyone.values()), PERSON_LIMIT)
+    r.page(nav.WAITING.path, "waiting.md.j2", roles=owed, people=blocking)
     for role, items in (owed or {}).items():
         r.paged_table(
             f"dashboards/waiting/{role}.md", "waiting_role.md.j2", lists.owed_list(role, items), role=role
@@ -532,12 +530,12 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
     bypasses = index.bypasses(hb)
     known = {entry.source for entry in hb.reviews} | {entry.source for entry in hb.accounts}
     r.page(
-        "dashboards/signoff-audit.md",
+        nav.SIGNOFF_AUDIT.path,
         "signoff_audit.md.j2",
         rows=None if bypasses is None else [(path, change, path in known) for path, change in bypasses],
     )
     r.page(
-        "index.md",
+        nav.HOME.path,
         "home.md.j2",
         urgent=lists.open_review_list(hb, urgent[:HOME_LIMIT]),
         decisions=decisions[:5],
@@ -549,13 +547,17 @@ def _browse(r: Renderer, everyone: dict[str, index.Person]) -> None:
     hb = r.handbook
     newest = index.newest_first(hb.reviews)
     r.paged_table(
-        "reviews/index.md", "review_list.md.j2", lists.review_list(hb, newest), title="Tech reviews", intro=""
+        nav.REVIEWS.path,
+        "review_list.md.j2",
+        lists.review_list(hb, newest),
+        title=nav.REVIEWS.title,
+        intro="",
     )
     r.paged_table(
-        "accounts/index.md",
+        nav.ACCOUNTS.path,
         "account_list.md.j2",
         lists.account_list(hb.accounts),
-        title="Account plans",
+        title=nav.ACCOUNTS.title,
         intro="",
     )
     titles = {e.source: f"{e.review.id} {e.review.title}" for e in hb.reviews}
@@ -575,7 +577,7 @@ def _browse(r: Renderer, everyone: dict[str, index.Person]) -> None:
             accounts=r.bounded(path, "accounts", lists.person_accounts(person), PERSON_LIMIT),
             tech_win_rows=by_ce.get(person.key, []),
         )
-    r.paged_table("people/index.md", "people.md.j2", lists.people_list(everyone.values()))
+    r.paged_table(nav.PEOPLE.path, "people.md.j2", lists.people_list(everyone.values()))
     r.tree.files[search.ENTRIES_FILE] = search.entries_json(search.entries(hb, everyone.values()))
     by_trigger = index.reviews_by_trigger(hb)
     by_segment = index.accounts_by_segment(hb)
@@ -595,7 +597,7 @@ def _browse(r: Renderer, everyone: dict[str, index.Person]) -> None:
             title=f"Segment: {_label(segment)}",
             intro="Account plans in this segment.",
         )
-    r.page("tags/index.md", "tags.md.j2", by_trigger=by_trigger, by_segment=by_segment)
+    r.page(nav.TAGS.path, "tags.md.j2", by_trigger=by_trigger, by_segment=by_segment)
 
 
 def _handbook_pages(r: Renderer) -> None:
@@ -625,7 +627,7 @@ def _exports(r: Renderer) -> None:
     r.tree.files["exports/opportunities.csv"] = exports.opportunities_csv(hb)
     urls = {e.review.id: page_url(review_page(e.source)) for e in hb.reviews}
     r.tree.files["feed.xml"] = exports.decisions_feed(hb, r.settings.site_url, urls)
-    r.page("exports/index.md", "exports.md.j2")
+    r.page(nav.EXPORTS.path, "exports.md.j2")
 
 
 def _static(r: Renderer) -> None:
