@@ -36,6 +36,7 @@ from generator.notify.state import (
     load_state,
     save_state,
 )
+from generator.signoff.report import cell
 
 
 class NotifyError(Exception):
@@ -293,11 +294,7 @@ def _summary(outcome: Outcome) -> str:
     lines += ["| event | channel | result |", "| --- | --- | --- |"]
     lines += [f"| `{key}` | #{channel} | posted |" for key, channel in outcome.posted]
     lines += [
-        f"| `{key}` | #{channel} | kept for the next run: {_cell(why)} |"
+        f"| `{key}` | #{channel} | kept for the next run: {cell(why)} |"
         for key, channel, why in outcome.waiting
     ]
     return "\n".join([*lines, ""])
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("`", "'").replace("\n", " ")

@@ -56,7 +56,7 @@ def github_token(can: str = "read the pull request and the teams") -> str:
 
 def github_target(args: argparse.Namespace) -> tuple[str, str]:
     """The repository and API address: flags first, then the Actions environment."""
-    from generator.signoff.check import api_address, repository_name
+    from generator.github.client import api_address, repository_name
 
     try:
         repository = repository_name(args.repo or os.environ.get("GITHUB_REPOSITORY", ""))

@@ -1,8 +1,9 @@
-"""The GitHub edge: read a pull request's facts with PyGithub, and publish the status and comment.
+"""The GitHub connection: PyGithub with an explicit retry budget, and the guard that turns any failure
+into one `GitHubFault` with its cause, so callers fail closed.
 
-Everything here can fail; every failure becomes one `GitHubFault` with its cause, so callers can
-fail closed. Retries follow an explicit budget: at most six tries per request, exponential backoff,
-rate-limit waits capped, a timeout on every request.
+Retries follow the budget: at most six tries per request, exponential backoff, rate-limit waits
+capped, a timeout on every request. What is read (facts.py) and the comment we own (comments.py)
+sit beside it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -18,29 +19,27 @@ from typing import Any, TypeVar
 import requests
 import urllib3
 from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededException
-from github.PullRequest import PullRequest as GhPullRequest
-from github.Repository import Repository
 
-from generator.errors import GitHubFault
-from generator.signoff.documents import document_kind, read_version
-from generator.signoff.engine import (
-    ChangedFile,
-    Commit,
-    Identity,
-    Memberships,
-    PullRequest,
-    Review,
-    TreeFault,
-    Version,
-    latest_reviews,
-    matching_rules,
-    required_roles,
-)
-from generator.signoff.policy import POLICY_PATH, Policy, PolicyError, parse_policy
-from generator.signoff.report import CONTEXT, MARKER
+from generator.errors import GitHubFault, UsageError
+from generator.signoff.policy import PolicyError
+from generator.signoff.report import CONTEXT
+
+_REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+
+
+def repository_name(value: str) -> str:
+    if not _REPOSITORY.fullmatch(value) or value.endswith((".", "/.", "/..")):
+        raise UsageError(f"{value!r} is not a repository (expected OWNER/NAME)")
+    return value
+
+
+def api_address(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+        raise UsageError(f"{value!r} is not an API address (expected https://host[/prefix])")
+    return value.rstrip("/")
+
 
 T = TypeVar("T")
-_CHANGE = {"added": "added", "copied": "added", "removed": "removed", "renamed": "renamed"}
 
 
 class NotJudged(Exception):
@@ -153,320 +152,8 @@ def _listed(what: str, items: Iterable[T]) -> list[T]:
         return list(items)
 
 
-# --- reading ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PullFacts:
-    """Everything the engine needs about one pull request, plus what the report shows."""
-
-    repository: str
-    number: int
-    title: str
-    url: str
-    author: str
-    state: str
-    merged: bool
-    merged_at: Any
-    merge_commit_sha: str | None
-    base_ref: str
-    base_sha: str
-    head_sha: str
-    opened_at: Any
-    policy: Policy
-    pull: PullRequest
-    memberships: Memberships
-    # Where the documents' old versions were read: the merge base with the default branch when judging.
-    compared_to: str = ""
-
-
-def read_file(repo: Repository, path: str, ref: str) -> bytes | None:
-    """A file's bytes at a commit, or None when it is not there."""
-    try:
-        content = repo.get_contents(path, ref=ref)
-    except GithubException as exc:
-        if exc.status == 404:
-            return None
-        raise GitHubFault(f"reading {path} at {ref[:12]}: {cause(exc)}") from exc
-    except Exception as exc:
-        raise GitHubFault(f"reading {path} at {ref[:12]}: {cause(exc)}") from exc
-    if isinstance(content, list):
-        raise GitHubFault(f"reading {path} at {ref[:12]}: it is a folder, not a file")
-    with guard(f"reading {path} at {ref[:12]}"):
-        return bytes(content.decoded_content)
-
-
-def read_policy(repo: Repository, ref: str) -> Policy:
-    """The policy as it is at `ref` (the default branch when judging): never the pull request's copy."""
-    raw = read_file(repo, POLICY_PATH, ref)
-    shown = ref[:12] if re.fullmatch(r"[0-9a-f]{40}", ref) else ref
-    if raw is None:
-        from generator.documents.diagnostics import Diagnostic
-
-        where = f"the commit {shown}" if shown != ref else shown
-        raise PolicyError([Diagnostic(POLICY_PATH, 1, 1, "", f"there is no sign-off policy on {where}")])
-    return parse_policy(raw, f"{POLICY_PATH}@{shown}")
-
-
-def read_pull(
-    gh: Github,
-    repository: str,
-    number: int,
-    *,
-    pushers: frozenset[str] = frozenset(),
-    judging: bool = False,
-    bot: str | None = None,
-) -> PullFacts:
-    """The facts of one pull request. `judging` (the check, and open pull requests in the ledger): only a
-    pull request into the default branch, under the default branch's policy, its documents compared with
-    the merge base, its head tree validated, its pusher looked up. Otherwise (a merge in the ledger): as
-    it was merged, under the policy of its base commit."""
-    with guard(f"reading pull request #{number}"):
-        repo = gh.get_repo(repository)
-        pr = repo.get_pull(number)
-        head_sha, base_sha = pr.head.sha, pr.base.sha
-        facts = (pr.title, pr.html_url, pr.user.login, pr.state, pr.merged, pr.merged_at, pr.created_at)
-        merge_sha = pr.merge_commit_sha
-        base_ref = pr.base.ref
-        default_branch = repo.default_branch if judging else base_ref
-        changed_count = pr.changed_files
-    if judging and base_ref != default_branch:
-        raise NotJudged(
-            f"pull request #{number} is into {base_ref!r}, not the default branch {default_branch!r}: "
-            "only pull requests into the default branch are judged, and no status is posted for it"
-        )
-    if judging:
-        policy = read_policy(repo, default_branch)
-        with guard("finding the merge base with the default branch"):
-            compared_to = str(repo.compare(default_branch, head_sha).merge_base_commit.sha)
-    else:
-        policy, compared_to = read_policy(repo, base_sha), base_sha
-    listed = _listed("listing files", pr.get_files())
-    if judging and isinstance(changed_count, int) and len(listed) < changed_count:
-        raise GitHubFault(f"GitHub lists {len(listed)} of the {changed_count} changed files: cannot judge")
-    files = [_changed_file(repo, f, compared_to, head_sha) for f in listed]
-    commits = [_commit(c) for c in _listed("listing commits", pr.get_commits())]
-    reviews = [_review(r) for r in _listed("listing reviews", pr.get_reviews())]
-    faults: list[TreeFault] = []
-    notes: list[str] = []
-    pushed = set(pushers)
-    if judging:
-        faults = head_faults(repo, head_sha, files)
-        found, how = head_pushers(gh, pr, head_sha, bot)
-        pushed |= found
-        notes.append(how)
-    pull = PullRequest(number, facts[2], head_sha, files, reviews, commits, frozenset(pushed), faults, notes)
-    memberships = read_memberships(gh, policy, pull)
-    return PullFacts(
-        repository, number, facts[0], facts[1], facts[2], facts[3], bool(facts[4]), facts[5], merge_sha,
-        base_ref, base_sha, head_sha, facts[6], policy, pull, memberships, compared_to,
-    )  # fmt: skip
-
-
-# A change to these can break documents the pull request does not touch: then every document is validated.
-_EVERYTHING = ("handbook.yml",)
-
-
-def head_faults(repo: Repository, head_sha: str, files: Sequence[ChangedFile]) -> list[TreeFault]:
-    """`handbook validate` on the head tree (see tree.py): the changed documents and what they reference,
-    every document when one was deleted or renamed; links and submodules in the document folders always."""
-    from generator.signoff.tree import head_diagnostics, in_document_folder
-
-    changed = [f.path for f in files if f.change != "removed" and in_document_folder(f.path)]
-    everything = any(
-        (f.kind is not None or in_document_folder(f.path)) and f.change in ("removed", "renamed")
-        for f in files
-    ) or any(f.path in _EVERYTHING for f in files)
-    diagnostics = head_diagnostics(repo, head_sha, changed, everything=everything)
-    return [TreeFault(d.path, d.text()) for d in diagnostics]
-
-
-def head_pushers(gh: Github, pr: Any, head_sha: str, bot: str | None) -> tuple[set[str], str]:
-    """Who pushed the head commit, from GitHub's activity log of the head branch (force pushes
-    included) and from what earlier runs of the check recorded in the App's own comment."""
-    found: set[str] = set()
-    sources: list[str] = []
-    with guard("reading the head branch"):
-        head_repo = pr.head.repo
-        branch = pr.head.ref
-        full_name = head_repo.full_name if head_repo is not None else None
-    if full_name:
-        activity = _activity_pushers(gh, full_name, branch, head_sha)
-        if activity is None:
-            sources.append(f"the activity log of {full_name} cannot be read")
-        elif activity:
-            found |= activity
-            sources.append(f"the activity log of {full_name} ({', '.join(sorted(activity))})")
-    recorded = recorded_pushers(gh, pr, head_sha, bot)
-    if recorded:
-        found |= recorded
-        sources.append(f"the push events this check saw ({', '.join(sorted(recorded))})")
-    short = head_sha[:7]
-    if found:
-        return found, f"who pushed {short}: from " + "; ".join(
-            sources
-        ) + ". A pusher's approval never counts."
-    sources.append("no push of it is on record, so its committer is taken as its pusher")
-    return found, f"who pushed {short}: " + "; ".join(sources) + ". A pusher's approval never counts."
-
-
-def _activity_pushers(gh: Github, repository: str, branch: str, head_sha: str) -> set[str] | None:
-    """Actors of the pushes that made `head_sha` the branch's tip; None when the log cannot be read."""
-    url = f"/repos/{repository}/activity"
-    query = {"ref": f"refs/heads/{branch}", "per_page": 100}
-    try:
-        _, data = gh.requester.requestJsonAndCheck("GET", url, parameters=query)
-    except GithubException as exc:
-        if exc.status in (403, 404, 422):
-            return None  # not available for this repository (or to this token): said on the comment
-        raise GitHubFault(f"reading the activity of {repository}: {cause(exc)}") from exc
-    except Exception as exc:
-        raise GitHubFault(f"reading the activity of {repository}: {cause(exc)}") from exc
-    if not isinstance(data, list):
-        raise GitHubFault(f"reading the activity of {repository}: the answer is not a list")
-    actors = set()
-    for entry in data:
-        actor = entry.get("actor") if isinstance(entry, dict) else None
-        if isinstance(entry, dict) and entry.get("after") == head_sha and isinstance(actor, dict):
-            login = actor.get("login")
-            if isinstance(login, str) and login:
-                actors.add(login)
-    return actors
-
-
-_PUSHED = re.compile(
-    r"^<!-- handbook/pushed (?P<sha>[0-9a-f]{40}) by (?P<login>[A-Za-z0-9-]{1,39}(?:\[bot\])?) -->$", re.M
-)
-
-
-def pushed_record(head_sha: str, logins: Iterable[str]) -> str:
-    """The lines the App's comment keeps: who pushed the head (only the App writes its comment)."""
-    return "".join(f"<!-- handbook/pushed {head_sha} by {login} -->\n" for login in sorted(set(logins)))
-
-
-def recorded_pushers(gh: Github, pr: Any, head_sha: str, bot: str | None) -> set[str]:
-    with guard("reading the sign-off comment"):
-        ours = [c for c in pr.get_issue_comments() if _is_ours(c, bot)]
-        bodies = [str(c.body or "") for c in ours[:1]]
-    return {m["login"] for body in bodies for m in _PUSHED.finditer(body) if m["sha"] == head_sha}
-
-
-def _changed_file(repo: Repository, entry: Any, base_sha: str, head_sha: str) -> ChangedFile:
-    with guard("reading the changed files"):
-        path, status, previous = entry.filename, entry.status, entry.previous_filename
-    change: Any = _CHANGE.get(status, "modified")
-    kind = document_kind(path) or (document_kind(previous) if previous else None)
-    if kind is None:
-        return ChangedFile(path=path, change=change, previous_path=previous)
-    base = head = None
-    if change != "added":
-        base = _version(repo, previous or path, base_sha, kind)
-    if change != "removed":
-        head = _version(repo, path, head_sha, kind)
-    return ChangedFile(path=path, change=change, previous_path=previous, kind=kind, base=base, head=head)
-
-
-def _version(repo: Repository, path: str, ref: str, kind: Any) -> Version | None:
-    raw = read_file(repo, path, ref)
-    if raw is None:
-        return None
-    # A document moved out of (or into) its folder keeps the kind of its other side.
-    return read_version(raw, path, document_kind(path) or kind)
-
-
-def _identity(user: Any, git: Any) -> Identity:
-    login = user.login if user is not None else None
-    return Identity(login, (git.name or "") if git else "", (git.email or "") if git else "")
-
-
-def _commit(entry: Any) -> Commit:
-    with guard("reading the commits"):
-        git = entry.commit
-        return Commit(
-            entry.sha,
-            _identity(entry.author, git.author),
-            _identity(entry.committer, git.committer),
-            git.message or "",
-        )
-
-
-def _review(entry: Any) -> Review:
-    with guard("reading the reviews"):
-        user = entry.user
-        login = user.login if user is not None else ""
-        bot = user is not None and (user.type or "") == "Bot"
-        return Review(login, entry.state or "", entry.commit_id, entry.submitted_at, bot, entry.html_url)
-
-
-def relevant_teams(policy: Policy, pull: PullRequest) -> list[str]:
-    """Teams behind the roles this pull request needs ('org/slug')."""
-    roles = {role for f in pull.files for role in required_roles(policy, f, matching_rules(policy, f))}
-    return sorted({policy.team(t) for role in roles for t in policy.roles[role].teams})
-
-
-def read_memberships(gh: Github, policy: Policy, pull: PullRequest) -> Memberships:
-    """Membership state of each reviewer in each team that matters: members listed, others asked."""
-    reviewers = sorted({key for key in latest_reviews(pull.reviews)})
-    found: dict[str, dict[str, str]] = {}
-    for team in relevant_teams(policy, pull):
-        org_name, slug = team.split("/", 1)
-        states = found.setdefault(team, {})
-        with guard(f"listing members of {team}"):
-            handle = gh.get_organization(org_name).get_team_by_slug(slug)
-            listed = {member.login.lower() for member in handle.get_members()}
-        for login in reviewers:
-            if login in listed:
-                states[login] = "active"
-                continue
-            state = _membership(handle, login, team)
-            if state:
-                states[login] = state
-    return found
-
-
-def team_members(gh: Github, team: str) -> list[str]:
-    """Active members of a team, every page of them."""
-    org_name, slug = team.split("/", 1)
-    with guard(f"listing members of {team}"):
-        return sorted(m.login for m in gh.get_organization(org_name).get_team_by_slug(slug).get_members())
-
-
-def _membership(handle: Any, login: str, team: str) -> str | None:
-    try:
-        return str(handle.get_team_membership(login).state)
-    except GithubException as exc:
-        if exc.status == 404:
-            return None  # not a member (or a team this token cannot see): either way, not counted
-        raise GitHubFault(f"membership of {login} in {team}: {cause(exc)}") from exc
-    except Exception as exc:
-        raise GitHubFault(f"membership of {login} in {team}: {cause(exc)}") from exc
-
-
-# --- writing ---------------------------------------------------------------------------------------
-
-
 def post_status(gh: Github, repository: str, sha: str, state: str, description: str, url: str | None) -> None:
     with guard(f"posting the {state} status"):
         commit = gh.get_repo(repository).get_commit(sha)
         extra: dict[str, Any] = {"target_url": url} if url else {}
         commit.create_status(state=state, description=description[:140], context=CONTEXT, **extra)
-
-
-def upsert_comment(gh: Github, repository: str, number: int, body: str, bot: str | None) -> str:
-    """Edit our one sign-off comment in place, or create it; returns its URL."""
-    with guard("updating the sign-off comment"):
-        pr: GhPullRequest = gh.get_repo(repository).get_pull(number)
-        ours = [c for c in pr.get_issue_comments() if _is_ours(c, bot)]
-        if ours:
-            ours[0].edit(body)
-            return str(ours[0].html_url)
-        return str(pr.create_issue_comment(body).html_url)
-
-
-def _is_ours(comment: Any, bot: str | None) -> bool:
-    """Our marker, written by a bot (or by the configured login): people cannot hijack the comment."""
-    if not (comment.body or "").startswith(MARKER) or comment.user is None:
-        return False
-    if bot:
-        return bool(comment.user.login.lower() == bot.lower())
-    return bool(comment.user.type == "Bot" or comment.user.login.lower().endswith("[bot]"))

@@ -20,19 +20,12 @@ from github import Github
 
 from generator.actions import append_step_summary
 from generator.errors import Exit, GitHubFault, UsageError
-from generator.github.client import (
-    NotJudged,
-    guard,
-    post_status,
-    pushed_record,
-    read_pull,
-    upsert_comment,
-)
+from generator.github.client import NotJudged, api_address, guard, post_status, repository_name
+from generator.github.comments import pushed_record, upsert_comment
+from generator.github.facts import read_pull
 from generator.signoff import report
 from generator.signoff.engine import Verdict, verdict
 from generator.signoff.policy import PolicyError
-
-_REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 
 
 @dataclass(frozen=True)
@@ -55,18 +48,6 @@ class Target:
     head_sha: str | None = None
     pushers: frozenset[str] = frozenset()
     relayed: Relayed | None = None
-
-
-def repository_name(value: str) -> str:
-    if not _REPOSITORY.fullmatch(value) or value.endswith((".", "/.", "/..")):
-        raise UsageError(f"{value!r} is not a repository (expected OWNER/NAME)")
-    return value
-
-
-def api_address(value: str) -> str:
-    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
-        raise UsageError(f"{value!r} is not an API address (expected https://host[/prefix])")
-    return value.rstrip("/")
 
 
 def read_event(path: str) -> dict[str, Any]:
@@ -201,7 +182,7 @@ def check(
         shown = json.dumps(report.as_json(result), indent=2) + "\n" if output == "json" else body
         append_step_summary(report.comment(result, limit=None), env)
         if not dry_run:
-            upsert_comment(gh, target.repository, number, body, bot)
+            upsert_comment(gh, target.repository, number, body, report.MARKER, bot)
             state = status_state(result)
             post_status(gh, target.repository, sha, state, report.description(result), link)
         return Outcome(Exit.OK if result.satisfied else Exit.FAILED, result, shown)

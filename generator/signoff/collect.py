@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 
 from github import Github
 
-from generator.github.client import PullFacts, guard, read_pull, team_members
+from generator.github.client import guard
+from generator.github.facts import PullFacts, TeamMembers, read_pull
 from generator.signoff.engine import (
     DocumentVerdict,
     PullRequest,
@@ -149,12 +150,7 @@ def _change(facts: PullFacts, result: Verdict, document: DocumentVerdict) -> Mer
 def _open(gh: Github, repository: str, branch: str) -> list[OpenPullRequest]:
     with guard("listing open pull requests"):
         numbers = [p.number for p in gh.get_repo(repository).get_pulls(state="open", base=branch)]
-    members: dict[str, list[str]] = {}
-
-    def cached(team: str) -> list[str]:
-        if team not in members:
-            members[team] = team_members(gh, team)
-        return members[team]
+    members = TeamMembers(gh)
 
     waiting = []
     for number in numbers:
@@ -162,7 +158,7 @@ def _open(gh: Github, repository: str, branch: str) -> list[OpenPullRequest]:
             facts = read_pull(gh, repository, number)
         except PolicyError:
             continue  # the check itself reports it on the pull request
-        entry = open_pull_request_waiting(facts, cached)
+        entry = open_pull_request_waiting(facts, members)
         if entry is not None:
             waiting.append(entry)
     return waiting

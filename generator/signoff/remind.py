@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.dates import DEFAULT, Calendar
+from generator.signoff.report import cell
 
 MARKER = "<!-- handbook/remind -->"
 
@@ -41,18 +42,10 @@ class Overdue:
     missing: tuple[Missing, ...]
 
 
-def _plain(value: str) -> str:
-    """Text from GitHub (paths, logins) made inert inside Markdown: no links, mentions or tables."""
-    text = "".join(" " if ord(char) < 32 or ord(char) == 127 else char for char in value)
-    for char in "\\`*_[]<>|#@!~":
-        text = text.replace(char, "\\" + char)
-    return text
-
-
 def _mention(login: str) -> str:
     # Logins are [A-Za-z0-9-] (plus "[bot]" for Apps); anything else is shown, not mentioned.
     plain = login.replace("-", "")
-    return f"@{login}" if plain.isascii() and plain.isalnum() else _plain(login)
+    return f"@{login}" if plain.isascii() and plain.isalnum() else cell(login)
 
 
 def reminder(overdue: Overdue, today: dt.date, calendar: Calendar = DEFAULT) -> str:
@@ -65,7 +58,7 @@ def reminder(overdue: Overdue, today: dt.date, calendar: Calendar = DEFAULT) -> 
         "",
         f"This pull request asked for feedback on {overdue.asked_on.isoformat()}; initial feedback was due "
         f"within {calendar.feedback_business_days} business days, by {overdue.due.isoformat()}.",
-        "Tech review: " + ", ".join(_plain(path) for path in overdue.reviews),
+        "Tech review: " + ", ".join(cell(path) for path in overdue.reviews),
         "",
         "| role | not approved yet — any of |",
         "| --- | --- |",
@@ -74,7 +67,7 @@ def reminder(overdue: Overdue, today: dt.date, calendar: Calendar = DEFAULT) -> 
         people = (
             ", ".join(_mention(login) for login in entry.people) or "nobody can fill this role: ask an admin"
         )
-        lines.append(f"| {_plain(entry.role)} | {people} |")
+        lines.append(f"| {cell(entry.role)} | {people} |")
     lines += [
         "",
         "Approve the pull request's latest commit to sign off, request changes to raise a concern, "
@@ -99,7 +92,8 @@ def find_overdue(
 ) -> list[Overdue]:
     """Open, ready pull requests into the default branch that change a tech review, are past the
     feedback deadline, and still miss required approvals."""
-    from generator.github.client import guard, read_pull, team_members
+    from generator.github.client import guard
+    from generator.github.facts import TeamMembers, read_pull
     from generator.signoff.collect import open_pull_request_waiting
     from generator.signoff.policy import PolicyError
 
@@ -111,12 +105,7 @@ def find_overdue(
             for p in repo.get_pulls(state="open", base=branch, sort="created", direction="asc")
             if not p.draft
         ]
-    members: dict[str, list[str]] = {}
-
-    def cached(team: str) -> list[str]:
-        if team not in members:
-            members[team] = team_members(gh, team)
-        return members[team]
+    members = TeamMembers(gh)
 
     found = []
     for number, asked_on in candidates:
@@ -130,7 +119,7 @@ def find_overdue(
             print(f"#{number}: skipped, the sign-off policy cannot be read: {exc}", file=sys.stderr)
             continue
         reviews = tuple(f.path for f in facts.pull.files if f.kind == "review" and f.head is not None)
-        waiting = open_pull_request_waiting(facts, cached)
+        waiting = open_pull_request_waiting(facts, members)
         if not reviews or waiting is None or waiting.satisfied or not waiting.waiting:
             continue
         missing = tuple(Missing(w.role, tuple(w.people)) for w in waiting.waiting)
@@ -138,27 +127,18 @@ def find_overdue(
     return found
 
 
-def _ours(comment: Any, bot: str | None) -> bool:
-    """Our marker, written by our App (or the configured login): nobody else's comment is edited."""
-    if not (comment.body or "").startswith(MARKER) or comment.user is None:
-        return False
-    login = str(comment.user.login).lower()
-    if bot:
-        return login == bot.lower()
-    return bool(comment.user.type == "Bot" or login.endswith("[bot]"))
-
-
 def post(gh: Any, repository: str, overdue: Overdue, body: str, today: dt.date, bot: str | None) -> str:
     """Create or edit our one reminder; leave it alone when it was already touched today."""
     from generator.github.client import guard
+    from generator.github.comments import ours
 
     with guard(f"updating the reminder on pull request #{overdue.number}"):
         issue = gh.get_repo(repository).get_issue(overdue.number)
-        ours = [c for c in issue.get_comments() if _ours(c, bot)]
-        if not ours:
+        found = ours(issue.get_comments(), MARKER, bot)
+        if not found:
             issue.create_comment(body)
             return "created"
-        comment = ours[0]
+        comment = found[0]
         touched = comment.updated_at or comment.created_at
         if touched is not None and touched.astimezone(dt.UTC).date() >= today:
             return "already reminded today"
