@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator import dates
 from generator.commands import main
-from generator.config import DEFAULT, load_config
+from generator.process import calendar as dates
+from generator.process import facts
+from generator.process.config import DEFAULT, load_config
 
 CORPUS_BASE = Path(__file__).parent / "corpus" / "base"
 
@@ -53,7 +54,7 @@ def test_without_handbook_yml_the_process_is_todays(tmp_path: Path) -> None:
     assert (loaded.present, loaded.diagnostics) == (False, [])
     assert loaded.config.calendar == dates.DEFAULT
     assert loaded.config.renewal_window_days == 90
-    assert loaded.config.feedback_business_days == dates.FEEDBACK_BUSINESS_DAYS
+    assert loaded.config.feedback_business_days == facts.FEEDBACK_BUSINESS_DAYS
     assert loaded.config.plausible_dates.earliest == dt.date(2000, 1, 1)
     assert loaded.config.plausible_dates.latest == dt.date(2100, 12, 31)
 

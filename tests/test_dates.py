@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.dates import (
+from generator.process.calendar import (
     PLAUSIBLE_DATES,
     Calendar,
     DateProblem,

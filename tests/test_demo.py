@@ -214,7 +214,7 @@ def test_demo_never_overwrites_a_ledger(tmp_path):
 
 
 def test_the_demo_writes_a_handbook_yml_that_validates_and_sets_fiscal_quarters(tmp_path):
-    from generator.config import load_config
+    from generator.process.config import load_config
 
     assert demo(tmp_path, reviews=5, accounts=3) == 0
     loaded = load_config(tmp_path)
@@ -233,7 +233,7 @@ def test_the_demo_uses_a_given_handbook_yml_and_copies_it(tmp_path):
     (source / "handbook.yml").write_text("fiscal_year_start_month: 7\n", encoding="utf-8")
     flags = ["--reviews", "3", "--accounts", "2", "--today", TODAY, "--config-from", str(source)]
     assert main(["demo", *flags, str(tmp_path / "out")]) == 0
-    from generator.config import load_config
+    from generator.process.config import load_config
 
     assert load_config(tmp_path / "out").config.fiscal_year_start_month == 7
 

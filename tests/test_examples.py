@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.dates import add_business_days
 from generator.documents.models.account import Health, Segment, TechWinPhase, past_tech_design
 from generator.documents.models.review import DECIDED, Moment, ReviewStatus, Trigger
 from generator.documents.validate import Report, validate_repository
+from generator.process.calendar import add_business_days
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 23)  # "today" in the bundled content

@@ -12,12 +12,12 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.config import HandbookConfig, load_config
 from generator.documents.diagnostics import DocumentError, format_github, format_json, format_text, summarize
 from generator.documents.load import Document, Kind, parse_document
 from generator.documents.models import AccountPlan, TechReview
 from generator.documents.models.account import GATES, TechWinPhase, phase_key
 from generator.documents.validate import check_document
+from generator.process.config import HandbookConfig, load_config
 
 BASE = Path(__file__).parent / "corpus" / "base"
 fuzz = settings(

@@ -16,13 +16,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.authoring.new import DECISION_BUSINESS_DAYS, slug_of
+from generator.authoring.new import slug_of
 from generator.commands import main
-from generator.dates import add_business_days
 from generator.documents import skeleton
 from generator.documents.load import read_document
 from generator.documents.models.common import _INVISIBLE as INVISIBLE_TEXT
 from generator.documents.validate import validate_repository
+from generator.process.calendar import add_business_days
+from generator.process.facts import DECISION_BUSINESS_DAYS
 from tests.test_skeleton import fill_in_account
 
 TODAY = "2026-11-23"  # a Monday

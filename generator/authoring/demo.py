@@ -19,9 +19,6 @@ from typing import Any, TypeVar
 
 import yaml
 
-from generator.config import FILE_NAME as CONFIG_FILE
-from generator.config import HandbookConfig, require_config
-from generator.dates import PLAUSIBLE_DATES, Calendar, DateWindow
 from generator.documents.load import display_path
 from generator.documents.models.account import (
     GATES,
@@ -36,6 +33,9 @@ from generator.documents.models.account import (
 )
 from generator.documents.models.review import Moment, Outcome, ReviewStatus, Trigger
 from generator.errors import HandbookError, UsageError
+from generator.process.calendar import PLAUSIBLE_DATES, Calendar, DateWindow
+from generator.process.config import FILE_NAME as CONFIG_FILE
+from generator.process.config import HandbookConfig, require_config
 
 T = TypeVar("T")
 Data = dict[str, Any]

@@ -22,8 +22,6 @@ from typing import Annotated, Any, TypeVar
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from generator.config import require_config
-from generator.dates import DateProblem, parse_date
 from generator.documents.diagnostics import Diagnostic, DocumentError
 from generator.documents.load import Kind, display_path, parse_document, read_document
 from generator.documents.models import AccountPlan, TechReview
@@ -41,8 +39,11 @@ from generator.documents.skeleton import (
 )
 from generator.documents.validate import REVIEW_SECTIONS, check_document
 from generator.errors import HandbookError, UsageError
+from generator.process.calendar import DateProblem, parse_date
+from generator.process.calendar import today as process_today
+from generator.process.config import require_config
+from generator.process.facts import DECISION_BUSINESS_DAYS, FIRST_STEP_BUSINESS_DAYS
 
-DECISION_BUSINESS_DAYS = 10
 SLUG_WORDS_LIMIT = 48
 _REVIEW_NUMBER = re.compile(r"^tr-([0-9]{1,6})(?:-|\.md$)", re.IGNORECASE)
 _REVIEW_ID_NUMBER = re.compile(r"^TR-([0-9]{1,6})$")
@@ -333,7 +334,7 @@ def new_review(args: argparse.Namespace) -> Path:
     """Write a draft tech review from the flags (or answers); its path."""
     root = _root(args)
     calendar = require_config(root).calendar
-    today: dt.date = args.today or dt.date.today()
+    today: dt.date = args.today or process_today()
     asker = Asker(_interactive())
     triggers_given = ",".join(args.trigger) if args.trigger else None
     require_flags(
@@ -437,7 +438,7 @@ def new_account(args: argparse.Namespace) -> Path:
     """Write an account plan from the flags (or answers); its path."""
     root = _root(args)
     calendar = require_config(root).calendar
-    today: dt.date = args.today or dt.date.today()
+    today: dt.date = args.today or process_today()
     asker = Asker(_interactive())
     require_flags(
         asker.interactive,
@@ -485,6 +486,7 @@ def new_account(args: argparse.Namespace) -> Path:
     )
     champion: str = asker.get(args.champion, "--champion", "Champion's name", field_check(Contact, "name"))
 
+    first_step_due = calendar.add_business_days(today, FIRST_STEP_BUSINESS_DAYS)
     plan = _build(
         AccountPlan,
         id=plan_id,
@@ -498,12 +500,10 @@ def new_account(args: argparse.Namespace) -> Path:
         last_revisited=today,
         renewal_date=args.renewal,
         health=HealthReport(status=health, reason=reason),
-        red_account=_red_skeleton(ce, calendar.add_business_days(today, 5), today)
-        if health is Health.RED
-        else None,
+        red_account=_red_skeleton(ce, first_step_due, today) if health is Health.RED else None,
         contacts=[Contact(name=champion, role=ContactRole.CHAMPION)],
         objectives=[OBJECTIVE],
-        next_steps=[AccountAction(action=NEXT_STEP, owner=ce, due=calendar.add_business_days(today, 5))],
+        next_steps=[AccountAction(action=NEXT_STEP, owner=ce, due=first_step_due)],
     )
     path = root / "accounts" / f"{plan_id}.md"
     text = render(plan, sections(ACCOUNT_GUIDANCE))

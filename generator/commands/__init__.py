@@ -71,9 +71,9 @@ def _expand(paths: Sequence[str], root: Path) -> list[Path]:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from generator import config
     from generator.documents.load import display_path
     from generator.documents.models import MODELS, json_schema
+    from generator.process import config
 
     def schema_of(kind: str) -> dict[str, object]:
         return config.json_schema() if kind == "config" else json_schema(kind)

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.authoring.demo import DEMO_TODAY, LEDGER_FILE, MAX_ACCOUNTS, MAX_REVIEWS, make_demo
-from generator.dates import DateProblem, parse_date
 from generator.documents.load import display_path
 from generator.errors import Exit
+from generator.process.calendar import DateProblem, parse_date
+from generator.process.calendar import today as process_today
 
 
 def _count(limit: int) -> Callable[[str], int]:
@@ -54,7 +55,7 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     demo.add_argument("--accounts", type=_count(MAX_ACCOUNTS), default=25, metavar="M", help="default: 25")
     demo.add_argument("--seed", type=_seed, default=1, metavar="S", help="same seed, same files (default: 1)")
     demo.add_argument(
-        "--today", type=_date_arg, default=dt.date.today(), metavar="YYYY-MM-DD", help="default: today"
+        "--today", type=_date_arg, metavar="YYYY-MM-DD", help="default: today (the process's, a UTC date)"
     )
     demo.add_argument(
         "--config-from",
@@ -68,7 +69,7 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def _run(args: argparse.Namespace) -> int:
     root = Path(args.dir)
     config_from = Path(args.config_from) if args.config_from else None
-    made = make_demo(root, args.reviews, args.accounts, args.seed, args.today, config_from)
+    made = make_demo(root, args.reviews, args.accounts, args.seed, args.today or process_today(), config_from)
     ledger = f" and a sign-off ledger ({LEDGER_FILE})" if LEDGER_FILE in made.files else ""
     print(
         f"wrote {made.reviews} tech reviews and {made.accounts} account plans{ledger} to {display_path(root)}"

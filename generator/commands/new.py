@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from generator.authoring.new import DECISION_BUSINESS_DAYS, Invalid, date_check, new_account, new_review
+from generator.authoring.new import Invalid, date_check, new_account, new_review
 from generator.documents.load import display_path
 from generator.documents.models.account import Segment
 from generator.documents.models.review import Moment, Trigger
 from generator.errors import Exit
+from generator.process.facts import DECISION_BUSINESS_DAYS
 
 
 def _date_arg(text: str) -> dt.date:

@@ -36,6 +36,7 @@ from generator.notify.state import (
     load_state,
     save_state,
 )
+from generator.process.calendar import today as process_today
 from generator.signoff.report import cell
 
 
@@ -182,7 +183,7 @@ def _run(args: argparse.Namespace) -> int:
     check_web_addresses(args)
     now = dt.datetime.now(dt.UTC)
     try:
-        today = dt.date.fromisoformat(args.today) if args.today else now.date()
+        today = dt.date.fromisoformat(args.today) if args.today else process_today(now)
     except ValueError:
         raise UsageError(f"--today {args.today!r} is not a date (expected YYYY-MM-DD)") from None
     ledger_path = Path(args.ledger) if args.ledger else root / "build" / "ledger.json"
@@ -225,7 +226,7 @@ def _events(root: Path, ledger_path: Path, today: dt.date, state: State | None, 
     from generator.signoff.ledger import LedgerError, load_ledger
 
     if digest:
-        from generator.config import require_config
+        from generator.process.config import require_config
 
         calendar = require_config(root).calendar  # holidays and the feedback window
         try:

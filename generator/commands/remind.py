@@ -8,8 +8,9 @@ from pathlib import Path
 
 from generator.actions import append_step_summary
 from generator.commands.options import bot_flag, github_flags, github_target, github_token, root_flag
-from generator.dates import DateProblem, parse_date
 from generator.errors import Exit
+from generator.process.calendar import DateProblem, parse_date
+from generator.process.calendar import today as process_today
 
 
 def _date(value: str) -> dt.date:
@@ -38,14 +39,14 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _run(args: argparse.Namespace) -> int:
-    from generator.config import require_config
     from generator.github.client import connect
+    from generator.process.config import require_config
     from generator.signoff.remind import remind, step_summary
 
     calendar = require_config(Path(args.root)).calendar  # holidays and the feedback window
     repository, api_url = github_target(args)
     token = github_token("read pull requests and teams and write comments")
-    today: dt.date = args.today or dt.datetime.now(dt.UTC).date()
+    today: dt.date = args.today or process_today()
     gh = connect(api_url, token)
     outcomes = remind(
         gh, repository, today, dry_run=args.dry_run, bot=args.bot, branch=args.branch, calendar=calendar

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
 from generator.actions import append_step_summary
 from generator.commands.options import check_web_addresses, root_flag, root_of
-from generator.dates import DateProblem, parse_date
 from generator.documents.diagnostics import FORMATTERS, format_step_summary, sort_diagnostics, summarize
 from generator.documents.load import display_path
 from generator.errors import Exit, UsageError
+from generator.process.calendar import DateProblem, parse_date
+from generator.process.calendar import today as process_today
 from generator.site.build import (
     BuildError,
     BuildOptions,
@@ -68,7 +68,7 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
             expected = " (expected YYYY-MM-DD)" if exc.kind == "date_from_text" else ""
             raise UsageError(f"--today {exc}{expected}") from None
     else:
-        today = dt.date.today()
+        today = process_today()
     out = Path(args.out) if args.out else root / "build" / "site"
     docs = Path(args.docs) if args.docs else root / "build" / "docs"
     for flag, given, folder in (("--out", args.out, out), ("--docs", args.docs, docs)):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.documents.models.common import Fault, Faults
+from generator.process.facts import RENEWAL_WINDOW_DAYS
 
 REVIEW_GUIDANCE = {
     "Misalignment": "What the customer needs, and which documented limit or best practice it falls "
@@ -28,8 +29,8 @@ REVIEW_GUIDANCE = {
 ACCOUNT_GUIDANCE = {
     "Summary": "Who the customer is, what they bought, and where the account stands this quarter.",
     "How they use the product": "Teams, use cases, scale and internal initiatives the product supports.",
-    "Value realization": "What value the customer perceives, with numbers; start the exercise 90 days "
-    "before renewal.",
+    "Value realization": "What value the customer perceives, with numbers; start the exercise "
+    f"{RENEWAL_WINDOW_DAYS} days before renewal.",
     "Risks and challenges": "What could hurt health or the renewal, and what the account team does about it.",
     "Next steps": "Clear next steps with owners and dates (mirror them in the front matter's next_steps).",
 }

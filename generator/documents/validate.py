@@ -23,9 +23,6 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from generator.config import FILE_NAME as CONFIG_FILE
-from generator.config import load_config
-from generator.dates import latest_today, using_window
 from generator.documents import skeleton
 from generator.documents.assets import read_asset
 from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
@@ -46,6 +43,9 @@ from generator.documents.models import AccountPlan, Fault, Opportunity, TechRevi
 from generator.documents.models.account import GATES, PHASE_LABELS, TechWinPhase, past_tech_design, phase_key
 from generator.documents.models.common import reserved_page_name
 from generator.documents.models.review import Moment, ReviewStatus
+from generator.process.calendar import latest_today, using_window
+from generator.process.config import FILE_NAME as CONFIG_FILE
+from generator.process.config import load_config
 
 REVIEW_SECTIONS = (
     "Misalignment",

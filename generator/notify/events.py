@@ -16,13 +16,14 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from generator.dates import DEFAULT as DEFAULT_CALENDAR
-from generator.dates import Calendar
 from generator.documents.models.account import Health
 from generator.documents.models.review import DECIDED, TRIGGER_LABELS, ReviewStatus
 from generator.notify.settings import EventKind
+from generator.process.calendar import DEFAULT as DEFAULT_CALENDAR
+from generator.process.calendar import Calendar, day_of
+from generator.process.facts import FEEDBACK_BUSINESS_DAYS, RENEWAL_WINDOW_DAYS
 from generator.signoff.ledger import Ledger
-from generator.site.index import RENEWAL_WINDOW_DAYS, AccountEntry, Handbook, ReviewEntry
+from generator.site.index import AccountEntry, Handbook, ReviewEntry
 
 # Events are read back from the state file (untrusted): pages are document paths, nothing else.
 _PAGE = re.compile(r"^(?:reviews|accounts)/[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.md$")
@@ -75,6 +76,8 @@ class ReviewInReview(_Event):
     asks: dict[Short, Texts] = Field(max_length=3)
     opened: dt.date
     feedback_due: dt.date
+    # The window feedback_due was counted with (handbook.yml's), so the message says the same number.
+    feedback_business_days: int = FEEDBACK_BUSINESS_DAYS
     decision_needed_by: dt.date
     author: Short
     page: Page
@@ -153,6 +156,7 @@ class RenewalWindow(_Event):
     name: Text
     renewal_date: dt.date
     days_left: int
+    window_days: int = RENEWAL_WINDOW_DAYS  # handbook.yml's renewal window the account entered
     health: Short
     reason: Text
     value_realization: Text | None = None
@@ -262,6 +266,7 @@ def _review_event(handbook: Handbook, entry: ReviewEntry) -> Event | None:
             asks={team: list(getattr(review.asks, team)) for team in review.asks.teams()},
             opened=review.opened,
             feedback_due=handbook.calendar.feedback_due(review.opened),
+            feedback_business_days=handbook.calendar.feedback_business_days,
             decision_needed_by=review.decision_needed_by,
             author=review.author,
             page=entry.source,
@@ -337,6 +342,7 @@ def _renewal(entry: AccountEntry, today: dt.date, within: int = RENEWAL_WINDOW_D
         name=plan.name,
         renewal_date=when,
         days_left=(when - today).days,
+        window_days=within,
         health=plan.health.status.value,
         reason=plan.health.reason,
         value_realization=plan.value_perception,
@@ -356,7 +362,7 @@ def overdue_digest(
     items = []
     for pr in sorted(ledger.open_pull_requests, key=lambda p: (p.opened_at, p.pull_request)):
         reviews = [path for path in pr.documents if path.startswith("reviews/") and _PAGE.match(path)]
-        asked_on = pr.opened_at.astimezone(dt.UTC).date()
+        asked_on = day_of(pr.opened_at)
         due = calendar.feedback_due(asked_on)  # handbook.yml's holidays and window
         if not reviews or pr.satisfied or not pr.waiting or today <= due:
             continue

@@ -31,7 +31,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from generator.dates import FEEDBACK_BUSINESS_DAYS
 from generator.notify.events import (
     AccountLeftRed,
     AccountRed,
@@ -41,7 +40,6 @@ from generator.notify.events import (
     ReviewDecided,
     ReviewInReview,
 )
-from generator.site.index import RENEWAL_WINDOW_DAYS
 
 # Block Kit's limits (docs.slack.dev/reference/block-kit): characters per text, items per message.
 HEADER_LIMIT = 150
@@ -258,7 +256,7 @@ def _in_review(e: ReviewInReview, links: Links) -> Message:
             ("Moment", e.moment),
             ("Triggers", ", ".join(e.triggers)),
             ("Author", e.author),
-            ("Feedback due", f"{e.feedback_due.isoformat()} ({FEEDBACK_BUSINESS_DAYS} business days)"),
+            ("Feedback due", f"{e.feedback_due.isoformat()} ({e.feedback_business_days} business days)"),
             ("Decision needed by", e.decision_needed_by.isoformat()),
         ]
     )
@@ -342,7 +340,7 @@ def _renewal(e: RenewalWindow, links: Links) -> Message:
             ("Value realization", e.value_realization or "not recorded in the plan yet"),
         ]
     )
-    b.note(f"The value-realization exercise starts {RENEWAL_WINDOW_DAYS} days before a renewal.")
+    b.note(f"The value-realization exercise starts {e.window_days} days before a renewal.")
     b.buttons([("Open the account plan", links.page(e.page))])
     return b.done(f"{e.name} renews on {e.renewal_date.isoformat()} ({e.days_left} days); health {e.health}.")
 

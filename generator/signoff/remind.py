@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.dates import DEFAULT, Calendar
+from generator.process.calendar import DEFAULT, Calendar, day_of
 from generator.signoff.report import cell
 
 MARKER = "<!-- handbook/remind -->"
@@ -101,7 +101,7 @@ def find_overdue(
         repo = gh.get_repo(repository)
         branch = branch or repo.default_branch
         candidates = [
-            (p.number, p.created_at.date())
+            (p.number, day_of(p.created_at))
             for p in repo.get_pulls(state="open", base=branch, sort="created", direction="asc")
             if not p.draft
         ]
@@ -140,7 +140,7 @@ def post(gh: Any, repository: str, overdue: Overdue, body: str, today: dt.date, 
             return "created"
         comment = found[0]
         touched = comment.updated_at or comment.created_at
-        if touched is not None and touched.astimezone(dt.UTC).date() >= today:
+        if touched is not None and day_of(touched) >= today:
             return "already reminded today"
         comment.edit(body)
         return "edited"

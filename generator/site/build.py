@@ -23,14 +23,14 @@ from typing import Any
 
 import yaml
 
-from generator.config import DEFAULT as DEFAULT_CONFIG
-from generator.config import FILE_NAME, HandbookConfig, load_config
 from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.documents.history import last_changed
 from generator.documents.links import body_links
 from generator.documents.load import display_path, read_document
 from generator.documents.models import AccountPlan, TechReview
 from generator.documents.validate import Report, validate_repository
+from generator.process.config import DEFAULT as DEFAULT_CONFIG
+from generator.process.config import FILE_NAME, HandbookConfig, load_config
 from generator.signoff.ledger import Ledger, LedgerError, load_ledger
 from generator.site import nav, plugin
 from generator.site.hooks import HOOK_FILE, HOOK_SOURCE

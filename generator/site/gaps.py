@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from generator.config import HandbookConfig
 from generator.documents.models import AccountPlan
 from generator.documents.models.gaps import IMPACT_ORDER, GapImpact, GapStatus, ProductGap, citations
+from generator.process.config import HandbookConfig
 from generator.site.index import AccountEntry, Handbook, ReviewEntry, in_reporting_currency
 
 

@@ -12,10 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from generator import dates
-from generator.config import DEFAULT as DEFAULT_CONFIG
-from generator.config import HandbookConfig
-from generator.dates import Calendar
 from generator.documents.diagnostics import Diagnostic
 from generator.documents.models import AccountPlan, Opportunity, TechReview
 from generator.documents.models.account import (
@@ -30,10 +26,11 @@ from generator.documents.models.account import (
     past_tech_design,
 )
 from generator.documents.models.review import DECIDED, Moment, Outcome, ReviewStatus, Trigger
+from generator.process.calendar import Calendar, day_of
+from generator.process.config import DEFAULT as DEFAULT_CONFIG
+from generator.process.config import HandbookConfig
 from generator.signoff.ledger import Ledger, MergedChange, OpenPullRequest, Waiting
 
-# The default window, for callers that import it from here (handbook.yml can change it: Handbook.config).
-RENEWAL_WINDOW_DAYS = dates.RENEWAL_WINDOW_DAYS
 _HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 
 
@@ -128,7 +125,7 @@ def blockers(handbook: Handbook, source: str) -> list[Blocker]:
     found = []
     pulls = [pr for pr in handbook.ledger.open_pull_requests if source in pr.documents and not pr.satisfied]
     for pull in sorted(pulls, key=lambda pr: (pr.opened_at, pr.pull_request)):
-        waited = handbook.calendar.business_days_between(pull.opened_at.date(), handbook.today)
+        waited = handbook.calendar.business_days_between(day_of(pull.opened_at), handbook.today)
         for waiting in pull.waiting:
             people = tuple(dict.fromkeys(p for p in waiting.people if is_handle(p)))
             found.append(Blocker(pull, waiting.role, people, waited))
@@ -234,7 +231,7 @@ def owed_by_role(handbook: Handbook) -> dict[str, list[Owed]] | None:
     pulls = [pr for pr in handbook.ledger.open_pull_requests if not pr.satisfied]
     for pull in sorted(pulls, key=lambda pr: (pr.opened_at, pr.pull_request)):
         reviews, plans, late = pull_documents(handbook, pull)
-        waited = handbook.calendar.business_days_between(pull.opened_at.date(), handbook.today)
+        waited = handbook.calendar.business_days_between(day_of(pull.opened_at), handbook.today)
         for waiting in pull.waiting:
             if not _ROLE_SLUG.fullmatch(waiting.role):
                 continue
@@ -734,8 +731,8 @@ def people(handbook: Handbook) -> dict[str, Person]:
                 if not is_handle(handle):
                     continue  # ledger text is untrusted: only real handles get pages
                 held = [w.role for w in pull.waiting if handle.lower() in (p.lower() for p in w.people)]
-                days = max((handbook.today - pull.opened_at.date()).days, 0)
-                waited = handbook.calendar.business_days_between(pull.opened_at.date(), handbook.today)
+                days = max((handbook.today - day_of(pull.opened_at)).days, 0)
+                waited = handbook.calendar.business_days_between(day_of(pull.opened_at), handbook.today)
                 reviews, plans, late = pull_documents(handbook, pull)
                 person(handle).waiting.append(WaitingItem(pull, held, days, waited, reviews, plans, late))
     for someone in found.values():

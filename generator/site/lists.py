@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from generator.process.calendar import day_of
 from generator.site.index import (
     AccountEntry,
     Blocker,
@@ -314,7 +315,7 @@ def owed_list(role: str, owed: Sequence[Owed]) -> Table:
                     ),
                     _documents_cell(item.reviews, item.accounts, ", ".join(pull.documents) or "—"),
                     Cell(tuple(person_part(p) for p in item.blocker.people) or (flag("nobody can"),)),
-                    date(pull.opened_at.date()),
+                    date(day_of(pull.opened_at)),
                     _waited_cell(item.blocker.business_days, item.overdue),
                 ),
                 key=str(pull.pull_request),
@@ -340,7 +341,7 @@ def queue_list(person: Person) -> Table:
                         str(pull.pull_request),
                     ),
                     text(", ".join(item.roles)),
-                    date(pull.opened_at.date()),
+                    date(day_of(pull.opened_at)),
                     _waited_cell(item.business_days, item.overdue),
                 ),
                 key=str(pull.pull_request),

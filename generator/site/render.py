@@ -22,6 +22,8 @@ from markupsafe import Markup, escape
 
 from generator.documents.models.account import PHASE_LABELS, Health, Money, Segment
 from generator.documents.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigger
+from generator.process.calendar import day_of
+from generator.process.config import process_globals
 from generator.site import charts, exports, gaps, index, lists, nav, search
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
 from generator.site.links import LinkIndex
@@ -174,9 +176,10 @@ class Renderer:
             row_html=self.row_html,
             plural=lists.plural,
             business_days_since=lambda when: handbook.calendar.business_days_between(
-                when.date(), handbook.today
+                day_of(when), handbook.today
             ),
             root=self.root,
+            **process_globals(handbook.config),
         )
 
     def _link(self, target: str) -> str:

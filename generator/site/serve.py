@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.config import FILE_NAME as CONFIG_FILE
-from generator.dates import PLAUSIBLE_DATES, using_window
 from generator.documents.assets import read_asset
 from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.documents.files import source_files
 from generator.documents.load import display_path, read_document
 from generator.documents.validate import Checked, Report, check_document, cross_document_rules, implied_id
+from generator.process.calendar import PLAUSIBLE_DATES, using_window
+from generator.process.config import FILE_NAME as CONFIG_FILE
 from generator.signoff.ledger import Ledger, LedgerError, load_ledger
 from generator.site.build import (
     MARKER,

@@ -134,7 +134,7 @@ def test_a_holiday_inside_the_feedback_window_moves_the_announced_deadline(tmp_p
 
 
 def test_the_digest_counts_business_days_of_the_company_calendar(tmp_path):
-    from generator.dates import Calendar
+    from generator.process.calendar import Calendar
 
     path = waiting_ledger(tmp_path / "ledger.json", dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC))
     calendar = Calendar.of(holidays=[dt.date(2026, 1, 14)])

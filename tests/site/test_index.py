@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from generator import dates
 from generator.documents.models.account import GATES, PHASE_ORDER, TechWinPhase, phase_key
+from generator.process import calendar as dates
 from generator.site import index
 from generator.site.build import load_handbook
 from tests.site import content

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from generator.commands import main
-from generator.dates import feedback_due
+from generator.process.calendar import feedback_due
 from generator.signoff.remind import MARKER, Missing, Overdue, reminder
 from tests.fakegithub import FakeGitHub
 from tests.signoff.world import REPO, World

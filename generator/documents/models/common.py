@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from generator.dates import DateProblem, check_plausible, parse_date
+from generator.process.calendar import DateProblem, check_plausible, parse_date
 
 FieldPath = tuple[str | int, ...]
 
@@ -135,7 +135,8 @@ def _line(value: str) -> str:
 
 
 def _date(value: Any) -> Any:
-    """Dates are written YYYY-MM-DD and fall in the process's plausible window (generator/dates.py)."""
+    """Dates are written YYYY-MM-DD and fall in the process's plausible window
+    (generator/process/calendar.py)."""
     try:
         if isinstance(value, str):
             return parse_date(value)

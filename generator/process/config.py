@@ -1,8 +1,8 @@
 """`handbook.yml`: the process configuration at the repository root (fiscal year, holidays, windows).
 
 Read with the documents' strict loader (values kept as written, positions of every value), checked by
-a pydantic model and its `rules()`, reported as positioned diagnostics. Absent, it is today's process:
-calendar quarters, no holidays, feedback within 3 business days, renewals 90 days ahead.
+a pydantic model and its `rules()`, reported as positioned diagnostics. Absent, the process is
+generator/process/facts.py's: calendar quarters, no holidays, its feedback and renewal windows.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, BeforeValidator, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
-from generator import dates
 from generator.documents.diagnostics import ConfigError, Diagnostic, DocumentError
 from generator.documents.load import (
     MAX_FILE_BYTES,
@@ -32,22 +31,31 @@ from generator.documents.models.account import Currency
 from generator.documents.models.common import Fault, Faults, Line, Quarter, Strict
 from generator.notify.settings import SECTION as NOTIFICATIONS
 from generator.notify.settings import Notifications, SettingsError, read_notifications
+from generator.process import facts
+from generator.process.calendar import (
+    PLAUSIBLE_DATES,
+    Calendar,
+    DateProblem,
+    DateWindow,
+    check_plausible,
+    parse_date,
+)
 
 FILE_NAME = "handbook.yml"
 SHORT_FISCAL_START = "fiscal_year_start"
 
 
 # The widest window handbook.yml may set: calendar arithmetic stays far from year 1 and year 9999.
-WIDEST_WINDOW = dates.DateWindow(dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+WIDEST_WINDOW = DateWindow(dt.date(1900, 1, 1), dt.date(2999, 12, 31))
 
 
 def _config_date(value: Any) -> Any:
     """handbook.yml's dates are written YYYY-MM-DD, like the documents' (never a timestamp)."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dates.check_plausible(value, WIDEST_WINDOW)
+        return check_plausible(value, WIDEST_WINDOW)
     try:
-        return dates.parse_date(value if isinstance(value, str) else repr(value), WIDEST_WINDOW)
-    except dates.DateProblem as exc:
+        return parse_date(value if isinstance(value, str) else repr(value), WIDEST_WINDOW)
+    except DateProblem as exc:
         raise PydanticCustomError(exc.kind, str(exc)) from None
 
 
@@ -73,21 +81,21 @@ HolidayEntry = Annotated[Holiday, BeforeValidator(_holiday, json_schema_input_ty
 
 
 class PlausibleDates(Strict):
-    """The dates documents may hold (generator/dates.py's window unless handbook.yml sets one)."""
+    """The dates documents may hold (generator/process/calendar.py's window unless handbook.yml sets one)."""
 
-    earliest: ConfigDate = dates.PLAUSIBLE_DATES.first
-    latest: ConfigDate = dates.PLAUSIBLE_DATES.last
+    earliest: ConfigDate = PLAUSIBLE_DATES.first
+    latest: ConfigDate = PLAUSIBLE_DATES.last
 
     @property
-    def window(self) -> dates.DateWindow:
-        return dates.DateWindow(self.earliest, self.latest)
+    def window(self) -> DateWindow:
+        return DateWindow(self.earliest, self.latest)
 
 
 class HandbookConfig(Strict):
     """The process configuration (handbook.yml at the repository root); every field is optional."""
 
     fiscal_year_start_month: Annotated[int, Field(ge=1, le=12)] = Field(
-        dates.FISCAL_YEAR_START_MONTH,
+        facts.FISCAL_YEAR_START_MONTH,
         description="The month the fiscal year starts (1 = January); `fiscal_year_start` for short",
         validation_alias=AliasChoices("fiscal_year_start_month", SHORT_FISCAL_START),
     )
@@ -98,11 +106,11 @@ class HandbookConfig(Strict):
         default_factory=list, description="Company holidays: business days skip them"
     )
     feedback_business_days: Annotated[int, Field(ge=1, le=30)] = Field(
-        dates.FEEDBACK_BUSINESS_DAYS,
+        facts.FEEDBACK_BUSINESS_DAYS,
         description="Reviewers give initial feedback within this many business days",
     )
     renewal_window_days: Annotated[int, Field(ge=1, le=366)] = Field(
-        dates.RENEWAL_WINDOW_DAYS, description="Value realization starts this many days before a renewal"
+        facts.RENEWAL_WINDOW_DAYS, description="Value realization starts this many days before a renewal"
     )
     plausible_dates: PlausibleDates = Field(
         default_factory=PlausibleDates, description="Dates outside this window are typing mistakes"
@@ -119,8 +127,8 @@ class HandbookConfig(Strict):
     )
 
     @property
-    def calendar(self) -> dates.Calendar:
-        return dates.Calendar.of(
+    def calendar(self) -> Calendar:
+        return Calendar.of(
             self.fiscal_year_start_month,
             (h.date for h in self.holidays),
             self.feedback_business_days,
@@ -290,3 +298,13 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://handbook.example/schema/config.schema.json"
     return schema
+
+
+def process_globals(config: HandbookConfig) -> dict[str, object]:
+    """The process as the site's templates read it (jinja globals): a page writes these, never a number."""
+    return {
+        "process": config,
+        "feedback_business_days": config.feedback_business_days,
+        "renewal_window_days": config.renewal_window_days,
+        "business_week": facts.BUSINESS_WEEK,
+    }

@@ -1,9 +1,9 @@
-"""The process calendar: plausible dates, business days (skipping company holidays), the feedback
-deadline and fiscal quarters (pure functions).
+"""The process calendar: plausible dates, today, business days (skipping company holidays), the
+feedback deadline and fiscal quarters (pure functions, but for the clock read by `today`).
 
 `Calendar` holds the facts `handbook.yml` can change; `DEFAULT` is the calendar when it is absent
-(calendar quarters, no holidays, feedback within 3 business days). The module-level functions are
-that default calendar's, for callers that have no repository at hand.
+(calendar quarters, no holidays, the feedback window of generator/process/facts.py). The
+module-level functions are that default calendar's, for callers that have no repository at hand.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-# Reviewers give initial feedback on a tech review within this many business days.
-FEEDBACK_BUSINESS_DAYS = 3
-# The value-realization exercise starts this many days before a renewal.
-RENEWAL_WINDOW_DAYS = 90
-# Fiscal years start in January unless handbook.yml says otherwise.
-FISCAL_YEAR_START_MONTH = 1
+from generator.process.facts import (
+    FEEDBACK_BUSINESS_DAYS,
+    FISCAL_YEAR_START_MONTH,
+    PROCESS_TIME_ZONE,
+)
 
 
 @dataclass(frozen=True)
@@ -98,9 +97,27 @@ def check_plausible(day: dt.date, window: DateWindow | None = None, *, shown: st
     return day
 
 
+def today(now: dt.datetime | None = None) -> dt.date:
+    """The process's today: the date in UTC (`PROCESS_TIME_ZONE`), on every machine.
+
+    One rule for every command, so a laptop in Tokyo, one in California and the CI runner name the
+    same day: the day GitHub's timestamps, the sign-off ledger and the reminders count in. A command's
+    `--today` replaces it.
+    """
+    return day_of(now or dt.datetime.now(PROCESS_TIME_ZONE))
+
+
+def day_of(moment: dt.datetime) -> dt.date:
+    """The process day a moment falls on (a moment without a time zone is taken as UTC)."""
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(PROCESS_TIME_ZONE).date()
+
+
 def latest_today(now: dt.datetime | None = None) -> dt.date:
-    """Today somewhere on Earth (UTC+14): a date after this has not happened anywhere yet."""
-    moment = now or dt.datetime.now(dt.UTC)
+    """Today somewhere on Earth (UTC+14): a date after this has not happened anywhere yet (documents
+    are checked against it, so a date written in any time zone is never "in the future")."""
+    moment = now or dt.datetime.now(PROCESS_TIME_ZONE)
     return (moment.astimezone(dt.UTC) + dt.timedelta(hours=14)).date()
 
 
