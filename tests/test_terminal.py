@@ -103,7 +103,7 @@ runpy.run_module("generator", run_name="__main__")
         (["validate"], "yaml"),
         (["validate"], "pydantic"),
         (["validate"], "generator.documents.validate"),
-        (["build", "--quiet"], "generator.commands.site"),
+        (["build", "--quiet"], "generator.commands.build"),
         (["build", "--quiet"], "jinja2"),
         (["new", "review", "--title", "x"], "generator.authoring.new"),
         (["signoff", "check"], "github"),

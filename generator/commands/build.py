@@ -1,4 +1,5 @@
-"""`handbook build` and `handbook serve`: the site pipeline behind two subcommands."""
+"""`handbook build`: validate the documents and build the site (generator.site.build); the flags
+`handbook serve` shares."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ _PROGRESS_FROM = 200  # pages; smaller builds finish before a bar is worth drawi
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     build = subcommands.add_parser("build", help="validate the documents and build the handbook site")
-    _options(build)
+    site_flags(build)
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.add_argument(
         "--needs-attention",
@@ -40,14 +41,10 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     build.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="how faults are printed")
     build.set_defaults(run=_build)
-    serve = subcommands.add_parser("serve", help="live preview that rebuilds when a document changes")
-    _options(serve)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.set_defaults(run=_serve)
 
 
-def _options(parser: argparse.ArgumentParser) -> None:
+def site_flags(parser: argparse.ArgumentParser) -> None:
+    """The flags of `build` and `serve`: where the repository, the site and the ledger are."""
     root_flag(parser)
     parser.add_argument("--out", metavar="DIR", help="where the site goes (default: ROOT/build/site)")
     parser.add_argument("--docs", metavar="DIR", help="the generated docs tree (default: ROOT/build/docs)")
@@ -103,7 +100,7 @@ def _build(args: argparse.Namespace) -> int:
     try:
         result = build_site(options, progress=bar.update if bar else None)
     except BuildError as exc:
-        return _failed(exc, args.format)
+        return report_failure(exc, args.format)
     finally:
         if bar:
             bar.close()
@@ -142,7 +139,8 @@ def _report_attention(attention: list[Attention], output: str) -> None:
     )
 
 
-def _failed(exc: BuildError, output: str = "text") -> int:
+def report_failure(exc: BuildError, output: str = "text") -> int:
+    """Why the site was not built: the documents' faults, or the build's problems."""
     if isinstance(exc, InvalidDocuments):
         report = exc.report
         summary = summarize(report.documents, report.diagnostics)
@@ -155,19 +153,6 @@ def _failed(exc: BuildError, output: str = "text") -> int:
     for problem in exc.problems:
         print(f"  {problem}", file=sys.stderr)
     return Exit.FAILED
-
-
-def _serve(args: argparse.Namespace) -> int:
-    from generator.site.serve import serve
-
-    options = options_from(args)
-    try:
-        serve(options, args.host, args.port, lambda line: print(line, flush=True))
-    except BuildError as exc:
-        return _failed(exc)
-    except OSError as exc:
-        raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
-    return Exit.OK
 
 
 class _ProgressBar:
