@@ -33,7 +33,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(if $(SIZES),--sizes $(SIZES))
 
 # The hash-locked dependencies the privileged workflow jobs install (tests/test_lock.py checks it matches).
 lock: $(STAMP)

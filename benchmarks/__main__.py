@@ -1,14 +1,22 @@
-"""Run the benchmarks named on the command line (`validate` runs bench_validate.py), or all of them."""
+"""Run the benchmarks named on the command line (`validate` runs bench_validate.py), or the default ones.
+
+`python -m benchmarks` (make bench) runs issue 15's table (bench_site.py: validate and build against
+their anchors at 1,000, 5,000 and 10,000 documents) and the page sizes (bench_pages.py);
+`--sizes 1000` (or HANDBOOK_BENCH_SIZES=1000) measures fewer sizes for a quick run.
+"""
 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 PREFIX = "bench_"
+# bench_validate.py's steps are rows of bench_site.py's table: run it by name for its breakdown.
+DEFAULT = ("site", "pages")
 
 
 def available() -> list[str]:
@@ -23,8 +31,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = list(sys.argv[1:] if argv is None else argv)
     known = available()
     if any(name in ("-h", "--help") for name in names):
-        print(f"usage: python -m benchmarks [{'|'.join(known)}]...  (no name: all of them)")
+        print(
+            f"usage: python -m benchmarks [--sizes N,N...] [{'|'.join(known)}]...  "
+            f"(no name: {' and '.join(DEFAULT)})"
+        )
         return 0
+    for flag in [name for name in names if name.startswith("--sizes")]:
+        index = names.index(flag)
+        value = flag.partition("=")[2] or (names[index + 1] if index + 1 < len(names) else "")
+        del names[index : index + (1 if "=" in flag else 2)]
+        if not all(part.strip().isdigit() for part in value.split(",")):
+            print(f"benchmarks: --sizes wants sizes like 1000,5000, not {value!r}", file=sys.stderr)
+            return 2
+        os.environ["HANDBOOK_BENCH_SIZES"] = value
     unknown = [name for name in names if name not in known]
     if unknown:
         print(
@@ -32,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     worst = 0
-    for name in names or known:
+    for name in names or DEFAULT:
         run: Callable[[], int] = importlib.import_module(f"benchmarks.{PREFIX}{name}").main
         print(f"== {name} ==", flush=True)
         worst = max(worst, run())

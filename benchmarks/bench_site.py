@@ -1,34 +1,57 @@
-"""Site build cost: `handbook build` against a plain `mkdocs build` of the same pages, measured in one run.
+"""Issue 15's table, in one run: every row against its anchor, cold and warm apart, with peak memory.
 
-For each size, `handbook demo` writes the documents (80% reviews, 20% account plans); then, each in its
-own process (so peak memory is that build's alone):
-  - handbook: `handbook build` (validate, render, mkdocs, publish);
-  - plain:    `mkdocs build` of the docs tree handbook generated (same pages, same theme and config,
-              documents out of the nav: the theme at its best), without handbook's own mkdocs hook
-              (the body sanitizer), so it is the bare cost of mkdocs on those pages;
-  - serve:    at 1,000 documents, one review edited under the live preview and rebuilt.
-Sizes come from HANDBOOK_BENCH_SIZES (default "100,1000,5000").
+For each size (1,000, 5,000 and 10,000 documents by default; `--sizes` or HANDBOOK_BENCH_SIZES),
+`handbook demo` writes a repository (80% reviews, 20% account plans), committed to git. Then, each
+step a child process timed from start to exit, with its own peak resident memory (wait4):
+
+- validate: the floor (read every file, split the front matter, `yaml.load(..., CSafeLoader)`;
+  benchmarks/bench_validate.py) against `handbook validate`; the same corpus with `&` in every title
+  and account name against its own floor; a pull request's 5 files against the full run.
+- build: `handbook build` against the anchor, plain mkdocs-material on the same raw documents: the
+  `reviews/` and `accounts/` files copied into `docs/`, a one-line `index.md`, `theme: material`,
+  `plugins: [search]`, `not_in_nav: /reviews/ /accounts/` (its best configuration).
+- cold: a fresh clone of the repository, and fresh HOME, XDG_CACHE_HOME and TMPDIR folders (no cache
+  of any kind); warm: the same command again in the same clone with the same folders.
+- rebuild: one review's body edited in the warm clone, then `handbook build` again.
+- growth: the cold build at each size against the cold build at the first size.
+- serve: at the first size, one review edited under the live preview, against its full build.
+The machine is shared: ratios within one run mean more than the seconds.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from benchmarks import bench_validate
 
 TODAY = "2026-11-23"
+SEED = "1"
+DEFAULT_SIZES = (1_000, 5_000, 10_000)
 BIN = Path(sys.executable).parent
+ANCHOR_CONFIG = """\
+site_name: Anchor
+theme:
+  name: material
+plugins:
+  - search
+not_in_nav: |
+  /reviews/
+  /accounts/
+"""
 SERVE_EDIT = """
 import datetime as dt, json, sys, time
 from pathlib import Path
 
-import yaml
 from generator.site.build import BuildOptions
 from generator.site.serve import Preview
 root = Path(sys.argv[1])
@@ -36,8 +59,9 @@ options = BuildOptions(root=root, out=root / "build" / "serve", docs=root / "bui
                        ledger=root / "build" / "ledger.json", today=dt.date.fromisoformat(sys.argv[2]))
 preview = Preview(options)
 full = preview.full().seconds
-review = sorted((root / "reviews").glob("*.md"))[len(list((root / "reviews").glob("*.md"))) // 2]
-review.write_text(review.read_text(encoding="utf-8") + "\\nEdited for the benchmark.\\n", encoding="utf-8")
+reviews = sorted((root / "reviews").glob("*.md"))
+review = reviews[len(reviews) // 2]
+review.write_text(review.read_text(encoding="utf-8") + "\\nEdited under the preview.\\n", encoding="utf-8")
 time.sleep(0.01)
 edit = preview.update()
 print(json.dumps({"full": full, "edit": edit.seconds, "written": edit.written, "read": edit.read,
@@ -45,106 +69,298 @@ print(json.dumps({"full": full, "edit": edit.seconds, "written": edit.written, "
 """
 
 
-def _run(command: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak resident memory (MiB) and stdout of one child process."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.PIPE)
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    megabytes: float  # the child's peak resident memory
+    output: str
+
+
+class StepFailed(Exception):
+    pass
+
+
+def child(command: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """One child process: wall time to exit and its own peak RSS (wait4: this child, not its siblings)."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [str(part) for part in command], cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env=env
+        )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
-        out.seek(0)
-        text = out.read().decode()
+        output.seek(0)
+        text = output.read()
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(
-            f"{' '.join(command)} failed:\n{process.stderr.read().decode() if process.stderr else ''}"
+        raise StepFailed(f"{' '.join(map(str, command))} (in {cwd}) failed:\n{text[-2000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024, text)
+
+
+def fresh_environment(folder: Path) -> dict[str, str]:
+    """Empty HOME, cache and temporary folders: nothing any earlier run left can be used."""
+    env = dict(os.environ)
+    for name in ("HOME", "XDG_CACHE_HOME", "TMPDIR"):
+        path = folder / name.lower()
+        path.mkdir(parents=True)
+        env[name] = str(path)
+    return env
+
+
+def git(*args: str | Path, cwd: Path) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", *map(str, args)],
+        cwd=cwd,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def repository(work: Path, size: int) -> Path:
+    """`handbook demo` of `size` documents, committed (so a checkout can be cloned fresh)."""
+    root = work / f"repo-{size}"
+    reviews = max(size * 4 // 5, 1)
+    command = [*bench_validate.handbook(), "demo", "--reviews", str(reviews),
+               "--accounts", str(size - reviews), "--seed", SEED, "--today", TODAY, str(root)]  # fmt: skip
+    child(command, work)
+    commit(root)
+    return root
+
+
+def commit(root: Path) -> None:
+    git("init", "-q", "-b", "main", cwd=root)
+    git("add", "-A", cwd=root)
+    git("commit", "-q", "-m", "corpus", cwd=root)
+
+
+_TITLE = re.compile(r"^(title|name): (.*)$", re.M)
+
+
+def with_ampersands(source: Path, target: Path) -> Path:
+    """The same corpus with `&` in every review title and account name (R&D, AT&T)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".git"))
+
+    def add(found: re.Match[str]) -> str:
+        value = found.group(2)
+        if value[:1] in "\"'" and value[-1:] == value[:1]:
+            return f"{found.group(1)}: {value[:-1]} R&D and AT&T{value[-1]}"
+        return f"{found.group(1)}: {value} R&D and AT&T"
+
+    for folder in ("reviews", "accounts"):
+        for path in (target / folder).glob("*.md"):
+            text = path.read_text(encoding="utf-8")
+            head, separator, body = text.partition("\n---\n")
+            path.write_text(_TITLE.sub(add, head, count=1) + separator + body, encoding="utf-8")
+    commit(target)
+    return target
+
+
+def clone(source: Path, target: Path) -> Path:
+    git("clone", "-q", source, target, cwd=source.parent)
+    return target
+
+
+def anchor_tree(checkout: Path) -> Path:
+    """The anchor's project beside the checkout: the raw documents in docs/, Material at its best."""
+    project = checkout.with_name(checkout.name + "-anchor")
+    docs = project / "docs"
+    docs.mkdir(parents=True)
+    for folder in ("reviews", "accounts"):
+        shutil.copytree(checkout / folder, docs / folder)
+    (docs / "index.md").write_text("# Handbook\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(ANCHOR_CONFIG, encoding="utf-8")
+    return project
+
+
+def edit_one_review(checkout: Path) -> None:
+    reviews = sorted((checkout / "reviews").glob("*.md"))
+    review = reviews[len(reviews) // 2]
+    review.write_text(review.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+
+
+def validate_checked(run: Run, count: int) -> Run:
+    expected = f"{count} documents checked, no errors"
+    if expected not in run.output:
+        raise StepFailed(f"validate did not report {expected!r}: {run.output[-1000:]}")
+    return run
+
+
+def measure(work: Path, size: int, serve: bool) -> dict[str, Run]:
+    """Every step at one size."""
+    runs: dict[str, Run] = {}
+    source = repository(work, size)
+    handbook = bench_validate.handbook()
+    floor_script = work / "floor.py"
+    floor_script.write_text(bench_validate.FLOOR, encoding="utf-8")
+    scratch = work / f"n{size}"
+
+    # validate
+    checkout = clone(source, scratch / "validate")
+    env = fresh_environment(scratch / "validate-env")
+    runs["floor"] = child([sys.executable, floor_script], checkout)
+    runs["validate cold"] = validate_checked(child([*handbook, "validate"], checkout, env), size)
+    runs["validate warm"] = validate_checked(child([*handbook, "validate"], checkout, env), size)
+    changed = bench_validate.changed_files(checkout, bench_validate.CHANGED_FILES)
+    runs["pull request"] = child([*handbook, "validate", *changed], checkout, env)
+    ampersands = with_ampersands(source, scratch / "ampersands")
+    amp_env = fresh_environment(scratch / "ampersands-env")
+    runs["& floor"] = child([sys.executable, floor_script], ampersands)
+    runs["& validate"] = validate_checked(child([*handbook, "validate"], ampersands, amp_env), size)
+
+    # build: the anchor, then handbook, each cold then warm
+    anchor = anchor_tree(clone(source, scratch / "anchor-checkout"))
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
+    env = fresh_environment(scratch / "anchor-env")
+    runs["anchor cold"] = child(mkdocs, anchor, env)
+    runs["anchor warm"] = child(mkdocs, anchor, env)
+    checkout = clone(source, scratch / "build")
+    env = fresh_environment(scratch / "build-env")
+    build = [*handbook, "build", "--today", TODAY, "--quiet"]
+    runs["build cold"] = child(build, checkout, env)
+    runs["build warm"] = child(build, checkout, env)
+    edit_one_review(checkout)
+    runs["rebuild"] = child(build, checkout, env)
+    if serve:
+        preview = clone(source, scratch / "serve")
+        runs["serve"] = child([sys.executable, "-c", SERVE_EDIT, preview, TODAY], preview, env)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return runs
+
+
+@dataclass(frozen=True)
+class Row:
+    what: str
+    target: str
+    cells: list[str]
+    met: list[bool | None]
+
+
+Cell = Callable[[dict[str, Run], int], tuple[str, bool | None]]
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}×"
+
+
+def _against(run: Run, floor: Run) -> str:
+    seconds = f"{run.seconds:.2f} s / {floor.seconds:.2f} s"
+    return f"{_ratio(run.seconds, floor.seconds)} ({seconds}); {run.megabytes:.0f} MB"
+
+
+def rows(sizes: Sequence[int], results: dict[int, dict[str, Run]]) -> list[Row]:
+    def row(what: str, target: str, cell: Cell) -> Row:
+        made = [cell(results[size], size) for size in sizes]
+        return Row(what, target, [text for text, _ in made], [ok for _, ok in made])
+
+    first = sizes[0]
+
+    def validate(r: dict[str, Run], _: int) -> tuple[str, bool]:
+        v, f = r["validate cold"], r["floor"]
+        ok = v.seconds <= 0.9 * f.seconds and v.megabytes <= 150
+        return (
+            f"{_ratio(v.seconds, f.seconds)} ({v.seconds:.2f} s / {f.seconds:.2f} s); {v.megabytes:.0f} MB",
+            ok,
         )
-    return seconds, usage.ru_maxrss / 1024, text
+
+    def validate_warm(r: dict[str, Run], _: int) -> tuple[str, bool]:
+        v, f = r["validate warm"], r["floor"]
+        return (
+            f"{_ratio(v.seconds, f.seconds)} ({v.seconds:.2f} s); {v.megabytes:.0f} MB",
+            v.seconds <= 0.9 * f.seconds,
+        )
+
+    def ampersand(r: dict[str, Run], _: int) -> tuple[str, bool]:
+        v, f = r["& validate"], r["& floor"]
+        ok = v.seconds <= 1.2 * f.seconds
+        return (
+            f"{_ratio(v.seconds, f.seconds)} ({v.seconds:.2f} s / {f.seconds:.2f} s); {v.megabytes:.0f} MB",
+            ok,
+        )
+
+    def pull_request(r: dict[str, Run], _: int) -> tuple[str, bool]:
+        share = r["pull request"].seconds / r["validate warm"].seconds
+        return f"{share:.2f} ({r['pull request'].seconds:.2f} s)", share <= 0.15
+
+    def build(kind: str, aim: float) -> Cell:
+        def cell(r: dict[str, Run], _: int) -> tuple[str, bool | None]:
+            b, a = r[f"build {kind}"], r[f"anchor {kind}"]
+            text = f"{_ratio(b.seconds, a.seconds)} ({b.seconds:.1f} s / {a.seconds:.1f} s); "
+            text += f"{b.megabytes:.0f} / {a.megabytes:.0f} MB"
+            return text, b.seconds <= aim * a.seconds
+
+        return cell
+
+    def rebuild(r: dict[str, Run], _: int) -> tuple[str, bool]:
+        share = r["rebuild"].seconds / r["build cold"].seconds
+        return f"{share:.2f} ({r['rebuild'].seconds:.1f} s); {r['rebuild'].megabytes:.0f} MB", share <= 0.25
+
+    def growth(r: dict[str, Run], size: int) -> tuple[str, bool | None]:
+        if size == first:
+            return "—", None
+        grown = r["build cold"].seconds / results[first]["build cold"].seconds
+        anchor = r["anchor cold"].seconds / results[first]["anchor cold"].seconds
+        linear = size / first
+        return f"{grown:.2f}× (anchor {anchor:.2f}×)", grown <= 1.1 * linear
+
+    def serve(r: dict[str, Run], _: int) -> tuple[str, bool | None]:
+        if "serve" not in r:
+            return "—", None
+        found = json.loads(r["serve"].output.strip().splitlines()[-1])
+        return f"{found['edit'] / found['full']:.2f} ({found['edit']:.2f} s of {found['full']:.1f} s)", None
+
+    return [
+        row("`handbook validate`, cold, × the floor; peak", "≤ 0.9×; ≤ 150 MB", validate),
+        row("`handbook validate`, warm, × the floor", "≤ 0.9×", validate_warm),
+        row("the same corpus with `&` in every title, × its floor", "≤ 1.2×", ampersand),
+        row("a pull request's 5 files, of the full run", "≤ 0.15", pull_request),
+        row("`handbook build`, cold, × plain mkdocs-material; peak", "≤ 1.0×", build("cold", 1.0)),
+        row("`handbook build`, warm, × plain mkdocs-material warm", "≤ 1.0×", build("warm", 1.0)),
+        row("rebuild after a one-file edit (same checkout), of the cold build", "≤ 0.25", rebuild),
+        row(f"growth from {first:,} docs, cold build", "≤ 1.1× linear (5.5× at 5×)", growth),
+        row("`serve`: one edited review, of its full build", "—", serve),
+    ]
 
 
-def _plain_config(docs: Path) -> Path:
-    """The docs tree's mkdocs.yml without handbook's hook, beside it (relative paths resolve the same)."""
-    config = yaml.safe_load((docs / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.pop("hooks", None)
-    plain = docs / "mkdocs-plain.yml"
-    plain.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return plain
+def table(sizes: Sequence[int], found: list[Row]) -> list[str]:
+    def mark(ok: bool | None) -> str:
+        return "" if ok is None else (" ✓" if ok else " ✗")
+
+    header = ["what", *(f"{size:,} docs" for size in sizes), "target"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for r in found:
+        cells = [text + mark(ok) for text, ok in zip(r.cells, r.met, strict=True)]
+        lines.append("| " + " | ".join([r.what, *cells, r.target]) + " |")
+    return lines
 
 
-def _sizes() -> list[int]:
-    return [int(size) for size in os.environ.get("HANDBOOK_BENCH_SIZES", "100,1000,5000").split(",")]
+def sizes_wanted() -> list[int]:
+    raw = os.environ.get("HANDBOOK_BENCH_SIZES", "")
+    return [int(size) for size in raw.split(",") if size.strip()] or list(DEFAULT_SIZES)
 
 
 def main() -> int:
-    print("site build: handbook build vs plain mkdocs build of the same pages (same theme, docs out of nav)")
-    columns = (
-        "documents",
-        "handbook s",
-        "plain s",
-        "ratio",
-        "handbook MiB",
-        "plain MiB",
-        "MiB ratio",
-        "ms/doc",
+    sizes = sizes_wanted()
+    started = time.perf_counter()
+    load = os.getloadavg()[0]
+    print(
+        f"issue 15: python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {load:.2f} at the start; "
+        f"demo --seed {SEED} --today {TODAY}; one run per step",
+        flush=True,
     )
-    print(" ".join(f"{name:>12}" for name in columns))
-    worst = 0.0
-    with tempfile.TemporaryDirectory(prefix="bench-site-") as scratch:
-        for size in _sizes():
-            root = Path(scratch) / f"n{size}"
-            reviews = max(size * 4 // 5, 1)
-            subprocess.run(
-                [
-                    BIN / "handbook",
-                    "demo",
-                    "--reviews",
-                    str(reviews),
-                    "--accounts",
-                    str(size - reviews),
-                    "--today",
-                    TODAY,
-                    str(root),
-                ],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-            hb_s, hb_mib, _ = _run(
-                [str(BIN / "handbook"), "build", "--root", str(root), "--today", TODAY, "--quiet"]
-            )
-            plain_s, plain_mib, _ = _run(
-                [
-                    sys.executable,
-                    "-m",
-                    "mkdocs",
-                    "build",
-                    "--quiet",
-                    "-f",
-                    str(_plain_config(root / "build" / "docs")),
-                    "-d",
-                    str(root / "build" / "plain"),
-                ]
-            )
-            ratio = hb_s / plain_s
-            worst = max(worst, ratio)
-            row: tuple[object, ...] = (
-                size,
-                f"{hb_s:.2f}",
-                f"{plain_s:.2f}",
-                f"{ratio:.2f}x",
-                f"{hb_mib:.0f}",
-                f"{plain_mib:.0f}",
-            )
-            row += (f"{hb_mib / plain_mib:.2f}x", f"{1000 * hb_s / size:.2f}")
-            print(" ".join(f"{cell:>12}" for cell in row))
-            if size == 1000:
-                _, _, text = _run([sys.executable, "-c", SERVE_EDIT, str(root), TODAY])
-                serve = json.loads(text)
-                print(
-                    f"  serve at {size}: one edited review rebuilt in {serve['edit']:.2f}s "
-                    f"({serve['read']} file read, {serve['rendered']} document page rendered, "
-                    f"{serve['written']} file written; full build {serve['full']:.2f}s; "
-                    f"{serve['edit'] / serve['full']:.2f} of it, aim < 0.20)"
-                )
-    print(f"worst time ratio {worst:.2f}x (aim: within 1.30x)")
+    results: dict[int, dict[str, Run]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as folder:
+        for size in sizes:
+            step = time.perf_counter()
+            try:
+                results[size] = measure(Path(folder), size, serve=size == sizes[0])
+            except StepFailed as exc:
+                print(f"PROBLEM at {size:,} documents: {exc}")
+                return 1
+            print(f"  {size:,} documents measured in {time.perf_counter() - step:.0f} s", flush=True)
+    print("\n".join(table(sizes, rows(sizes, results))))
+    ends = os.getloadavg()[0]
+    print(
+        f"(✓ met, ✗ missed; the run took {time.perf_counter() - started:.0f} s, load {ends:.2f} at its end)"
+    )
     return 0
 
 
