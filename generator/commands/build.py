@@ -23,6 +23,8 @@ from generator.site.build import (
     check_output_folder,
     folder_problem,
 )
+from generator.site.engine import DEFAULT as DEFAULT_ENGINE
+from generator.site.engine import ENGINES
 from generator.site.index import Attention
 from generator.site.render import SITE_SOURCE
 
@@ -40,6 +42,13 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "instead of building nothing (the publish workflow's mode)",
     )
     build.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="how faults are printed")
+    build.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help="what builds the site from the docs tree (default: %(default)s; ProperDocs, the fork of "
+        "MkDocs 1.6 by its maintainers, needs `pip install properdocs`)",
+    )
     build.set_defaults(run=_build)
 
 
@@ -89,6 +98,7 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
         repo_url=args.repo_url,
         site_url=args.site_url,
         needs_attention=getattr(args, "needs_attention", False),
+        engine=getattr(args, "engine", DEFAULT_ENGINE),
     )
 
 

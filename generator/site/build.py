@@ -32,6 +32,7 @@ from generator.documents.validate import Report, validate_repository
 from generator.process.config import DEFAULT as DEFAULT_CONFIG
 from generator.process.config import FILE_NAME, HandbookConfig, load_config
 from generator.signoff.ledger import Ledger, LedgerError, load_ledger
+from generator.site import engine as engines
 from generator.site import nav, plugin
 from generator.site.hooks import HOOK_FILE, HOOK_SOURCE
 from generator.site.index import AccountEntry, Attention, Handbook, ReviewEntry
@@ -362,6 +363,28 @@ def run_mkdocs(
     return build_with(config, dirty=dirty, links=links)
 
 
+def run_engine(
+    name: str,
+    docs: Path,
+    site_dir: Path,
+    *,
+    progress: Progress | None = None,
+    links: LinkIndex | None = None,
+) -> list[str]:
+    """Build the docs tree with the chosen engine: MkDocs here, ProperDocs in a child process."""
+    if name == engines.DEFAULT:
+        return run_mkdocs(docs, site_dir, progress=progress, links=links)
+    try:
+        engines.check(name)
+    except (ValueError, engines.EngineMissing) as exc:
+        raise BuildError(str(exc)) from exc
+    answer = engines.build_in_child(name, docs, site_dir, sorted(links.paths) if links else None)
+    if "warnings" in answer:
+        return list(answer["warnings"])
+    broken = [(page, written, target) for page, written, target in answer.get("broken", [])]
+    raise BuildError(answer["summary"], list(answer["problems"]), broken)
+
+
 def _mkdocs_failure(exc: Exception, warnings: list[str], broken: list[tuple[str, str, str]]) -> BuildError:
     if broken:
         return BuildError("some internal links go nowhere", [link_problem(*p) for p in broken], broken)
@@ -529,6 +552,8 @@ class BuildOptions:
     source: Path = SITE_SOURCE
     # Publish every valid document and list the invalid ones, instead of stopping at the first.
     needs_attention: bool = False
+    # What turns the docs tree into the site (generator/site/engine.py).
+    engine: str = engines.DEFAULT
 
 
 def render_site(
@@ -599,7 +624,7 @@ def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResu
         # A staging folder of this build's own: nothing that already exists is ever cleaned by mkdocs.
         staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}.staging-", dir=options.out.parent))
         try:
-            warnings = run_mkdocs(options.docs, staging, progress=progress, links=links)
+            warnings = run_engine(options.engine, options.docs, staging, progress=progress, links=links)
             break
         except BuildError as exc:
             shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,71 @@
+"""The engine that turns the docs tree into the site: MkDocs (the default) or ProperDocs.
+
+ProperDocs is a drop-in fork of MkDocs 1.6 by its original maintainers; Material works with it
+unchanged. It takes MkDocs' place by redirecting every `mkdocs.*` import to `properdocs.*`, which
+must happen before anything imports mkdocs, so a ProperDocs build runs in a child process of its own
+(`python -m generator.site.engine`) that does exactly what an in-process build does (the site's plugin
+object, the build's link index) and reports back as JSON.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ENGINES = ("mkdocs", "properdocs")
+DEFAULT = "mkdocs"
+
+
+class EngineMissing(Exception):
+    """The chosen engine is not installed."""
+
+
+def check(engine: str) -> None:
+    """An engine `handbook build` can use, or EngineMissing saying how to install it."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: choose {' or '.join(ENGINES)}")
+    if engine != DEFAULT and importlib.util.find_spec(engine) is None:
+        raise EngineMissing(f"the {engine} engine is not installed (pip install {engine})")
+
+
+def build_in_child(engine: str, docs: Path, site_dir: Path, links: list[str] | None) -> dict[str, Any]:
+    """One build of the docs tree by `engine` in a child process: its warnings, or why it failed."""
+    request = json.dumps({"docs": str(docs), "site": str(site_dir), "links": links})
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.site.engine", engine],
+        input=request,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    try:
+        answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        answer = {"summary": f"{engine} could not build the site", "problems": [done.stderr.strip()[-2000:]]}
+    return answer
+
+
+def _child(engine: str, read: Callable[[], str]) -> int:
+    if engine == "properdocs":
+        importlib.import_module("properdocs.replacement")  # every mkdocs import from here on is ProperDocs'
+    from generator.site.build import BuildError, run_mkdocs
+    from generator.site.links import LinkIndex
+
+    request = json.loads(read())
+    links = LinkIndex(request["links"]) if request["links"] is not None else None
+    try:
+        warnings = run_mkdocs(Path(request["docs"]), Path(request["site"]), links=links)
+    except BuildError as exc:
+        print(json.dumps({"summary": exc.summary, "problems": exc.problems, "broken": exc.broken_links}))
+        return 1
+    print(json.dumps({"warnings": warnings}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child(sys.argv[1], sys.stdin.read))
