@@ -15,8 +15,9 @@ import pytest
 from pydantic import BaseModel
 
 from generator.documents.load import Document, FieldPath, dotted, read_document
+from generator.documents.model_faults import _submodel
 from generator.documents.models import AccountPlan, TechReview
-from generator.documents.validate import _submodel, check_document
+from generator.documents.validate import check_document
 
 BASE = Path(__file__).parent / "corpus" / "base"
 REVIEW = "reviews/tr-0001-acme-air-gapped.md"

@@ -14,7 +14,6 @@ from generator.documents.load import (
     Position,
     dotted,
     iter_document_files,
-    kind_of,
     parse_document,
     read_document,
 )
@@ -235,12 +234,6 @@ def write(root: Path, relative: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def test_the_kind_is_the_folder_a_document_lives_in() -> None:
-    assert kind_of("x/reviews/tr-0001-a.md") == "review"
-    assert kind_of("accounts/acme.md") == "account"
-    assert kind_of("notes/acme.md") is None
 
 
 def test_a_file_outside_the_document_folders_is_refused(tmp_path: Path) -> None:

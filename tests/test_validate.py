@@ -148,7 +148,8 @@ def test_a_link_to_a_review_that_does_not_exist_is_still_dangling(repo: Path) ->
     [
         ("accounts/acme-corp.md", ("account", "acme-corp")),
         ("reviews/tr-0042-some-thing.md", ("review", "TR-0042")),
-        ("x/reviews/tr-004211.md", ("review", "TR-004211")),
+        ("reviews/tr-004211.md", ("review", "TR-004211")),
+        ("x/reviews/tr-0042-nested.md", None),
         ("reviews/notes.md", None),
         ("reviews/tr-42-short.md", None),
         ("docs/acme.md", None),

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.documents.diagnostics import Diagnostic
-from generator.documents.load import SYMLINK, SYMLINK_HINT, Kind, display_path
+from generator.documents.load import SYMLINK, SYMLINK_HINT
+from generator.documents.paths import FOLDERS, Kind, display_path
 
-DOCUMENT_FOLDERS: dict[str, Kind] = {"reviews": "review", "accounts": "account"}
 # Device names Windows reserves whatever the extension (CON, CON.md, con.tar.gz), and characters it
 # refuses in a name: a repository holding one cannot be checked out there.
 _WINDOWS_DEVICES = frozenset(
@@ -43,7 +43,7 @@ class SourceFiles:
 
 def source_files(root: Path) -> SourceFiles:
     found = SourceFiles()
-    for folder, kind in DOCUMENT_FOLDERS.items():
+    for folder, kind in FOLDERS.items():
         directory = root / folder
         if directory.is_symlink():
             found.faults.append(_fault(directory, SYMLINK, SYMLINK_HINT, folder=True))

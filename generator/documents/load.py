@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import errno
 import functools
-import os
 import re
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal, NamedTuple, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 import yaml
 
 from generator.documents.diagnostics import Diagnostic, DocumentError
+from generator.documents.paths import FOLDERS, kind_of, source_path
 
-Kind = Literal["review", "account"]
+# Re-exported: most readers of a file know these from here.
+from generator.documents.paths import Kind as Kind
+from generator.documents.paths import display_path as display_path
+from generator.documents.regular import NotRegular, SymbolicLink, TooLarge, read_regular
+
 FieldPath = tuple[str | int, ...]
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -36,9 +39,6 @@ _C_SAFE_NESTING_BOUND = 1000
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_KIND_BY_FOLDER: dict[str, Kind] = {"reviews": "review", "accounts": "account"}
-# The folders documents live in, at the repository root: the one definition of "a document's place".
-FOLDERS: tuple[str, ...] = tuple(_KIND_BY_FOLDER)
 _CSafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG, _MAP_TAG, _SEQ_TAG = _CORE + "str", _CORE + "map", _CORE + "seq"
 # First characters of plain text that an implicit resolver (bool, number, null, date...) looks at.
@@ -116,6 +116,15 @@ class Positioned:
 
 
 @dataclass
+class Parsed(Positioned):
+    """A YAML file other than a document (the sign-off policy), as read: where each value and key is."""
+
+    path: str
+    values: dict[FieldPath, Position] = field(default_factory=dict)
+    keys: dict[FieldPath, Position] = field(default_factory=dict)
+
+
+@dataclass
 class Document(Positioned):
     """One file as read: its front matter as plain data, with the position of every key and value."""
 
@@ -126,33 +135,32 @@ class Document(Positioned):
     keys: dict[FieldPath, Position] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
-
-
-def kind_of(path: Path | str) -> Kind | None:
-    """A document's kind is the folder it lives in: reviews/ or accounts/."""
-    parent = PurePosixPath(Path(path).as_posix()).parent.name
-    return _KIND_BY_FOLDER.get(parent)
-
-
-def display_path(path: Path) -> str:
-    """Paths in messages are relative to the working directory when possible."""
-    try:
-        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
-    except ValueError:
-        return path.as_posix()
+    # Its path in the repository (reviews/tr-0001-x.md), whatever the working directory: what pages,
+    # exports and the sign-off ledger name it by. `path` is how messages show it.
+    source: str = ""
 
 
 def _fault(path: str, line: int, column: int, message: str, hint: str = "", fld: str = "") -> NoReturn:
     raise DocumentError(Diagnostic(path, line, column, fld, message, hint))
 
 
-def read_document(path: Path, *, shown_as: str | None = None) -> Document:
-    """Read and parse one document file; raises DocumentError with a positioned message."""
+def read_document(path: Path, *, shown_as: str | None = None, root: Path | None = None) -> Document:
+    """Read and parse one document file of the repository at `root`; raises DocumentError with a
+    positioned message. Without a root the file belongs to the repository its folder is in."""
     shown = shown_as or display_path(path)
-    kind = kind_of(path)
+    source = source_path(path, root)
+    kind = kind_of(source)
     if kind is None:
         parents = PurePosixPath(Path(path).as_posix()).parent.parts
-        folder = next((part for part in reversed(parents) if part in _KIND_BY_FOLDER), None)
+        if parents and parents[-1] in FOLDERS:
+            _fault(
+                shown,
+                1,
+                1,
+                "a document's file name ends in '.md'",
+                f"rename it to {Path(path).stem}.md",
+            )
+        folder = next((part for part in reversed(parents) if part in FOLDERS), None)
         if folder:
             _fault(
                 shown,
@@ -165,7 +173,7 @@ def read_document(path: Path, *, shown_as: str | None = None) -> Document:
             shown, 1, 1, "not a document folder", "tech reviews live in reviews/, account plans in accounts/"
         )
     raw = read_regular_file(path, shown, MAX_FILE_BYTES, _oversize)
-    return parse_document(raw, shown, kind)
+    return parse_document(raw, shown, kind, source=source)
 
 
 SYMLINK = (
@@ -183,39 +191,24 @@ def read_regular_file(
 ) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; anything else is a DocumentError.
 
-    Symbolic links are refused, not followed: nothing outside the repository may be read as its own.
-    The open is non-blocking and checked with fstat: a FIFO, device or folder is refused, not read.
+    Symbolic links are refused, not followed: nothing outside the repository may be read as its own
+    (documents.regular: a FIFO, device or folder is refused, not read).
     """
     try:
-        if os.path.islink(path):
-            _fault(shown, 1, 1, SYMLINK, SYMLINK_HINT)
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-        try:
-            info = os.fstat(handle)
-            if not stat.S_ISREG(info.st_mode):
-                _fault(shown, 1, 1, f"{_file_type(info.st_mode)}, not {expected}", "remove or rename it")
-            if info.st_size > limit:
-                oversize(shown, info.st_size)
-            with os.fdopen(handle, "rb", closefd=False) as stream:
-                raw = stream.read(limit + 1)
-        finally:
-            os.close(handle)
+        return read_regular(path, limit)
+    except SymbolicLink:
+        _fault(shown, 1, 1, SYMLINK, SYMLINK_HINT)
+    except NotRegular as exc:
+        _fault(shown, 1, 1, f"this is {_article(exc.what)}, not {expected}", "remove or rename it")
+    except TooLarge as exc:
+        oversize(shown, exc.size)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:  # the link appeared between the check and the open
-            _fault(shown, 1, 1, SYMLINK, SYMLINK_HINT)
         hint = f"make it readable: chmod a+r {shown}" if exc.errno == errno.EACCES else ""
         _fault(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}", hint)
-    if len(raw) > limit:
-        oversize(shown, len(raw))
-    return raw
 
 
-def _file_type(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "this is a folder"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "this is a device"
-    return "this is a pipe" if stat.S_ISFIFO(mode) else "this is a special file"
+def _article(what: str) -> str:
+    return f"a {what}"
 
 
 def _oversize(path: str, size: int) -> NoReturn:
@@ -228,13 +221,15 @@ def _oversize(path: str, size: int) -> NoReturn:
     )
 
 
-def parse_document(raw: bytes, path: str, kind: Kind) -> Document:
+def parse_document(raw: bytes, path: str, kind: Kind, *, source: str | None = None) -> Document:
+    """One document's bytes, shown in messages as `path`; `source` is its path in the repository
+    (reviews/x.md), by default `path`."""
     if len(raw) > MAX_FILE_BYTES:
         _oversize(path, len(raw))
     text = _decode(raw, path)
     front, front_first_line, body, body_line = _split(text, path)
     data, values, keys = parse_front_matter(front, path, front_first_line)
-    return Document(path, kind, data, values, keys, body, body_line)
+    return Document(path, kind, data, values, keys, body, body_line, source or path)
 
 
 def _decode(raw: bytes, path: str) -> str:

@@ -14,14 +14,12 @@ import gc
 import os
 import posixpath
 import re
-import types
-import typing
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from generator.documents import skeleton
 from generator.documents.assets import read_asset
@@ -29,20 +27,14 @@ from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diag
 from generator.documents.files import SourceFiles, source_files
 from generator.documents.gaps import gap_rules
 from generator.documents.links import body_links, generated, goes_nowhere
-from generator.documents.load import (
-    Document,
-    FieldPath,
-    Kind,
-    Position,
-    display_path,
-    dotted,
-    kind_of,
-)
+from generator.documents.load import Document, FieldPath, dotted
 from generator.documents.load import read_document as _read
-from generator.documents.models import AccountPlan, Fault, Opportunity, TechReview, model_for
-from generator.documents.models.account import GATES, PHASE_LABELS, TechWinPhase, past_tech_design, phase_key
+from generator.documents.model_faults import fault_at, from_pydantic
+from generator.documents.models import AccountPlan, Opportunity, TechReview, model_for
+from generator.documents.models.account import PHASE_LABELS, TechWinPhase, past_tech_design
 from generator.documents.models.common import reserved_page_name
 from generator.documents.models.review import Moment, ReviewStatus
+from generator.documents.paths import Kind, display_path, kind_of, source_path
 from generator.process.calendar import latest_today, using_window
 from generator.process.config import FILE_NAME as CONFIG_FILE
 from generator.process.config import load_config
@@ -117,39 +109,20 @@ def check_document(
     try:
         model = model_class.model_validate(document.data)
     except ValidationError as exc:
-        diagnostics = [_from_pydantic(document, model_class, error) for error in exc.errors()]
+        diagnostics = [from_pydantic(document, model_class, error) for error in exc.errors()]
         return Checked(document, None, diagnostics + body)
-    diagnostics = [_fault_at(document, fault) for fault in model.rules()]
-    diagnostics += [_fault_at(document, fault) for fault in skeleton.rules(document.data, draft)]
+    diagnostics = [fault_at(document, fault) for fault in model.rules()]
+    diagnostics += [fault_at(document, fault) for fault in skeleton.rules(document.data, draft)]
     if isinstance(model, TechReview):
         dated = model.dated_rules(today or latest_today())
-        diagnostics += [_fault_at(document, fault) for fault in dated]
+        diagnostics += [fault_at(document, fault) for fault in dated]
     diagnostics += list(_file_name_rules(document, model))
     return Checked(document, model, diagnostics + body)
-
-
-class Located(Protocol):
-    """What a message needs of a parsed file: its path and where each value and key is (a document,
-    or handbook.yml)."""
-
-    path: str
-    values: dict[FieldPath, Position]
-
-    def position(self, path: FieldPath) -> Position: ...
-
-    def key_position(self, path: FieldPath) -> Position: ...
 
 
 def _at(document: Document, path: FieldPath, message: str, hint: str = "") -> Diagnostic:
     pos = document.position(path)
     return Diagnostic(document.path, pos.line, pos.column, dotted(path), message, hint)
-
-
-def _fault_at(document: Located, fault: Fault) -> Diagnostic:
-    """At the field when it is written, else at the value that made it required."""
-    where = fault.field if fault.field in document.values or not fault.anchor else fault.anchor
-    pos = document.position(where)
-    return Diagnostic(document.path, pos.line, pos.column, dotted(fault.field), fault.message, fault.hint)
 
 
 def _file_name_rules(document: Document, model: TechReview | AccountPlan) -> Iterator[Diagnostic]:
@@ -309,146 +282,27 @@ def review_section_rules(document: Document) -> Iterator[Diagnostic]:
             )
 
 
-# --- pydantic errors as positioned messages ---------------------------------------------------------
-
-
-def _submodel(annotation: Any) -> type[BaseModel] | None:
-    """The model class inside an annotation such as `Decision | None` or `list[Contact]`."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _submodel(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType, list, tuple):
-        for arg in typing.get_args(annotation):
-            found = _submodel(arg)
-            if found:
-                return found
-    return None
-
-
-def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
-    current: type[BaseModel] | None = model
-    for part in loc:
-        if current is None:
-            return []
-        if isinstance(part, int):
-            continue
-        info = current.model_fields.get(part)
-        current = _submodel(info.annotation) if info else None
-    return list(current.model_fields) if current else []
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    text = str(value)
-    return repr(text if len(text) <= 60 else text[:57] + "...")
-
-
-def _from_pydantic(document: Located, model: type[BaseModel], error: Any) -> Diagnostic:
-    loc: FieldPath = tuple(error["loc"])
-    kind: str = error["type"]
-    value = error.get("input")
-    ctx = error.get("ctx") or {}
-    name = str(loc[-1]) if loc else ""
-    hint = ""
-    pos: Position
-    if kind == "missing":
-        parent = loc[:-1]
-        pos = document.key_position(parent) if parent else Position(1, 1)
-        message = f"required field {name!r} is missing"
-        hint = f"add {name}: ..."
-    elif kind == "extra_forbidden":
-        pos = document.key_position(loc)
-        known = _fields_at(model, loc[:-1])
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        message = f"unknown field {name!r}"
-        hint = f"did you mean {close[0]!r}?" if close else "known fields: " + ", ".join(known)
-        head, dot, rest = name.partition(".")
-        if dot and head in known:
-            hint = f"nest it: write {rest!r} on its own line, indented under '{head}:'"
-        hint = _gate_of_another_phase(loc, name) or hint
-    elif loc and loc[-1] == "[key]":
-        # A mapping's key is wrong (a quarter in handbook.yml's internal_qbr): point at the key.
-        loc = loc[:-1]
-        pos = document.key_position(loc)
-        message, hint = _value_message(kind, value, ctx, error.get("msg", ""))
-    else:
-        pos = document.position(loc)
-        message, hint = _value_message(kind, value, ctx, error.get("msg", ""))
-    return Diagnostic(document.path, pos.line, pos.column, dotted(loc), message, hint)
-
-
-# Hints for the models' own error kinds (their messages come with them).
-_HINTS = {
-    "control_character": "remove it: control characters cannot be shown or published",
-    "bidi_character": "remove it: it makes text read differently from how it is stored",
-    "invisible_text": "write the text it stands for",
-    "text_too_long": "shorten it; long material belongs in the body",
-    "line_break": "remove the line break",
-    "implausible_date": "check the year",
-    "yes_no": "write yes or no",
-}
-
-
-def _gate_of_another_phase(loc: FieldPath, name: str) -> str | None:
-    """A gate criterion written under the wrong phase: say which phase it belongs to."""
-    if len(loc) < 3 or loc[-3] != "gates":
-        return None
-    phases = [phase_key(phase) for phase, gate, _ in GATES if gate == name]
-    return f"{name!r} is a criterion of gates.{phases[0]}: move it there" if phases else None
-
-
-def _value_message(kind: str, value: Any, ctx: dict[str, Any], msg: str) -> tuple[str, str]:
-    if kind in _HINTS:
-        return msg, _HINTS[kind]
-    if value is None and kind.endswith("_type"):
-        return "has no value", "give it a value or remove the field"
-    if kind == "enum":
-        return f"{_describe(value)} is not one of {ctx.get('expected', '')}", ""
-    if kind.startswith("date"):
-        return f"{_describe(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-23"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"{_describe(value)} is not a whole number", ""
-    if kind in ("bool_parsing", "bool_type"):
-        return f"{_describe(value)} is not true or false", "write true or false"
-    if kind == "string_type":
-        return f"expected text, got {_describe(value)}", "write it on one line, or quote it"
-    if kind == "list_type":
-        return f"expected a list, got {_describe(value)}", "write one '- item' per line"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"expected a mapping of fields, got {_describe(value)}", "write 'name: value' lines"
-    if kind == "too_short":
-        if isinstance(value, str) or value is None:
-            return "must not be empty", "give it a value or remove the field"
-        least = ctx.get("min_length", 1)
-        return f"needs at least {least} item{'s' if least != 1 else ''}", ""
-    if kind == "greater_than_equal":
-        return f"{_describe(value)} is below the minimum {ctx.get('ge')}", ""
-    if kind == "less_than_equal":
-        return f"{_describe(value)} is above the maximum {ctx.get('le')}", ""
-    return msg, ""
-
-
-# Public names for other files read with the same loader (handbook.yml).
-fault_at = _fault_at
-from_pydantic = _from_pydantic
-
-
 # --- the repository -------------------------------------------------------------------------------
 
 
-def load(paths: Iterable[Path]) -> tuple[list[Document], list[Diagnostic]]:
+class Reader(Protocol):
+    """Reads and checks one document file of the repository at `root`: raises DocumentError when the
+    file cannot be read as a document. `serve` passes one that keeps what it read between rebuilds."""
+
+    def __call__(self, path: Path, root: Path, *, with_body: bool, today: dt.date | None) -> Checked: ...
+
+
+def read_and_check(path: Path, root: Path, *, with_body: bool, today: dt.date | None) -> Checked:
+    """The default Reader: the file read from disk and checked."""
+    return check_document(_read(path, root=root), with_body=with_body, today=today)
+
+
+def load(paths: Iterable[Path], root: Path | None = None) -> tuple[list[Document], list[Diagnostic]]:
     documents: list[Document] = []
     faults: list[Diagnostic] = []
     for path in paths:
         try:
-            documents.append(_read(path))
+            documents.append(_read(path, root=root))
         except DocumentError as exc:
             faults.append(exc.diagnostic)
     return documents, faults
@@ -472,15 +326,22 @@ def _collector_paused() -> Iterator[None]:
 
 @_collector_paused()
 def validate_repository(
-    root: Path, targets: Sequence[Path] | None = None, *, today: dt.date | None = None
+    root: Path,
+    targets: Sequence[Path] | None = None,
+    *,
+    today: dt.date | None = None,
+    read: Reader = read_and_check,
 ) -> Report:
     """Check every document and asset under root, or only `targets` (with what they reference), with
-    dates read inside the plausible window of the repository's handbook.yml."""
+    dates read inside the plausible window of the repository's handbook.yml: the one assembly of a
+    repository's report (validate, build, serve and the sign-off's tree check all come here)."""
     with using_window(load_config(root).config.plausible_dates.window):
-        return _validate_repository(root, targets, today=today)
+        return _validate_repository(root, targets, today=today, read=read)
 
 
-def _validate_repository(root: Path, targets: Sequence[Path] | None, *, today: dt.date | None) -> Report:
+def _validate_repository(
+    root: Path, targets: Sequence[Path] | None, *, today: dt.date | None, read: Reader
+) -> Report:
     files = source_files(root)
     all_files = files.documents
     # A target is the repository's file however it is spelled (./x, a/../x, absolute, from a subfolder):
@@ -504,10 +365,18 @@ def _validate_repository(root: Path, targets: Sequence[Path] | None, *, today: d
     wanted = _without_config(root, wanted)
     target_paths = {display_path(p) for p in wanted}
     extra = [p for p in wanted if os.path.abspath(p) not in in_repo]
-    documents, faults = load([*all_files, *extra])
-    unreadable = {found for f in faults if (found := implied_id(f.path))}
+    checked: list[Checked] = []
+    faults: list[Diagnostic] = []
+    unreadable: set[tuple[Kind, str]] = set()
+    for path in [*all_files, *extra]:
+        try:
+            checked.append(read(path, root, with_body=display_path(path) in target_paths, today=today))
+        except DocumentError as exc:
+            faults.append(exc.diagnostic)
+            if found := implied_id(source_path(path, root)):
+                unreadable.add(found)
+    documents = [item.document for item in checked]
     faults = [f for f in faults if f.path in target_paths]
-    checked = [check_document(d, with_body=d.path in target_paths, today=today) for d in documents]
     diagnostics = list(faults)
     for fault in files.faults:
         # A folder that cannot be read or is a link hides documents from every check: always reported.
@@ -540,8 +409,8 @@ class _SiteFiles:
     def __init__(
         self, root: Path, files: SourceFiles, documents: Sequence[Document], assets: dict[str, bytes]
     ) -> None:
-        self.pages = {site_page(Path(p)) for p in files.documents if kind_of(p)}
-        self.pages |= {site_page(Path(d.path)) for d in documents}
+        self.pages = {source for p in files.documents if kind_of(source := source_path(p, root))}
+        self.pages |= {d.source for d in documents}
         self.assets = {Path(a).relative_to(root).as_posix(): a for a in files.assets}
         self.fit: dict[str, bool] = {path: True for path in assets}
 
@@ -562,14 +431,9 @@ class _SiteFiles:
         return sorted(self.pages | {path for path in self.assets if self.fit.get(path, True)})
 
 
-def site_page(path: Path) -> str:
-    """A document's page in the site: its folder and file name (reviews/tr-0001-x.md)."""
-    return f"{path.parent.name}/{path.name}"
-
-
 def link_rules(document: Document, site: Callable[[str], bool] | _SiteFiles) -> Iterator[Diagnostic]:
     """Every internal link and file reference of the body leads to a page or file of the site."""
-    page = site_page(Path(document.path))
+    page = document.source
     for link in body_links(document.body, page):
         line, column = document.body_line + link.line, link.column
         if link.target is None:
@@ -610,10 +474,10 @@ def _config_rules(root: Path) -> list[Diagnostic]:
     return load_config(root).diagnostics
 
 
-def implied_id(path: str) -> tuple[Kind, str] | None:
+def implied_id(source: str) -> tuple[Kind, str] | None:
     """The id a file name promises (accounts/<id>.md, reviews/tr-NNNN-<slug>.md): for unreadable files."""
-    kind = kind_of(path)
-    stem = Path(path).stem
+    kind = kind_of(source)
+    stem = Path(source).stem
     if kind == "account":
         return kind, stem
     number = _REVIEW_FILE_NUMBER.match(stem)

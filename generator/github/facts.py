@@ -12,10 +12,11 @@ from typing import Any
 from github import Github, GithubException
 from github.Repository import Repository
 
+from generator.documents.paths import kind_of
+from generator.documents.versions import read_version
 from generator.errors import GitHubFault
 from generator.github.client import NotJudged, _listed, cause, guard
 from generator.github.comments import recorded_pushers
-from generator.signoff.documents import document_kind, read_version
 from generator.signoff.engine import (
     ChangedFile,
     Commit,
@@ -217,7 +218,7 @@ def _changed_file(repo: Repository, entry: Any, base_sha: str, head_sha: str) ->
     with guard("reading the changed files"):
         path, status, previous = entry.filename, entry.status, entry.previous_filename
     change: Any = _CHANGE.get(status, "modified")
-    kind = document_kind(path) or (document_kind(previous) if previous else None)
+    kind = kind_of(path) or (kind_of(previous) if previous else None)
     if kind is None:
         return ChangedFile(path=path, change=change, previous_path=previous)
     base = head = None
@@ -233,7 +234,7 @@ def _version(repo: Repository, path: str, ref: str, kind: Any) -> Version | None
     if raw is None:
         return None
     # A document moved out of (or into) its folder keeps the kind of its other side.
-    return read_version(raw, path, document_kind(path) or kind)
+    return read_version(raw, path, kind_of(path) or kind)
 
 
 def _identity(user: Any, git: Any) -> Identity:

@@ -226,7 +226,7 @@ def load_config(root: Path) -> Loaded:
 
 
 def _check(parsed: _Parsed, data: dict[str, Any], path: Path) -> Loaded:
-    from generator.documents.validate import fault_at, from_pydantic
+    from generator.documents.model_faults import fault_at, from_pydantic
 
     # `notifications:` is read by notify's own settings reader, so both commands say the same about it.
     process = {key: value for key, value in data.items() if key != NOTIFICATIONS}

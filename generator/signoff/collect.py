@@ -103,11 +103,11 @@ def before_merge(pull: PullRequest, merged_at: dt.datetime | None) -> PullReques
 
 
 def _unjudged(gh: Github, repository: str, number: int, why: str) -> list[tuple[str, MergedChange]]:
-    from generator.signoff.documents import document_kind
+    from generator.documents.paths import kind_of
 
     with guard(f"reading pull request #{number}"):
         pr = gh.get_repo(repository).get_pull(number)
-        paths = [f.filename for f in pr.get_files() if document_kind(f.filename)]
+        paths = [f.filename for f in pr.get_files() if kind_of(f.filename)]
         base = dict(
             pull_request=number,
             title=pr.title,

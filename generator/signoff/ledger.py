@@ -7,9 +7,7 @@ plain JSON so that it can be cached between workflow runs and audited by hand.
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from generator.documents.diagnostics import Diagnostic, visible
 from generator.documents.load import display_path
+from generator.documents.regular import NotRegular, TooLarge, read_regular
 
 LEDGER_VERSION = 1
 
@@ -187,39 +186,21 @@ def check_repository(ledger: Ledger, repository: str, path: Path | None = None) 
 def _read_regular_file(path: Path, shown: str) -> bytes | None:
     """The bytes of a regular file under the limit; None when there is no file at all.
 
-    Opened without blocking and checked before reading: a FIFO would hang, /dev/zero never end.
+    The path is the one the command was given, so a link is followed; a FIFO, device or folder is
+    refused without reading (documents.regular).
     """
     try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return read_regular(path, MAX_LEDGER_BYTES, follow_links=True)
     except FileNotFoundError:
         if path.is_symlink():
             raise _unreadable(shown, "it is a symbolic link to nothing") from None
         return None
+    except NotRegular as exc:
+        raise _unreadable(shown, f"it is a {exc.what}, not a ledger file") from None
+    except TooLarge as exc:
+        raise _too_big(shown, exc.size) from None
     except OSError as exc:
         raise _unreadable(shown, exc.strerror or str(exc)) from None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise _unreadable(shown, f"{_file_type(info.st_mode)}, not a ledger file")
-        if info.st_size > MAX_LEDGER_BYTES:
-            raise _too_big(shown, info.st_size)
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            raw = stream.read(MAX_LEDGER_BYTES + 1)
-    except OSError as exc:
-        raise _unreadable(shown, exc.strerror or str(exc)) from None
-    finally:
-        os.close(handle)
-    if len(raw) > MAX_LEDGER_BYTES:
-        raise _too_big(shown, len(raw))
-    return raw
-
-
-def _file_type(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "it is a folder"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "it is a device"
-    return "it is a pipe" if stat.S_ISFIFO(mode) else "it is a special file"
 
 
 def _unreadable(shown: str, why: str) -> LedgerError:

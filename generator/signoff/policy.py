@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from generator.documents.diagnostics import Diagnostic, DocumentError
-from generator.documents.load import FieldPath, Position, dotted, parse_front_matter
+from generator.documents.load import FieldPath, Parsed, Position, dotted, parse_front_matter
+from generator.documents.model_faults import from_pydantic
 from generator.documents.models.common import Handle, Strict, Text
 from generator.documents.models.review import ReviewStatus
 
@@ -188,9 +189,8 @@ def parse_policy(raw: bytes, path: str = POLICY_PATH) -> Policy:
     try:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
-        raise PolicyError(
-            sorted({_from_pydantic(path, values, keys, error) for error in exc.errors()})
-        ) from exc
+        parsed = Parsed(path, values, keys)
+        raise PolicyError(sorted({from_pydantic(parsed, Policy, error) for error in exc.errors()})) from exc
     faults = list(_policy_rules(policy, path, values))
     if faults:
         raise PolicyError(sorted(set(faults)))
@@ -202,29 +202,6 @@ def _where(values: dict[FieldPath, Position], loc: FieldPath) -> Position:
         if loc[:end] in values:
             return values[loc[:end]]
     return Position(1, 1)
-
-
-def _from_pydantic(
-    path: str, values: dict[FieldPath, Position], keys: dict[FieldPath, Position], error: Any
-) -> Diagnostic:
-    loc: FieldPath = tuple("from" if part == "from_" else part for part in error["loc"])
-    name = str(loc[-1]) if loc else ""
-    if error["type"] == "missing":
-        pos = keys.get(loc[:-1]) or _where(values, loc[:-1])
-        return Diagnostic(path, pos.line, pos.column, dotted(loc), f"required field {name!r} is missing")
-    if error["type"] == "extra_forbidden":
-        pos = keys.get(loc) or _where(values, loc)
-        owners: dict[str, type[Strict]] = {"roles": Role, "rules": Rule}
-        owner = owners.get(str(loc[0]), Policy) if len(loc) == 3 else Policy
-        names = [f.alias or n for n, f in owner.model_fields.items()]
-        close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else "known fields: " + ", ".join(names)
-        return Diagnostic(path, pos.line, pos.column, dotted(loc), f"unknown field {name!r}", hint)
-    pos = _where(values, loc)
-    message = str(error.get("msg", "invalid value"))
-    if error["type"] in ("enum", "literal_error"):
-        message = f"{error.get('input')!r} is not one of {(error.get('ctx') or {}).get('expected', '')}"
-    return Diagnostic(path, pos.line, pos.column, dotted(loc), message.removeprefix("Value error, "))
 
 
 def _policy_rules(policy: Policy, path: str, values: dict[FieldPath, Position]) -> list[Diagnostic]:

@@ -19,7 +19,7 @@ from typing import IO, Any, cast
 from github.Repository import Repository
 
 from generator.documents.diagnostics import Diagnostic
-from generator.documents.load import FOLDERS
+from generator.documents.paths import FOLDERS
 from generator.errors import GitHubFault
 from generator.github.client import guard
 

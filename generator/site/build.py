@@ -28,6 +28,7 @@ from generator.documents.history import last_changed
 from generator.documents.links import body_links
 from generator.documents.load import display_path, read_document
 from generator.documents.models import AccountPlan, TechReview
+from generator.documents.paths import kind_of
 from generator.documents.validate import Report, validate_repository
 from generator.process.config import DEFAULT as DEFAULT_CONFIG
 from generator.process.config import FILE_NAME, HandbookConfig, load_config
@@ -134,7 +135,7 @@ def handbook_from(
     for checked in report.checked:
         path = checked.document.path
         own = tuple(faults.pop(path, ()))
-        page = _document_page(path)
+        page = checked.document.source if kind_of(checked.document.source) else None
         model = checked.model
         key = (checked.document.kind, model.id) if model is not None else None
         shown = (

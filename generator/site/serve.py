@@ -9,6 +9,7 @@ pages (its dirty mode, with the same configuration and plugins kept between buil
 
 from __future__ import annotations
 
+import datetime as dt
 import http.server
 import json
 import os
@@ -20,11 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.documents.assets import read_asset
-from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
-from generator.documents.files import source_files
-from generator.documents.load import display_path, read_document
-from generator.documents.validate import Checked, Report, check_document, cross_document_rules, implied_id
+from generator.documents.diagnostics import Diagnostic, DocumentError
+from generator.documents.validate import Checked, Report, read_and_check, validate_repository
 from generator.process.calendar import PLAUSIBLE_DATES, using_window
 from generator.process.config import FILE_NAME as CONFIG_FILE
 from generator.signoff.ledger import Ledger, LedgerError, load_ledger
@@ -62,45 +60,34 @@ def _stamp(path: Path) -> Stamp:
 
 class DocumentCache:
     """Checked documents kept between rebuilds: only files whose stamp changed are read and checked
-    again. `report` gives what `validate_repository(root)` gives for the whole repository."""
+    again. `report` is `validate_repository(root)` with this cache as its reader."""
 
     def __init__(self) -> None:
-        self._files: dict[Path, tuple[Stamp, Checked | Diagnostic]] = {}
+        self._files: dict[Path, tuple[Stamp, bool, Checked | Diagnostic]] = {}
+        self._kept: dict[Path, tuple[Stamp, bool, Checked | Diagnostic]] = {}
         self.read = 0  # files read by the last report, for tests and the benchmark
 
     def report(self, root: Path) -> Report:
-        files: dict[Path, tuple[Stamp, Checked | Diagnostic]] = {}
-        self.read = 0
-        found = source_files(root)
-        for path in found.documents:
-            stamp = _stamp(path)
-            cached = self._files.get(path)
-            if cached is not None and stamp is not None and cached[0] == stamp:
-                files[path] = cached
-                continue
-            files[path] = (stamp, self._check(path))
-            self.read += 1
-        self._files = files
-        checked = [item for _, item in files.values() if isinstance(item, Checked)]
-        faults = [item for _, item in files.values() if isinstance(item, Diagnostic)]
-        unreadable = {key for fault in faults if (key := implied_id(fault.path))}
-        paths = {item.path for item in checked} | {fault.path for fault in faults}
-        diagnostics = [*faults, *found.faults, *(d for item in checked for d in item.diagnostics)]
-        diagnostics += cross_document_rules(checked, paths, unreadable, found.unreadable)
-        assets: dict[str, bytes] = {}
-        for asset in found.assets:  # small, and read again each time: a changed image shows at once
-            try:
-                assets[asset.relative_to(root).as_posix()] = read_asset(asset, display_path(asset))
-            except DocumentError as exc:
-                diagnostics.append(exc.diagnostic)
-        return Report(len(paths), sort_diagnostics(diagnostics), checked, assets)
+        self.read, self._kept = 0, {}
+        report = validate_repository(root, read=self)
+        self._files = self._kept  # a removed document is forgotten
+        return report
 
-    @staticmethod
-    def _check(path: Path) -> Checked | Diagnostic:
-        try:
-            return check_document(read_document(path))
-        except DocumentError as exc:
-            return exc.diagnostic
+    def __call__(self, path: Path, root: Path, *, with_body: bool, today: dt.date | None) -> Checked:
+        stamp = _stamp(path)
+        cached = self._files.get(path)
+        if cached is not None and stamp is not None and cached[:2] == (stamp, with_body):
+            item = cached[2]
+        else:
+            try:
+                item = read_and_check(path, root, with_body=with_body, today=today)
+            except DocumentError as exc:
+                item = exc.diagnostic
+            self.read += 1
+        self._kept[path] = (stamp, with_body, item)
+        if isinstance(item, Diagnostic):
+            raise DocumentError(item)
+        return item
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.documents.load import FOLDERS
+from generator.documents.paths import FOLDERS
 from generator.signoff.engine import ChangedFile, matching_rules, required_roles
 from tests.signoff.builders import shipped_policy
 

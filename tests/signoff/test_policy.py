@@ -124,3 +124,18 @@ def test_the_command_checks_a_policy_file(tmp_path, capsys):
 )
 def test_path_patterns(path, pattern, expected):
     assert path_matches(path, [pattern]) is expected
+
+
+def test_a_value_of_the_wrong_kind_is_said_as_in_documents():
+    text = MINIMAL.replace("    kind: review\n    to: [approved]\n", "    kind: account\n    tier: [gold]\n")
+    assert faults(text) == ["policy.yml:9:12: rules[0].tier[0]: 'gold' is not a whole number"]
+
+
+def test_a_missing_field_says_what_to_add():
+    text = MINIMAL.replace("  - name: approval\n    kind: review\n", "  - kind: review\n")
+    assert faults(text) == ["policy.yml:7:5: rules[0].name: required field 'name' is missing (add name: ...)"]
+
+
+def test_an_unknown_field_of_a_rule_lists_the_fields_as_written():
+    text = MINIMAL.replace("    to: [approved]\n", "    form: [draft]\n")
+    assert faults(text) == ["policy.yml:9:5: rules[0].form: unknown field 'form' (did you mean 'from'?)"]

@@ -136,6 +136,15 @@ def test_the_document_cache_reports_what_the_validator_reports(sample_repo: Path
     assert again.diagnostics == validate_repository(sample_repo).diagnostics
 
 
+def test_the_document_cache_checks_body_links_as_the_validator_does(sample_repo: Path) -> None:
+    _append(sample_repo / f"{KOREAN}.md", "\nSee [the plan](../accounts/no-such-plan.md).\n")
+    report = DocumentCache().report(sample_repo)
+    assert [d.message for d in report.diagnostics] == [
+        "link '../accounts/no-such-plan.md' goes nowhere: the site has no 'accounts/no-such-plan.md'"
+    ]
+    assert report.diagnostics == validate_repository(sample_repo).diagnostics
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

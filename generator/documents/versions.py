@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from generator.documents.diagnostics import DocumentError
-from generator.documents.load import Kind, kind_of, parse_document
+from generator.documents.load import parse_document
 from generator.documents.models import AccountPlan, TechReview
 from generator.documents.models.review import ASKED_TEAMS
+from generator.documents.paths import Kind
 from generator.documents.validate import check_document
 from generator.signoff.engine import Version
 from generator.signoff.policy import DOCUMENT_PEOPLE
 
 
-def document_kind(path: str) -> Kind | None:
-    """reviews/*.md and accounts/*.md at the repository root are documents; nothing else is."""
-    parts = PurePosixPath(path).parts
-    if len(parts) == 2 and parts[1].endswith(".md"):
-        return kind_of(path)
-    return None
-
-
 def read_version(raw: bytes, path: str, kind: Kind) -> Version:
-    """Parse and check one version; a version that does not validate carries its first fault."""
+    """Parse and check one version (`path` in the repository); a version that does not validate
+    carries its first fault."""
     try:
-        checked = check_document(parse_document(raw, path, kind), with_body=False)
+        checked = check_document(parse_document(raw, path, kind, source=path), with_body=False)
     except DocumentError as exc:
         return Version(error=exc.diagnostic.text())
     model = checked.model

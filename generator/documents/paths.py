@@ -1,0 +1,48 @@
+"""Where documents live: the one definition of a document's place and kind, and of its path in the repository.
+
+A document is a `*.md` file directly in `reviews/` or `accounts/` at the repository root; its kind is
+that folder's. Everything judges a path the repository spells (`reviews/tr-0001-x.md`): the sign-off
+reading a pull request's files, validate reading the checkout, the site naming a page.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+Kind = Literal["review", "account"]
+
+# Folder at the repository root -> the kind of the documents in it.
+FOLDERS: dict[str, Kind] = {"reviews": "review", "accounts": "account"}
+SUFFIX = ".md"
+
+
+def kind_of(source: str) -> Kind | None:
+    """The kind of the document at `source`, a path in the repository; None when it is no document."""
+    parts = PurePosixPath(source).parts
+    if len(parts) == 2 and parts[1].endswith(SUFFIX):
+        return FOLDERS.get(parts[0])
+    return None
+
+
+def source_path(path: Path, root: Path | None = None) -> str:
+    """`path` as its repository spells it (reviews/x.md).
+
+    Relative to `root` when the file is inside it; otherwise (no root, or a file named outside the
+    checkout) the file is read as part of the repository its folder is in: its last two parts.
+    """
+    if root is not None:
+        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+        if not relative.startswith(os.pardir + os.sep) and relative != os.pardir:
+            return Path(relative).as_posix()
+    parts = PurePosixPath(Path(os.path.abspath(path)).as_posix()).parts
+    return "/".join(parts[-2:])
+
+
+def display_path(path: Path) -> str:
+    """Paths in messages are relative to the working directory when possible."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
+    except ValueError:
+        return path.as_posix()
