@@ -15,11 +15,9 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.documents.diagnostics import Diagnostic, DocumentError
@@ -39,6 +37,7 @@ from generator.documents.skeleton import (
 )
 from generator.documents.validate import REVIEW_SECTIONS, check_document
 from generator.errors import HandbookError, UsageError
+from generator.frontmatter import document
 from generator.process.calendar import DateProblem, parse_date
 from generator.process.calendar import today as process_today
 from generator.process.config import require_config
@@ -235,29 +234,9 @@ def _customer_check(plans: KnownPlans) -> Callable[[str], str]:
 # --- rendering and writing -------------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    """Model dump -> YAML-ready data: enums as their text, dates kept as dates."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
-
-class _Dumper(yaml.SafeDumper):
-    # The same date twice (opened, since, due) would otherwise become an anchor, which documents forbid.
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
 def render(model: BaseModel, body: str, exclude: set[str] | None = None) -> str:
-    front = _plain(model.model_dump(mode="python", exclude=exclude))
-    fields = yaml.dump(
-        front, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
-    )
-    return f"---\n{fields}---\n\n{body}"
+    """The document text of a model: its fields in order (unset ones as null), then the body."""
+    return document(model.model_dump(mode="python", exclude=exclude), body)
 
 
 def sections(guidance: dict[str, str]) -> str:
