@@ -75,6 +75,34 @@ ACCOUNT_EXTRA: dict[str, Any] = {
     ],
     "objectives": ["Grow"],
     "next_steps": [{"action": "Call", "owner": "carol-ce", "due": "2026-12-20"}],
+    "onboarding": {
+        "kickoff": "2026-02-02",
+        "plan": "https://docs.example.com/onboarding/acme",
+        "trainings": {"admin": "2026-02-09", "user": "2026-02-16", "advanced": "2026-03-02"},
+        "completed": "2026-03-20",
+    },
+    "red_account": {
+        "since": "2026-06-01",
+        "current_status": "Escalated",
+        "asks": ["An engineer on site"],
+        "action_plan": [{"action": "Daily call", "owner": "carol-ce", "due": "2026-06-05", "done": True}],
+        "resolved": {"date": "2026-07-01", "how": "The fix shipped."},
+    },
+    "value_realization": {"owner": "alice-ae", "status": "in-progress", "started": "2026-12-01"},
+    "renewal_health": [
+        {"date": "2026-12-01", "relationship_risks": ["Budget"], "technical_risks": ["Old host"]}
+    ],
+    "security_questionnaires": [
+        {
+            "name": "Vendor review",
+            "status": "submitted",
+            "due": "2026-11-30",
+            "security_ce": "sam-ce",
+            "received": "2026-11-02",
+            "submitted": "2026-11-25",
+        }
+    ],
+    "qbrs": [{"date": "2026-10-20", "status": "held"}],
 }
 
 

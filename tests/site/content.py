@@ -23,6 +23,10 @@ def account(slug: str, name: str, **fields: Any) -> dict[str, Any]:
         "last_revisited": "2026-10-05",
         "health": {"status": "green", "reason": "Usage grows every month."},
         "contacts": [{"name": "Pat Champion", "role": "champion"}],
+        "objectives": ["Two more teams using the product by 2026-12-18"],
+        "next_steps": [
+            {"action": "Workshop with the platform team", "owner": "carl-ce", "due": "2026-12-04"}
+        ],
     }
     data.update(fields)
     return data

@@ -26,6 +26,12 @@ health:
 contacts:
   - name: Ada Lovelace
     role: champion
+objectives:
+  - Two more teams using the product this quarter
+next_steps:
+  - action: Workshop with the platform team
+    owner: cedric
+    due: 2026-02-06
 ---
 
 ## Summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from enum import StrEnum
 from typing import Annotated, Any
@@ -238,6 +239,13 @@ class ActionItem(Strict):
     done: bool = False
 
 
+class Resolution(Strict):
+    """How a red account left red: the day health became yellow or green, and what did it."""
+
+    date: Date = Field(description="The day health left red")
+    how: Text = Field(description="What brought the account back to yellow or green")
+
+
 class RedAccount(Strict):
     """Written by the AE and CE while health is red, tracked until yellow or green."""
 
@@ -245,6 +253,98 @@ class RedAccount(Strict):
     current_status: Text
     asks: list[Text] = Field(min_length=1, description="What the account team asks of the business")
     action_plan: list[ActionItem] = Field(min_length=1)
+    resolved: Resolution | None = Field(None, description="Recorded when health leaves red")
+
+    def late(self, today: dt.date) -> list[ActionItem]:
+        """Action items past their due date and not done (none once the account is resolved)."""
+        return [] if self.resolved else late_items(self.action_plan, today)
+
+
+def late_items(items: list[ActionItem], today: dt.date) -> list[ActionItem]:
+    return [item for item in items if not item.done and item.due < today]
+
+
+class CoreTrainings(Strict):
+    """The three core trainings of onboarding, each with the day it is (or was) held."""
+
+    admin: Date = Field(description="Administrator training: install, configure, upgrade, monitor")
+    user: Date = Field(description="End-user training: everyday use by the customer's engineers")
+    advanced: Date = Field(description="Advanced training: the power features the use cases need")
+
+
+TRAINING_LABELS = {
+    name: (info.description or name).split(":")[0] for name, info in CoreTrainings.model_fields.items()
+}
+
+
+class Onboarding(Strict):
+    """A newly signed customer's onboarding: it gets its first quarterly plan once this is complete."""
+
+    kickoff: Date = Field(description="The onboarding kickoff meeting")
+    plan: Url = Field(description="The onboarding plan")
+    trainings: CoreTrainings
+    completed: Date | None = Field(None, description="The day onboarding was complete")
+
+
+class ValueRealizationStatus(StrEnum):
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+
+
+class ValueRealization(Strict):
+    """The exercise that starts before a renewal: what value the customer got, with numbers."""
+
+    owner: Handle
+    status: ValueRealizationStatus
+    started: Date | None = None
+    link: Url | None = Field(None, description="The value-realization deck or document")
+    summary: Text | None = None
+
+
+class RenewalHealth(Strict):
+    """A monthly assessment of the renewal: the AE's relationship risks, the TA's technical ones."""
+
+    date: Date
+    relationship_risks: list[Text] = Field(default_factory=list, description="From the AE")
+    technical_risks: list[Text] = Field(default_factory=list, description="From the TA")
+
+
+class QuestionnaireStatus(StrEnum):
+    RECEIVED = "received"
+    IN_PROGRESS = "in-progress"
+    SUBMITTED = "submitted"
+
+
+class SecurityQuestionnaire(Strict):
+    """A customer's security questionnaire, answered by a security CE by its due date."""
+
+    name: Line
+    status: QuestionnaireStatus
+    due: Date
+    security_ce: Handle = Field(description="The CE answering it")
+    received: Date | None = None
+    submitted: Date | None = None
+    link: Url | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.status is not QuestionnaireStatus.SUBMITTED
+
+
+class QbrStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class CustomerQbr(Strict):
+    """A quarterly business review with the customer."""
+
+    date: Date
+    status: QbrStatus = QbrStatus.SCHEDULED
+    deck: Url | None = None
+    notes: Text | None = None
 
 
 class FeedbackTheme(Strict):
@@ -434,6 +534,7 @@ class AccountPlan(Strict):
     last_revisited: Date
     renewal_date: Date | None = None
     onboarding_complete: bool = True
+    onboarding: Onboarding | None = Field(None, description="Required while onboarding is not complete")
     health: HealthReport
     red_account: RedAccount | None = None
     contacts: list[Contact] = Field(min_length=1)
@@ -446,22 +547,47 @@ class AccountPlan(Strict):
     feedback_themes: list[FeedbackTheme] = Field(default_factory=list)
     objectives: list[Text] = Field(default_factory=list)
     next_steps: list[ActionItem] = Field(default_factory=list)
+    value_realization: ValueRealization | None = Field(
+        None, description="The value-realization exercise, expected from the renewal window on"
+    )
+    renewal_health: list[RenewalHealth] = Field(
+        default_factory=list, description="Monthly renewal health assessments (optional)"
+    )
+    security_questionnaires: list[SecurityQuestionnaire] = Field(default_factory=list)
+    qbrs: list[CustomerQbr] = Field(
+        default_factory=list, description="Quarterly business reviews with the customer"
+    )
     opportunities: list[Opportunity] = Field(default_factory=list)
 
+    @property
+    def onboarding_open(self) -> bool:
+        """A newly signed customer still in onboarding: no quarterly plan is due yet."""
+        return not self.onboarding_complete
+
+    def late_actions(self, today: dt.date) -> list[ActionItem]:
+        """Next steps and red-account actions past due and not done."""
+        red = self.red_account.late(today) if self.red_account else []
+        return [*red, *late_items(self.next_steps, today)]
+
     def rules(self) -> Faults:
-        if self.health.status is Health.RED and self.red_account is None:
+        yield from self._red_rules()
+        yield from self._onboarding_rules()
+        if not self.onboarding_open:
+            yield from self._quarterly_rules()
+        if self.value_realization is not None and self.renewal_date is None:
             yield Fault(
-                ("red_account",),
-                "a red account records its status, asks and action plan",
-                "add red_account: {since, current_status, asks, action_plan}",
-                ("health", "status"),
+                ("value_realization",),
+                "a value-realization exercise prepares a renewal, and the plan has no renewal_date",
+                "add renewal_date: YYYY-MM-DD",
             )
-        if not self.onboarding_complete:
-            yield Fault(
-                ("onboarding_complete",),
-                "a customer gets its first plan only after onboarding is complete",
-                "finish onboarding first, then set onboarding_complete: true",
-            )
+        for index, item in enumerate(self.security_questionnaires):
+            if item.status is QuestionnaireStatus.SUBMITTED and item.submitted is None:
+                yield Fault(
+                    ("security_questionnaires", index, "submitted"),
+                    "a submitted questionnaire records when it was submitted",
+                    "add submitted: YYYY-MM-DD",
+                    ("security_questionnaires", index, "status"),
+                )
         if self.ae.lower() == self.ce.lower():
             yield Fault(("ce",), "the AE and the CE are two people", "name the account's CE")
         seen: dict[str, int] = {}
@@ -474,3 +600,76 @@ class AccountPlan(Strict):
                 )
             seen.setdefault(opportunity.id, index)
             yield from opportunity.rules(("opportunities", index), self.tier)
+
+    def _red_rules(self) -> Faults:
+        red = self.red_account
+        if self.health.status is Health.RED and red is None:
+            yield Fault(
+                ("red_account",),
+                "a red account records its status, asks and action plan",
+                "add red_account: {since, current_status, asks, action_plan}",
+                ("health", "status"),
+            )
+        if red is None:
+            return
+        if self.health.status is not Health.RED and red.resolved is None:
+            yield Fault(
+                ("red_account",),
+                f"health is {self.health.status.value}, and the red account does not say how it was resolved",
+                "add red_account.resolved: {date: YYYY-MM-DD, how: what brought it back}",
+                ("health", "status"),
+            )
+        if self.health.status is Health.RED and red.resolved is not None:
+            yield Fault(
+                ("red_account", "resolved"),
+                "a resolved red account is no longer red",
+                "set health to yellow or green, or remove resolved while it is still red",
+            )
+        if red.resolved is not None and red.resolved.date < red.since:
+            yield Fault(
+                ("red_account", "resolved", "date"),
+                f"is before the account turned red ({red.since})",
+                "check the dates",
+            )
+
+    def _onboarding_rules(self) -> Faults:
+        onboarding = self.onboarding
+        if self.onboarding_open and onboarding is None:
+            yield Fault(
+                ("onboarding",),
+                "an account in onboarding records its kickoff, onboarding plan and the three core trainings",
+                "add onboarding: {kickoff, plan, trainings: {admin, user, advanced}}",
+                ("onboarding_complete",),
+            )
+        if onboarding is None:
+            return
+        if self.onboarding_open and onboarding.completed is not None:
+            yield Fault(
+                ("onboarding", "completed"),
+                "onboarding is complete, but onboarding_complete is false",
+                "set onboarding_complete: true (the plan then needs its objectives and next steps)",
+                ("onboarding_complete",),
+            )
+        for name in CoreTrainings.model_fields:
+            if getattr(onboarding.trainings, name) < onboarding.kickoff:
+                yield Fault(
+                    ("onboarding", "trainings", name),
+                    f"the {TRAINING_LABELS[name].lower()} is before the kickoff ({onboarding.kickoff})",
+                    "check the dates",
+                )
+
+    def _quarterly_rules(self) -> Faults:
+        if not self.objectives:
+            yield Fault(
+                ("objectives",),
+                f"a quarterly plan sets its objectives for {self.quarter}",
+                "add objectives: one line each, measurable and dated",
+                ("quarter",),
+            )
+        if not self.next_steps:
+            yield Fault(
+                ("next_steps",),
+                "a quarterly plan lists its next steps",
+                "add next_steps: each with action, owner and due",
+                ("quarter",),
+            )
