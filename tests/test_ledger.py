@@ -123,7 +123,7 @@ def test_a_ledger_over_the_size_limit_is_refused_unread(here: Path) -> None:
 def test_version_99_is_refused(here: Path) -> None:
     assert refusal(write(here, good(version=99))) == (
         "ledger.json:1:1: version: not a valid sign-off ledger: ledger version 99 is not supported "
-        "(this handbook reads version 1)" + HINT
+        "(this handbook reads versions 1 and 2)" + HINT
     )
 
 

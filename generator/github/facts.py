@@ -26,7 +26,6 @@ from generator.signoff.engine import (
     Review,
     TreeFault,
     Version,
-    latest_reviews,
     matching_rules,
     required_roles,
 )
@@ -269,7 +268,8 @@ def relevant_teams(policy: Policy, pull: PullRequest) -> list[str]:
 
 def read_memberships(gh: Github, policy: Policy, pull: PullRequest) -> Memberships:
     """Membership state of each reviewer in each team that matters: members listed, others asked."""
-    reviewers = sorted({key for key in latest_reviews(pull.reviews)})
+    # Everyone who reviewed, commenters too: a comment is a team's first feedback (engine.first_feedback).
+    reviewers = sorted({review.login.lower() for review in pull.reviews if review.login})
     found: dict[str, dict[str, str]] = {}
     for team in relevant_teams(policy, pull):
         org_name, slug = team.split("/", 1)

@@ -10,13 +10,14 @@ roles and people they still wait on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from github import Github
 
 from generator.github.client import guard
 from generator.github.facts import PullFacts, TeamMembers, read_pull
+from generator.signoff import engine
 from generator.signoff.engine import (
     DocumentVerdict,
     PullRequest,
@@ -26,6 +27,8 @@ from generator.signoff.engine import (
     verdict,
 )
 from generator.signoff.ledger import (
+    LEDGER_VERSION,
+    FirstFeedback,
     Ledger,
     MergedChange,
     NotCounted,
@@ -51,6 +54,10 @@ def collect(
         check_repository(previous, repository)  # another repository's ledger is refused, never reset
     ledger = (previous or Ledger(repository=repository)).model_copy(deep=True)
     ledger.repository = repository
+    # A ledger of an older version lacks what this one records (the review clock): every merge is read
+    # again and replaces its old entries; one GitHub no longer answers for keeps them.
+    upgrading = ledger.version < LEDGER_VERSION
+    ledger.version = LEDGER_VERSION
     with guard("reading the repository"):
         repo = gh.get_repo(repository)
         branch = branch or repo.default_branch
@@ -62,9 +69,13 @@ def collect(
     seen = set(ledger.seen_pull_requests) | {c.pull_request for cs in ledger.documents.values() for c in cs}
     result = Collected(ledger)
     for number, merged_at in closed:
-        if merged_at is None or number in seen:
+        if merged_at is None or (number in seen and not upgrading):
             continue
-        for path, change in _merged_changes(gh, repository, number):
+        merged = _merged_changes(gh, repository, number)
+        if number in seen:
+            for path in list(ledger.documents):
+                ledger.documents[path] = [c for c in ledger.documents[path] if c.pull_request != number]
+        for path, change in merged:
             ledger.documents.setdefault(path, []).append(change)
             if change.bypassed:
                 result.bypasses.append((path, number))
@@ -139,12 +150,31 @@ def _change(facts: PullFacts, result: Verdict, document: DocumentVerdict) -> Mer
         author=facts.author,
         merged_at=when,
         merge_commit_sha=facts.merge_commit_sha,
+        opened_at=_aware(facts.opened_at),
         required=document.required,
         signoffs=signoffs,
         missing=document.missing + list(document.problems),
         not_counted=[NotCounted(login=login, reason=reason) for login, reason in not_counted],
         blocked_by=list(document.blocked_by),
+        first_feedback=_feedback(document.first_feedback),
     )
+
+
+def _aware(when: dt.datetime | None) -> dt.datetime | None:
+    return None if when is None else _utc(when)
+
+
+def _utc(when: dt.datetime) -> dt.datetime:
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
+
+
+def _feedback(entries: Iterable[engine.FirstFeedback]) -> list[FirstFeedback]:
+    """Each role's earliest feedback (over every document of the pull request)."""
+    first: dict[str, engine.FirstFeedback] = {}
+    for entry in entries:
+        if entry.role not in first or _utc(entry.at) < _utc(first[entry.role].at):
+            first[entry.role] = entry
+    return [FirstFeedback(role=e.role, login=e.login, at=_utc(e.at), state=e.state) for e in first.values()]
 
 
 def _open(gh: Github, repository: str, branch: str) -> list[OpenPullRequest]:
@@ -204,4 +234,6 @@ def open_pull_request_waiting(
         documents=[f.path for f in documents],
         satisfied=result.satisfied,
         waiting=[Waiting(role=role, people=people) for role, people in roles.items()],
+        required=list(dict.fromkeys(role for d in result.documents for role in d.required)),
+        first_feedback=_feedback(f for d in result.documents for f in d.first_feedback),
     )

@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from generator.signoff.policy import Change, Policy, Rule, path_matches
 
 APPROVED, CHANGES_REQUESTED, DISMISSED = "APPROVED", "CHANGES_REQUESTED", "DISMISSED"
+COMMENTED = "COMMENTED"
 # Review states that replace a reviewer's earlier verdict; COMMENTED and PENDING leave it standing.
 _DECISIVE = {APPROVED, CHANGES_REQUESTED, DISMISSED}
+# Reviews that are feedback (a dismissed review was given too; PENDING is a draft nobody has seen).
+_FEEDBACK = {APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED}
 _CO_AUTHOR = re.compile(r"^\s*co-authored-by:\s*(?P<name>[^<\n]*?)\s*<(?P<email>[^>\n]+)>\s*$", re.I | re.M)
 _NOREPLY = re.compile(r"^(?:\d+\+)?(?P<login>[A-Za-z0-9-]+)@users\.noreply\.github\.com$", re.I)
 
@@ -122,6 +125,16 @@ class NotCounted:
 
 
 @dataclass(frozen=True)
+class FirstFeedback:
+    """The first review (approval, request for changes or comment) by someone holding a required role."""
+
+    role: str
+    login: str
+    at: dt.datetime
+    state: str
+
+
+@dataclass(frozen=True)
 class RoleVerdict:
     role: str
     by: tuple[Approval, ...] = ()
@@ -141,6 +154,7 @@ class DocumentVerdict:
     blocked_by: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
     not_counted: tuple[NotCounted, ...] = ()
+    first_feedback: tuple[FirstFeedback, ...] = ()
 
     @property
     def required(self) -> list[str]:
@@ -204,7 +218,7 @@ def verdict(policy: Policy, pull: PullRequest, memberships: Memberships) -> Verd
         elif state == CHANGES_REQUESTED and _ever_approved(pull.reviews, key):
             refused[key] = "approval was followed by a request for changes"
     documents = tuple(
-        _document_verdict(policy, changed, latest, approvals, memberships, pull.faults)
+        _document_verdict(policy, changed, latest, approvals, memberships, pull.faults, pull, excluded)
         for changed in pull.files
         if changed.kind is not None or _path_rules(policy, changed)
     )
@@ -395,6 +409,8 @@ def _document_verdict(
     approvals: Mapping[str, Approval],
     memberships: Memberships,
     faults: Sequence[TreeFault] = (),
+    pull: PullRequest | None = None,
+    excluded: Mapping[str, str] | None = None,
 ) -> DocumentVerdict:
     problems = []
     own = [fault.text for fault in faults if changed.head is not None and fault.path == changed.path]
@@ -443,7 +459,37 @@ def _document_verdict(
         blocked_by=blocked_by,
         problems=tuple(problems),
         not_counted=tuple(not_counted),
+        first_feedback=first_feedback(policy, changed, required, pull, memberships, excluded or {}),
     )
+
+
+def first_feedback(
+    policy: Policy,
+    changed: ChangedFile,
+    required: Sequence[str],
+    pull: PullRequest | None,
+    memberships: Memberships,
+    excluded: Mapping[str, str],
+) -> tuple[FirstFeedback, ...]:
+    """Per required role, the earliest review by someone who can fill it (as approvals are judged:
+    never the author, a committer, the pusher or a bot): when the team answered, whatever it said."""
+    if pull is None:
+        return ()
+    timed = sorted(
+        (r for r in pull.reviews if r.submitted_at is not None and r.state.upper() in _FEEDBACK),
+        key=lambda r: r.submitted_at or _EPOCH,
+    )
+    found = []
+    for role in required:
+        for review in timed:
+            key = review.login.lower()
+            if key in excluded or is_bot(review) or not review.login:
+                continue
+            if holds(policy, role, key, changed, memberships)[0]:
+                assert review.submitted_at is not None
+                found.append(FirstFeedback(role, review.login, review.submitted_at, review.state.upper()))
+                break
+    return tuple(found)
 
 
 def _assign(

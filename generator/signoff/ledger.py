@@ -18,7 +18,10 @@ from generator.documents.diagnostics import Diagnostic, visible
 from generator.documents.load import display_path
 from generator.documents.regular import NotRegular, TooLarge, read_regular
 
-LEDGER_VERSION = 1
+# 2: merged changes and open pull requests carry when the pull request was opened and each required
+# role's first feedback (the review clock). A version-1 ledger is still read, without them.
+LEDGER_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class _Record(BaseModel):
@@ -41,6 +44,15 @@ class NotCounted(_Record):
     reason: str
 
 
+class FirstFeedback(_Record):
+    """A required role's first review on the pull request (approval, request for changes or comment)."""
+
+    role: str
+    login: str
+    at: AwareDatetime
+    state: str
+
+
 class MergedChange(_Record):
     """A merged pull request that changed one document, with the sign-offs it carried."""
 
@@ -50,11 +62,13 @@ class MergedChange(_Record):
     author: str
     merged_at: AwareDatetime
     merge_commit_sha: str | None = None
+    opened_at: AwareDatetime | None = Field(None, description="When the pull request was opened")
     required: list[str] = Field(default_factory=list, description="Roles the policy required")
     signoffs: list[SignOff] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list, description="Required roles without a counted approval")
     not_counted: list[NotCounted] = Field(default_factory=list)
     blocked_by: list[str] = Field(default_factory=list, description="Role holders whose concern stood")
+    first_feedback: list[FirstFeedback] = Field(default_factory=list)
 
     @property
     def bypassed(self) -> bool:
@@ -79,6 +93,8 @@ class OpenPullRequest(_Record):
     documents: list[str] = Field(default_factory=list)
     satisfied: bool = False
     waiting: list[Waiting] = Field(default_factory=list)
+    required: list[str] = Field(default_factory=list, description="Roles the policy requires")
+    first_feedback: list[FirstFeedback] = Field(default_factory=list)
 
 
 class Ledger(_Record):
@@ -153,10 +169,11 @@ def load_ledger(path: Path) -> Ledger | None:
     version = data.get("version")
     if type(version) is not int:
         raise _invalid(shown, "the ledger has no version number", field="version")
-    if version != LEDGER_VERSION:
+    if version not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         raise _invalid(
             shown,
-            f"ledger version {version} is not supported (this handbook reads version {LEDGER_VERSION})",
+            f"ledger version {version} is not supported (this handbook reads versions {readable})",
             field="version",
         )
     try:
@@ -286,18 +303,36 @@ def _shape_fault(ledger: Ledger) -> tuple[str, str] | None:
                     f"pull request #{change.pull_request} is listed twice",
                 )
             numbers.add(change.pull_request)
+            fault = _feedback_fault(f"{where}[{index}]", change.first_feedback, change.required)
+            if fault:
+                return fault
     for index, number in enumerate(ledger.seen_pull_requests):
         if number < 1:
             return f"seen_pull_requests[{index}]", "expected a pull request number (1 or more)"
     for index, pull in enumerate(ledger.open_pull_requests):
         if pull.pull_request < 1:
             return f"open_pull_requests[{index}].pull_request", "expected a pull request number (1 or more)"
+        fault = _feedback_fault(f"open_pull_requests[{index}]", pull.first_feedback, pull.required)
+        if fault:
+            return fault
         for position, path in enumerate(pull.documents):
             if not _is_document_path(path):
                 return (
                     f"open_pull_requests[{index}].documents[{position}]",
                     "not a document path (expected reviews/<name>.md or accounts/<name>.md)",
                 )
+    return None
+
+
+def _feedback_fault(where: str, feedback: list[FirstFeedback], required: list[str]) -> tuple[str, str] | None:
+    """First feedback is one per required role: anything else would count a team twice or invent one."""
+    seen: set[str] = set()
+    for index, entry in enumerate(feedback):
+        if entry.role not in required:
+            return f"{where}.first_feedback[{index}].role", f"{entry.role!r} is not a required role here"
+        if entry.role in seen:
+            return f"{where}.first_feedback[{index}].role", f"role {entry.role!r} is listed twice"
+        seen.add(entry.role)
     return None
 
 

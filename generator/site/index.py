@@ -145,6 +145,16 @@ class OpenReview:
     business_days_open: int = 0
 
 
+def feedback_start(handbook: Handbook, entry: ReviewEntry) -> dt.date:
+    """When this review's reviewers were asked: the asking day of its oldest open pull request (the
+    start `handbook remind` counts from: `day_of` its opening), else the day the review was opened."""
+    if handbook.ledger is not None:
+        pulls = [pr for pr in handbook.ledger.open_pull_requests if entry.source in pr.documents]
+        if pulls:
+            return min(day_of(pr.opened_at) for pr in pulls)
+    return entry.review.opened
+
+
 def open_reviews(handbook: Handbook) -> list[OpenReview]:
     """Reviews waiting on reviewers (in review), oldest first, with the 3-business-day deadline and
     what their open pull requests still wait on."""
@@ -153,7 +163,7 @@ def open_reviews(handbook: Handbook) -> list[OpenReview]:
         review = entry.review
         if review.status is not ReviewStatus.IN_REVIEW:
             continue
-        due = handbook.calendar.feedback_due(review.opened)
+        due = handbook.calendar.feedback_due(feedback_start(handbook, entry))
         rows.append(
             OpenReview(
                 entry=entry,
@@ -249,7 +259,7 @@ def pull_documents(
     plans = tuple(handbook.account_by_source[d] for d in pull.documents if d in handbook.account_by_source)
     late = any(
         e.review.status is ReviewStatus.IN_REVIEW
-        and handbook.today > handbook.calendar.feedback_due(e.review.opened)
+        and handbook.today > handbook.calendar.feedback_due(feedback_start(handbook, e))
         for e in reviews
     )
     return reviews, plans, late

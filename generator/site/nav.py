@@ -20,6 +20,7 @@ HOME = NavPage("Home", "index.md")
 OVERVIEW = NavPage("Overview", "dashboards/index.md")
 OPEN_REVIEWS = NavPage("Open reviews", "dashboards/open-reviews.md")
 WAITING = NavPage("Who is blocking", "dashboards/waiting.md")
+REVIEW_CLOCK = NavPage("Review clock", "dashboards/review-clock.md")
 DECISIONS = NavPage("Decision log", "dashboards/decisions.md")
 RED_ACCOUNTS = NavPage("Red accounts", "dashboards/red-accounts.md")
 PRODUCT_GAPS = NavPage("Product gaps", "dashboards/product-gaps.md")
@@ -45,8 +46,8 @@ HANDBOOK = (
 )
 
 SECTIONS: tuple[tuple[str, tuple[NavPage, ...]], ...] = (
-    ("Dashboards", (OVERVIEW, OPEN_REVIEWS, WAITING, DECISIONS, RED_ACCOUNTS, PRODUCT_GAPS, RENEWALS,
-                    STALE_PLANS, TECH_WIN, CHARTS, SIGNOFF_AUDIT, NEEDS_ATTENTION)),
+    ("Dashboards", (OVERVIEW, OPEN_REVIEWS, WAITING, REVIEW_CLOCK, DECISIONS, RED_ACCOUNTS, PRODUCT_GAPS,
+                    RENEWALS, STALE_PLANS, TECH_WIN, CHARTS, SIGNOFF_AUDIT, NEEDS_ATTENTION)),
     ("Browse", (REVIEWS, ACCOUNTS, PEOPLE, TAGS, EXPORTS)),
     ("How we work", HANDBOOK),
 )  # fmt: skip

@@ -24,6 +24,7 @@ from generator.documents.models.account import PHASE_LABELS, Health, Money, Segm
 from generator.documents.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigger
 from generator.process.calendar import day_of
 from generator.process.config import process_globals
+from generator.signoff import clock
 from generator.site import charts, exports, gaps, index, lists, nav, search
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
 from generator.site.links import LinkIndex
@@ -380,7 +381,7 @@ def _documents(r: Renderer) -> None:
             review=entry.review,
             account=account,
             signoffs=index.signoffs(hb, entry.source),
-            deadline=hb.calendar.feedback_due(entry.review.opened),
+            deadline=hb.calendar.feedback_due(index.feedback_start(hb, entry)),
             body=Markup(body_markdown(entry.body)),  # Markdown, not HTML: sanitized after mkdocs
             updated=hb.updated.get(entry.source),
         )
@@ -462,6 +463,15 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
         currency=hb.config.reporting_currency,
     )
     r.page(nav.RENEWALS.path, "renewals.md.j2", rows=upcoming)
+    requests = None if hb.ledger is None else clock.requests(hb.ledger, hb.calendar, hb.today)
+    r.page(
+        nav.REVIEW_CLOCK.path,
+        "review_clock.md.j2",
+        rows=requests,
+        teams=clock.by_team(requests or []),
+        months=clock.by_month(requests or []),
+        window=hb.calendar.feedback_business_days,
+    )
     r.page(
         nav.STALE_PLANS.path,
         "stale_plans.md.j2",

@@ -122,7 +122,7 @@ def test_a_bad_previous_ledger_is_an_error_and_is_left_as_it_is(world, capsys, t
     err = capsys.readouterr().err
     assert err == (
         f"handbook: error: {_shown(out)}:1:1: version: not a valid sign-off ledger: ledger version 99 "
-        "is not supported (this handbook reads version 1) (move it away to start a new ledger)\n"
+        "is not supported (this handbook reads versions 1 and 2) (move it away to start a new ledger)\n"
     )
     assert out.read_bytes() == saved
     assert not [r for r in world.fake.requests if "/pulls" in r.path]

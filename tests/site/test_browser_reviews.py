@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import urljoin
 
 import pytest
 
-from tests.site.conftest import Tab
+from generator.site.build import build_site
+from tests.site.conftest import REPOSITORY, Tab, _serve, options_for
 
 pytestmark = pytest.mark.browser
 
@@ -22,4 +24,27 @@ def test_the_registry_lists_gaps_by_revenue_and_leads_to_a_citing_review(tab: Ta
     tab.page.wait_for_load_state()
     assert "/reviews/" in tab.page.url
     assert tab.page.locator("#product-gaps + ul").inner_text().startswith("GAP-1401")
+    assert tab.errors == []
+
+
+@pytest.fixture(scope="module")
+def clocked_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The bundled content with the example sign-off ledger, as `make site` builds it."""
+    base = tmp_path_factory.mktemp("clocked-browser")
+    options = options_for(REPOSITORY, base, ledger=REPOSITORY / "examples" / "signoff-ledger.json")
+    build_site(options)
+    yield from _serve(options.out)
+
+
+def test_the_review_clock_is_reached_from_the_dashboards_and_shows_each_team(
+    tab: Tab, clocked_url: str
+) -> None:
+    tab.page.goto(urljoin(clocked_url, "dashboards/index.html"))
+    tab.page.get_by_role("link", name="Review clock").first.click()
+    tab.page.wait_for_load_state()
+    assert tab.page.url.endswith("dashboards/review-clock.html")
+    teams = tab.page.locator("#by-team + table tbody tr td:first-child").all_inner_texts()
+    assert teams == ["Product", "Engineering", "Support"]
+    assert tab.page.locator("tr[data-clock='support'] td").last.inner_text() == "4 of 8 (50%)"
+    assert tab.page.locator("tr[data-clock='2026-11'] td").nth(3).inner_text() == "1.5"
     assert tab.errors == []
