@@ -66,7 +66,48 @@ def test_the_demo_keeps_its_spread_of_dates_inside_the_window(repo: Path, today:
     result = _handbook(repo, "demo", "--reviews", "1", "--accounts", "1", "--today", today, "out")
     assert result.returncode == 2
     assert result.stderr.endswith(
-        f"handbook demo: error: argument --today: '{today}' is outside the dates a demo can be made for, "
+        f"handbook: error: --today: '{today}' is outside the dates a demo can be made for, "
         "2002-07-03 to 2099-12-30 (its dates spread around that day and stay plausible)\n"
     )
     assert not (repo / "out").exists()
+
+
+# --- the window is the repository's (handbook.yml's plausible_dates), not the default --------------
+
+NARROW = "plausible_dates:\n  earliest: 2026-01-01\n  latest: 2030-12-31\n"
+WIDE = "plausible_dates:\n  earliest: 1990-01-01\n  latest: 2100-12-31\n"
+ACCOUNT = ["new", "account", "--name", "Initech", "--tier", "2", "--segment", "commercial", "--ae", "ada",
+           "--ce", "carl", "--champion", "Jo Doe", "--health-reason", "Usage is growing"]  # fmt: skip
+
+
+def test_new_refuses_a_today_outside_handbook_yml_s_window(repo: Path) -> None:
+    (repo / "handbook.yml").write_text(NARROW, encoding="utf-8")
+    result = _handbook(repo, *ACCOUNT, "--today", "2031-06-02")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "handbook: error: --today: '2031-06-02' is outside the plausible dates 2026-01-01 to 2030-12-31 "
+        "(check the year)\n"
+    )
+    assert not (repo / "accounts" / "initech.md").exists()
+
+
+def test_new_accepts_a_today_inside_a_wider_handbook_yml_window(repo: Path) -> None:
+    (repo / "handbook.yml").write_text(WIDE, encoding="utf-8")
+    result = _handbook(repo, *ACCOUNT, "--today", "1995-03-01", "--renewal", "1996-03-01")
+    assert result.returncode == 0, result.stderr
+    assert "last_revisited: 1995-03-01\n" in (repo / "accounts" / "initech.md").read_text(encoding="utf-8")
+
+
+def test_the_demo_s_window_is_that_of_the_handbook_yml_it_copies(repo: Path, tmp_path: Path) -> None:
+    source = tmp_path / "process"
+    source.mkdir()
+    (source / "handbook.yml").write_text(NARROW, encoding="utf-8")
+    flags = ["demo", "--reviews", "1", "--accounts", "1", "--config-from", str(source)]
+    result = _handbook(repo, *flags, "--today", "2026-11-23", "out")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "handbook: error: --today: '2026-11-23' is outside the dates a demo can be made for, "
+        "2028-07-03 to 2029-12-30 (its dates spread around that day and stay plausible)\n"
+    )
+    assert not (repo / "out").exists()
+    assert _handbook(repo, *flags, "--today", "2029-06-01", "out").returncode == 0

@@ -38,9 +38,9 @@ from generator.documents.skeleton import (
 from generator.documents.validate import REVIEW_SECTIONS, check_document
 from generator.errors import HandbookError, UsageError
 from generator.frontmatter import document
-from generator.process.calendar import DateProblem, parse_date
+from generator.process.calendar import DateProblem, DateWindow, check_plausible, parse_date, using_window
 from generator.process.calendar import today as process_today
-from generator.process.config import require_config
+from generator.process.config import HandbookConfig, require_config
 from generator.process.facts import DECISION_BUSINESS_DAYS, FIRST_STEP_BUSINESS_DAYS
 
 SLUG_WORDS_LIMIT = 48
@@ -92,9 +92,10 @@ def _list_check(model: type[BaseModel], name: str) -> Callable[[str], Any]:
     return lambda text: check([part.strip() for part in text.split(",") if part.strip()])
 
 
-def date_check(text: str) -> dt.date:
+def date_check(text: str, window: DateWindow | None = None) -> dt.date:
+    """A date flag or answer, YYYY-MM-DD, inside `window` (default: the window in force)."""
     try:
-        return parse_date(text.strip())
+        return parse_date(text.strip(), window)
     except DateProblem as exc:
         if exc.kind == "date_from_text":
             raise Invalid(f"{text!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-11-23)") from None
@@ -309,10 +310,32 @@ def _interactive() -> bool:
 # --- handbook new review ----------------------------------------------------------------------------------
 
 
-def new_review(args: argparse.Namespace) -> Path:
+def in_the_process(
+    write: Callable[[argparse.Namespace, HandbookConfig], Path],
+) -> Callable[[argparse.Namespace], Path]:
+    """Run a writer under the repository's handbook.yml: its date flags, and the document written, are
+    checked against its plausible dates (the window `handbook validate` uses there)."""
+
+    def run(args: argparse.Namespace) -> Path:
+        config = require_config(_root(args))
+        window = config.plausible_dates.window
+        for flag in ("--today", "--decision-needed-by", "--renewal"):
+            day = getattr(args, flag[2:].replace("-", "_"), None)
+            try:
+                check_plausible(day, window) if day is not None else None
+            except DateProblem as exc:
+                raise UsageError(f"{flag}: {exc} (check the year)") from None
+        with using_window(window):
+            return write(args, config)
+
+    return run
+
+
+@in_the_process
+def new_review(args: argparse.Namespace, config: HandbookConfig) -> Path:
     """Write a draft tech review from the flags (or answers); its path."""
     root = _root(args)
-    calendar = require_config(root).calendar
+    calendar = config.calendar
     today: dt.date = args.today or process_today()
     asker = Asker(_interactive())
     triggers_given = ",".join(args.trigger) if args.trigger else None
@@ -413,10 +436,11 @@ def _build(model: type[BaseModel], **values: Any) -> Any:
 # --- handbook new account ---------------------------------------------------------------------------------
 
 
-def new_account(args: argparse.Namespace) -> Path:
+@in_the_process
+def new_account(args: argparse.Namespace, config: HandbookConfig) -> Path:
     """Write an account plan from the flags (or answers); its path."""
     root = _root(args)
-    calendar = require_config(root).calendar
+    calendar = config.calendar
     today: dt.date = args.today or process_today()
     asker = Asker(_interactive())
     require_flags(

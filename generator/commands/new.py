@@ -10,12 +10,14 @@ from generator.documents.load import display_path
 from generator.documents.models.account import Segment
 from generator.documents.models.review import Moment, Trigger
 from generator.errors import Exit
+from generator.process.calendar import ANY_DATE
 from generator.process.facts import DECISION_BUSINESS_DAYS
 
 
 def _date_arg(text: str) -> dt.date:
+    # Only the form here: the window is handbook.yml's, checked once the repository is read.
     try:
-        return date_check(text)
+        return date_check(text, ANY_DATE)
     except Invalid as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 

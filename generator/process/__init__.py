@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from generator.process.calendar import (
+    ANY_DATE,
     DEFAULT,
     PLAUSIBLE_DATES,
     Calendar,
@@ -36,6 +37,7 @@ from generator.process.facts import (
 )
 
 __all__ = [
+    "ANY_DATE",
     "BUSINESS_WEEK",
     "DECISION_BUSINESS_DAYS",
     "DEFAULT",

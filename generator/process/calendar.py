@@ -44,6 +44,8 @@ class DateWindow:
 
 
 PLAUSIBLE_DATES = DateWindow(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+# Every date: for a flag read before the repository, and so its window, is known.
+ANY_DATE = DateWindow(dt.date.min, dt.date.max)
 # The window in force: handbook.yml's while a repository's documents are checked, else the default.
 _WINDOW: contextvars.ContextVar[DateWindow] = contextvars.ContextVar(
     "plausible_dates", default=PLAUSIBLE_DATES

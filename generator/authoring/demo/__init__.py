@@ -34,6 +34,7 @@ from generator.documents.models.account import Health
 from generator.errors import HandbookError, UsageError
 from generator.frontmatter import Data, document
 from generator.process.calendar import PLAUSIBLE_DATES, Calendar, DateWindow
+from generator.process.calendar import today as process_today
 from generator.process.config import FILE_NAME as CONFIG_FILE
 from generator.process.config import HandbookConfig, require_config
 
@@ -153,18 +154,32 @@ def _refuse_non_empty(root: Path) -> None:
 
 
 def make_demo(
-    root: Path, reviews: int, accounts: int, seed: int, today: dt.date, config_from: Path | None = None
+    root: Path,
+    reviews: int,
+    accounts: int,
+    seed: int,
+    today: dt.date | None = None,
+    config_from: Path | None = None,
 ) -> DemoRepository:
-    """Write a made-up handbook into `root`, which must hold no handbook yet; what was written."""
+    """Write a made-up handbook into `root`, which must hold no handbook yet; what was written. Its
+    dates spread around `today` (default: the process's today) inside the plausible dates of the
+    handbook.yml it is made under."""
     if reviews and not accounts:
         raise UsageError(
             "--reviews needs at least one account: every review belongs to one (--accounts 1 or more)"
+        )
+    config = require_config(config_from) if config_from else None
+    today = today or process_today()
+    window = demo_today(config.plausible_dates.window if config else PLAUSIBLE_DATES)
+    if today not in window:
+        raise UsageError(
+            f"--today: '{today}' is outside the dates a demo can be made for, {window.text()} "
+            "(its dates spread around that day and stay plausible)"
         )
     try:
         _refuse_non_empty(root)
     except OSError as exc:
         raise UsageError(f"{display_path(root)}: {exc.strerror or exc}") from None
-    config = require_config(config_from) if config_from else None
     made = generate(reviews, accounts, seed, today, config)
     try:
         write(made, root)
@@ -173,21 +188,22 @@ def make_demo(
     return made
 
 
-# The demo spreads its dates around --today: that spread stays inside the plausible window.
-DEMO_TODAY = DateWindow(
-    PLAUSIBLE_DATES.first + dt.timedelta(days=HISTORY_DAYS + 366),
-    PLAUSIBLE_DATES.last - dt.timedelta(days=366),
-)
+def demo_today(plausible: DateWindow) -> DateWindow:
+    """The days a demo can be made for: its dates spread from HISTORY_DAYS before that day to a year
+    after it, and all of them stay inside the plausible dates."""
+    return DateWindow(
+        plausible.first + dt.timedelta(days=HISTORY_DAYS + 366), plausible.last - dt.timedelta(days=366)
+    )
 
 
 __all__ = [
-    "DEMO_TODAY",
     "LEDGER_FILE",
     "MAX_ACCOUNTS",
     "MAX_REVIEWS",
     "DemoRepository",
     "config_text",
     "demo_config",
+    "demo_today",
     "generate",
     "make_demo",
     "write",
