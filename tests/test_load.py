@@ -199,6 +199,33 @@ def test_flow_nesting_far_beyond_the_c_parsers_stack_is_refused_not_crashed() ->
     assert "nests deeper than" in fault("---\na: " + "[" * 100_000 + "]" * 100_000 + "\n---\n").message
 
 
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        ('a: {"b":&x 1}\n', "YAML anchors (&x) are not allowed"),
+        ("a: [b,&x c]\n", "YAML anchors (&x) are not allowed"),
+        ("a: [b,*x]\n", "YAML aliases (*x) are not allowed"),
+        ("a:\t&x b\n", "YAML anchors (&x) are not allowed"),
+        ("a:\n- &x b\n", "YAML anchors (&x) are not allowed"),
+        ("&x a: b\n", "YAML anchors (&x) are not allowed"),
+    ],
+)
+def test_an_anchor_or_alias_is_found_wherever_yaml_starts_a_node(front: str, message: str) -> None:
+    assert fault(f"---\n{front}---\n").message == message
+
+
+def test_an_ampersand_or_star_inside_words_is_text() -> None:
+    document = parse("---\ntitle: R&D for AT&T, 4*5 seats\nname: 'Q&A'\n---\n")
+    assert document.data == {"title": "R&D for AT&T, 4*5 seats", "name": "Q&A"}
+
+
+def test_broken_yaml_beside_an_anchor_is_told_as_the_parser_tells_it() -> None:
+    diagnostic = fault('---\na: "&x\n---\n')
+    assert (
+        diagnostic.message == "the front matter is not valid YAML: a quoted text opened here is never closed"
+    )
+
+
 def test_a_billion_laughs_alias_bomb_stops_at_the_first_anchor() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]

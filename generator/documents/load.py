@@ -331,45 +331,66 @@ def parse_front_matter(
     return data, converter.values, converter.keys
 
 
+# An anchor (&a) or alias (*a) starts a node: at a line's start, after a space or tab, or after a flow
+# indicator or the colon of a flow pair ({"a":*x}). An '&' or '*' inside a word (R&D, AT&T, 4*5) is text.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:])[&*]", re.MULTILINE)
+
+
 def _could_be_hostile(front: str) -> bool:
-    if "&" in front or "*" in front:
+    if ("&" in front or "*" in front) and _MAYBE_ANCHOR.search(front):
         return True  # anchors or aliases may be present: check exactly
     bound = front.count("\n") + front.count("[") + front.count("{") + front.count("- ") + front.count("? ")
     return bound > _C_SAFE_NESTING_BOUND
 
 
 def _screen_events(front: str, path: str, first_line: int) -> None:
-    """Reject anchors, aliases and deep nesting before anything is composed (iterative parser)."""
-    depth = 0
+    """Reject anchors, aliases and deep nesting before anything is composed.
+
+    libyaml's event parser is iterative (only its composer recurses) and runs at C speed; where it
+    finds the YAML itself broken, the pure-Python parser screens again, so the message is the one
+    that parser gives.
+    """
     try:
-        for event in yaml.parse(front, Loader=yaml.SafeLoader):
-            mark = event.start_mark
-            where = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
-            if isinstance(event, yaml.AliasEvent):
+        _screen(yaml.parse(front, Loader=_CSafeLoader), path, first_line)
+    except yaml.YAMLError:
+        _screen_python(front, path, first_line)
+
+
+def _screen(events: Iterator[yaml.Event], path: str, first_line: int) -> None:
+    depth = 0
+    for event in events:
+        mark = event.start_mark
+        where = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
+        if isinstance(event, yaml.AliasEvent):
+            _fault(
+                path,
+                *where,
+                f"YAML aliases (*{event.anchor}) are not allowed",
+                "write the value out in full",
+            )
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            _fault(
+                path,
+                *where,
+                f"YAML anchors (&{event.anchor}) are not allowed",
+                "write the value out in full",
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
                 _fault(
                     path,
                     *where,
-                    f"YAML aliases (*{event.anchor}) are not allowed",
-                    "write the value out in full",
+                    f"the front matter nests deeper than {MAX_DEPTH} levels",
+                    "flatten the structure",
                 )
-            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-                _fault(
-                    path,
-                    *where,
-                    f"YAML anchors (&{event.anchor}) are not allowed",
-                    "write the value out in full",
-                )
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    _fault(
-                        path,
-                        *where,
-                        f"the front matter nests deeper than {MAX_DEPTH} levels",
-                        "flatten the structure",
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _screen_python(front: str, path: str, first_line: int) -> None:
+    try:
+        _screen(yaml.parse(front, Loader=yaml.SafeLoader), path, first_line)
     except yaml.MarkedYAMLError as exc:
         _yaml_fault(exc, path, first_line, front)
 
