@@ -15,6 +15,7 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -38,9 +39,16 @@ from generator.documents.skeleton import (
 from generator.documents.validate import REVIEW_SECTIONS, check_document
 from generator.errors import HandbookError, UsageError
 from generator.frontmatter import document
-from generator.process.calendar import DateProblem, DateWindow, check_plausible, parse_date, using_window
+from generator.process.calendar import (
+    Calendar,
+    DateProblem,
+    DateWindow,
+    check_plausible,
+    parse_date,
+    using_window,
+)
 from generator.process.calendar import today as process_today
-from generator.process.config import HandbookConfig, require_config
+from generator.process.config import require_config
 from generator.process.facts import DECISION_BUSINESS_DAYS, FIRST_STEP_BUSINESS_DAYS
 
 SLUG_WORDS_LIMIT = 48
@@ -126,6 +134,12 @@ class Asker:
         if not self.interactive:
             raise UsageError(f"missing {flag} (give it as a flag, or run in a terminal to be asked)")
         return self.ask(flag, label, check, default)
+
+    def one_of(
+        self, given: str | None, flag: str, label: str, check: Callable[[str], T], values: type[Enum]
+    ) -> T:
+        """A value of a list of choices; the prompt names them."""
+        return self.get(given, flag, f"{label} ({' / '.join(v.value for v in values)})", check)
 
     def ask(self, flag: str, label: str, check: Callable[[str], T], default: str | None) -> T:
         prompt = f"{label} [{default}]: " if default is not None else f"{label}: "
@@ -307,17 +321,25 @@ def _interactive() -> bool:
         return False
 
 
-# --- handbook new review ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Writing:
+    """What a writer works in: the repository, its process (handbook.yml), today and who answers."""
+
+    root: Path
+    calendar: Calendar
+    today: dt.date
+    asker: Asker
 
 
 def in_the_process(
-    write: Callable[[argparse.Namespace, HandbookConfig], Path],
+    write: Callable[[argparse.Namespace, Writing], Path],
 ) -> Callable[[argparse.Namespace], Path]:
     """Run a writer under the repository's handbook.yml: its date flags, and the document written, are
     checked against its plausible dates (the window `handbook validate` uses there)."""
 
     def run(args: argparse.Namespace) -> Path:
-        config = require_config(_root(args))
+        root = _root(args)
+        config = require_config(root)
         window = config.plausible_dates.window
         for flag in ("--today", "--decision-needed-by", "--renewal"):
             day = getattr(args, flag[2:].replace("-", "_"), None)
@@ -325,19 +347,20 @@ def in_the_process(
                 check_plausible(day, window) if day is not None else None
             except DateProblem as exc:
                 raise UsageError(f"{flag}: {exc} (check the year)") from None
+        writing = Writing(root, config.calendar, args.today or process_today(), Asker(_interactive()))
         with using_window(window):
-            return write(args, config)
+            return write(args, writing)
 
     return run
 
 
+# --- handbook new review ----------------------------------------------------------------------------------
+
+
 @in_the_process
-def new_review(args: argparse.Namespace, config: HandbookConfig) -> Path:
+def new_review(args: argparse.Namespace, writing: Writing) -> Path:
     """Write a draft tech review from the flags (or answers); its path."""
-    root = _root(args)
-    calendar = config.calendar
-    today: dt.date = args.today or process_today()
-    asker = Asker(_interactive())
+    root, calendar, today, asker = writing.root, writing.calendar, writing.today, writing.asker
     triggers_given = ",".join(args.trigger) if args.trigger else None
     require_flags(
         asker.interactive,
@@ -355,11 +378,8 @@ def new_review(args: argparse.Namespace, config: HandbookConfig) -> Path:
     )
     plan = plans.valid[customer]
     title: str = asker.get(args.title, "--title", "Title", field_check(TechReview, "title"))
-    moment: Moment = asker.get(
-        args.moment,
-        "--moment",
-        f"Moment ({' / '.join(m.value for m in Moment)})",
-        field_check(TechReview, "moment"),
+    moment: Moment = asker.one_of(
+        args.moment, "--moment", "Moment", field_check(TechReview, "moment"), Moment
     )
     triggers: list[Trigger] = asker.get(
         triggers_given,
@@ -437,12 +457,9 @@ def _build(model: type[BaseModel], **values: Any) -> Any:
 
 
 @in_the_process
-def new_account(args: argparse.Namespace, config: HandbookConfig) -> Path:
+def new_account(args: argparse.Namespace, writing: Writing) -> Path:
     """Write an account plan from the flags (or answers); its path."""
-    root = _root(args)
-    calendar = config.calendar
-    today: dt.date = args.today or process_today()
-    asker = Asker(_interactive())
+    root, calendar, today, asker = writing.root, writing.calendar, writing.today, writing.asker
     require_flags(
         asker.interactive,
         {
@@ -463,11 +480,8 @@ def new_account(args: argparse.Namespace, config: HandbookConfig) -> Path:
         args.id, "--id", "Id (file name, a slug)", field_check(AccountPlan, "id"), derived
     )
     tier: int = asker.get(args.tier, "--tier", "Tier (1, 2 or 3)", field_check(AccountPlan, "tier"))
-    segment: Segment = asker.get(
-        args.segment,
-        "--segment",
-        f"Segment ({' / '.join(s.value for s in Segment)})",
-        field_check(AccountPlan, "segment"),
+    segment: Segment = asker.one_of(
+        args.segment, "--segment", "Segment", field_check(AccountPlan, "segment"), Segment
     )
     ae: str = asker.get(args.ae, "--ae", "AE (GitHub handle)", field_check(AccountPlan, "ae"))
     ce: str = asker.get(args.ce, "--ce", "CE (GitHub handle)", field_check(AccountPlan, "ce"))
