@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from generator.notify.events import RenewalWindow, ReviewInReview, document_events
-from generator.notify.messages import Links, preview, render
+from generator.notify.messages import SiteLinks, preview, render
 from generator.process import facts
 from generator.process.calendar import day_of, today
 from generator.site import index
@@ -79,7 +79,7 @@ def test_the_in_review_message_gives_handbook_yml_s_feedback_window(tmp_path: Pa
     (root / "handbook.yml").write_text("feedback_business_days: 5\n", encoding="utf-8")
     [event] = document_events(handbook(root), {})
     assert isinstance(event, ReviewInReview)
-    shown = preview(render(event, Links()))
+    shown = preview(render(event, SiteLinks()))
     assert f"{event.feedback_due.isoformat()} (5 business days)" in shown
 
 
@@ -88,7 +88,7 @@ def test_the_renewal_message_gives_handbook_yml_s_window(tmp_path: Path) -> None
     (root / "handbook.yml").write_text("renewal_window_days: 120\n", encoding="utf-8")
     [event] = document_events(handbook(root), {})
     assert isinstance(event, RenewalWindow)
-    assert "starts 120 days before a renewal" in preview(render(event, Links()))
+    assert "starts 120 days before a renewal" in preview(render(event, SiteLinks()))
 
 
 # --- one today --------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from generator.commands.options import check_web_addresses, root_flag, root_of
 from generator.documents.diagnostics import github_annotation
 from generator.documents.load import display_path
 from generator.errors import Exit, UsageError
-from generator.notify.messages import Links
+from generator.notify.messages import SiteLinks
 from generator.notify.run import Delivery, NotifyError, Run, notify, read_events
 from generator.notify.settings import CONFIG_FILE, Notifications, SettingsError, read_notifications
 from generator.notify.state import StateError, load_state
@@ -86,7 +86,7 @@ def _run(args: argparse.Namespace) -> int:
             events,
             state,
             state_path,
-            Links(args.site_url, args.repo_url),
+            SiteLinks(args.site_url, args.repo_url),
             now,
             args.dry_run,
             args.digest,

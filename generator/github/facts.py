@@ -23,7 +23,7 @@ from generator.signoff.engine import (
     Identity,
     Memberships,
     PullRequest,
-    Review,
+    PullRequestReview,
     TreeFault,
     Version,
     matching_rules,
@@ -252,12 +252,14 @@ def _commit(entry: Any) -> Commit:
         )
 
 
-def _review(entry: Any) -> Review:
+def _review(entry: Any) -> PullRequestReview:
     with guard("reading the reviews"):
         user = entry.user
         login = user.login if user is not None else ""
         bot = user is not None and (user.type or "") == "Bot"
-        return Review(login, entry.state or "", entry.commit_id, entry.submitted_at, bot, entry.html_url)
+        return PullRequestReview(
+            login, entry.state or "", entry.commit_id, entry.submitted_at, bot, entry.html_url
+        )
 
 
 def relevant_teams(policy: Policy, pull: PullRequest) -> list[str]:

@@ -111,7 +111,7 @@ class ReviewDecided(_Event):
         return f"{self.kind}:{self.review_id}:{self.outcome}:{self.decided_on.isoformat()}"
 
 
-class ActionItem(_Event):
+class RedAccountAction(_Event):
     action: Text
     owner: Short
     due: dt.date
@@ -127,7 +127,7 @@ class AccountRed(_Event):
     score: int | None = None
     current_status: Text
     asks: Texts
-    action_plan: Annotated[list[ActionItem], BeforeValidator(_clip_list), Field(max_length=_MAX_ITEMS)]
+    action_plan: Annotated[list[RedAccountAction], BeforeValidator(_clip_list), Field(max_length=_MAX_ITEMS)]
     owners: dict[Short, Short] = Field(max_length=3)
     page: Page
 
@@ -167,7 +167,7 @@ class RenewalWindow(_Event):
         return f"{self.kind}:{self.account_id}:{self.renewal_date.isoformat()}"
 
 
-class Waiting(_Event):
+class WaitingRole(_Event):
     role: Short
     people: Annotated[list[Short], BeforeValidator(_clip_list), Field(max_length=_MAX_ITEMS)]
 
@@ -179,7 +179,7 @@ class OverdueReview(_Event):
     asked_on: dt.date
     due: dt.date
     business_days_late: int
-    waiting: Annotated[list[Waiting], BeforeValidator(_clip_list), Field(max_length=_MAX_ITEMS)]
+    waiting: Annotated[list[WaitingRole], BeforeValidator(_clip_list), Field(max_length=_MAX_ITEMS)]
 
 
 class OverdueDigest(_Event):
@@ -313,7 +313,7 @@ def _red(entry: AccountEntry) -> AccountRed:
         current_status=red.current_status,
         asks=list(red.asks),
         action_plan=[
-            ActionItem(action=a.action, owner=a.owner, due=a.due, done=a.done) for a in red.action_plan
+            RedAccountAction(action=a.action, owner=a.owner, due=a.due, done=a.done) for a in red.action_plan
         ],
         owners=_owners(entry),
         page=entry.source,
@@ -374,7 +374,7 @@ def overdue_digest(
                 asked_on=asked_on,
                 due=due,
                 business_days_late=calendar.business_days_between(due, today),
-                waiting=[Waiting(role=w.role, people=list(w.people)) for w in pr.waiting],
+                waiting=[WaitingRole(role=w.role, people=list(w.people)) for w in pr.waiting],
             )
         )
     return OverdueDigest(day=today, items=items) if items else None

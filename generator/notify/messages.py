@@ -61,7 +61,7 @@ _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
 
 
 @dataclass(frozen=True)
-class Links:
+class SiteLinks:
     """Where our links point: the published site and the GitHub repository (None: no such link)."""
 
     site_url: str | None = None
@@ -153,7 +153,7 @@ def safe_url(url: str | None) -> str | None:
 class _Builder:
     """Collects blocks, cutting each untrusted value at its limit and noting that it did."""
 
-    links: Links
+    links: SiteLinks
     page: str | None
     blocks: list[Block] = field(default_factory=list)
     cut: bool = False
@@ -233,7 +233,7 @@ def _review_buttons(
 # --- one message per kind --------------------------------------------------------------------------
 
 
-def render(event: Event, links: Links) -> Message:
+def render(event: Event, links: SiteLinks) -> Message:
     if isinstance(event, ReviewInReview):
         return _in_review(event, links)
     if isinstance(event, ReviewDecided):
@@ -247,7 +247,7 @@ def render(event: Event, links: Links) -> Message:
     return _digest(event, links)
 
 
-def _in_review(e: ReviewInReview, links: Links) -> Message:
+def _in_review(e: ReviewInReview, links: SiteLinks) -> Message:
     b = _Builder(links, e.page)
     b.header(f"🔎 In review · {e.review_id}: {e.title}")
     b.fields(
@@ -272,7 +272,7 @@ def _in_review(e: ReviewInReview, links: Links) -> Message:
 _DECIDER_LABELS = {"ce_vp": "CE VP", "vp_engineering": "VP Engineering", "sales_vp": "Sales VP"}
 
 
-def _decided(e: ReviewDecided, links: Links) -> Message:
+def _decided(e: ReviewDecided, links: SiteLinks) -> Message:
     b = _Builder(links, e.page)
     approved = e.outcome == "yes"
     b.header(f"{'✅ Approved' if approved else '⛔ Denied'} · {e.review_id}: {e.title}")
@@ -297,7 +297,7 @@ def _decided(e: ReviewDecided, links: Links) -> Message:
     )
 
 
-def _red(e: AccountRed, links: Links) -> Message:
+def _red(e: AccountRed, links: SiteLinks) -> Message:
     b = _Builder(links, e.page)
     b.header(f"🔴 Red account · {e.name}")
     owners = ", ".join(f"{role.upper()} {who}" for role, who in e.owners.items())
@@ -317,7 +317,7 @@ def _red(e: AccountRed, links: Links) -> Message:
 _LEFT_ICON = {"green": "🟢", "yellow": "🟡"}
 
 
-def _left_red(e: AccountLeftRed, links: Links) -> Message:
+def _left_red(e: AccountLeftRed, links: SiteLinks) -> Message:
     b = _Builder(links, e.page)
     if e.status == "removed":
         b.header(f"⚪ No longer tracked as red · {e.name}")
@@ -330,7 +330,7 @@ def _left_red(e: AccountLeftRed, links: Links) -> Message:
     return b.done(f"{e.name} is {e.status} again (red since {e.since.isoformat()}): {e.reason}")
 
 
-def _renewal(e: RenewalWindow, links: Links) -> Message:
+def _renewal(e: RenewalWindow, links: SiteLinks) -> Message:
     b = _Builder(links, e.page)
     b.header(f"📅 Renewal in {e.days_left} days · {e.name}")
     b.fields(
@@ -349,7 +349,7 @@ def _renewal(e: RenewalWindow, links: Links) -> Message:
 _DIGEST_ITEMS = BLOCKS_PER_MESSAGE - 4
 
 
-def _digest(e: OverdueDigest, links: Links) -> Message:
+def _digest(e: OverdueDigest, links: SiteLinks) -> Message:
     b = _Builder(links, None)
     count = len(e.items)
     b.header(

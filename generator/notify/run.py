@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.notify.events import Event, document_events, kind_of, overdue_digest
-from generator.notify.messages import Links, preview, render
+from generator.notify.messages import SiteLinks, preview, render
 from generator.notify.settings import CONFIG_FILE, Notifications
-from generator.notify.slack import Budget, Channel, Sent, channel_urls
+from generator.notify.slack import Sent, SlackBudget, Webhook, channel_urls
 from generator.notify.state import Pending, State, baseline, delivered, enqueue, save_state
 
 
@@ -51,12 +51,12 @@ class Run:
     events: list[Event]
     state: State | None
     state_path: Path
-    links: Links
+    links: SiteLinks
     now: dt.datetime
     dry_run: bool = False
     digest: bool = False
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    budget: Budget | None = None
+    budget: SlackBudget | None = None
     say: Callable[[str], None] = print
 
 
@@ -77,19 +77,19 @@ def notify(run: Run) -> Delivery:
     new = enqueue(state, run.events, settings, run.now)
     outcome.queued = [p.key for p in new]
     save_state(state, run.state_path, run.now)  # queued before posting: a crash loses nothing
-    budget = run.budget or Budget(settings.retry_budget_seconds, _backoff_scale(run.env))
+    budget = run.budget or SlackBudget(settings.retry_budget_seconds, _backoff_scale(run.env))
     env_names = {name: channel.webhook_env for name, channel in settings.channels.items()}
     wanted = sorted({c for p in state.pending for c in p.channels if c in env_names})
     targets = channel_urls(wanted, run.env, env_names)
-    clients: dict[str, Channel | Sent] = {
-        name: Channel(target, budget, settings.timeout_seconds) if isinstance(target, str) else target
+    clients: dict[str, Webhook | Sent] = {
+        name: Webhook(target, budget, settings.timeout_seconds) if isinstance(target, str) else target
         for name, target in targets.items()
     }
     for pending in list(state.pending):
         message = render(pending.event, run.links)
         for channel in list(pending.channels):
             client = clients.get(channel) or Sent(False, f"channel {channel} is no longer in {CONFIG_FILE}")
-            sent = client.send(message) if isinstance(client, Channel) else client
+            sent = client.send(message) if isinstance(client, Webhook) else client
             if sent.ok:
                 delivered(state, pending, channel)
                 outcome.posted.append((pending.key, channel))

@@ -35,7 +35,7 @@ _TRANSIENT = (TimeoutError, socket.timeout, URLError, ConnectionError, http.clie
 
 
 @dataclass
-class Budget:
+class SlackBudget:
     """Seconds this run may still spend waiting before a retry; `scale` shortens every wait (tests)."""
 
     seconds: float
@@ -56,7 +56,7 @@ class Budget:
 class _BudgetRetry(RetryHandler):
     """slack-sdk's retry hook: 5xx, 429 and timeouts retried while the run's budget lasts."""
 
-    def __init__(self, budget: Budget, attempts: int = MAX_ATTEMPTS) -> None:
+    def __init__(self, budget: SlackBudget, attempts: int = MAX_ATTEMPTS) -> None:
         super().__init__(max_retry_count=attempts - 1)
         self.budget = budget
         self.gave_up: str | None = None
@@ -123,10 +123,10 @@ def webhook_problem(url: str) -> str | None:
     return None
 
 
-class Channel:
+class Webhook:
     """One channel's webhook, with the run's retry budget."""
 
-    def __init__(self, url: str, budget: Budget, timeout: float) -> None:
+    def __init__(self, url: str, budget: SlackBudget, timeout: float) -> None:
         self.budget = budget
         self.retry = _BudgetRetry(budget)
         quiet = logging.getLogger("handbook.notify.slack")

@@ -122,7 +122,10 @@ def _relayed(event: Mapping[str, Any]) -> Relayed | None:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class CheckResult:
+    """What one check of a pull request ends with: the exit code, the verdict if one was reached,
+    what to print, and why it failed when it did."""
+
     code: Exit
     verdict: Verdict | None
     output: str
@@ -145,7 +148,7 @@ def check(
     output: str = "text",
     bot: str | None = None,
     env: Mapping[str, str] | None = None,
-) -> Outcome:
+) -> CheckResult:
     env = os.environ if env is None else env
     link = run_url(env)
     # Set only once the pull request is known to be into the default branch: until then no status at
@@ -157,7 +160,7 @@ def check(
             assert target.relayed is not None
             reason = (f"no open pull request into the default branch has the head "
                       f"{target.relayed.head_sha[:12]}: nothing to judge")  # fmt: skip
-            return Outcome(Exit.FAILED, None, _not_judged(reason, output))
+            return CheckResult(Exit.FAILED, None, _not_judged(reason, output))
         # Nothing is posted before the pull request is known to be into the default branch: a status
         # belongs to the commit, and a pull request into any other branch must not speak for it.
         with guard(f"reading pull request #{number}"):
@@ -185,19 +188,19 @@ def check(
             upsert_comment(gh, target.repository, number, body, report.MARKER, bot)
             state = status_state(result)
             post_status(gh, target.repository, sha, state, report.description(result), link)
-        return Outcome(Exit.OK if result.satisfied else Exit.FAILED, result, shown)
+        return CheckResult(Exit.OK if result.satisfied else Exit.FAILED, result, shown)
     except NotJudged as exc:
-        return Outcome(Exit.FAILED, None, _not_judged(str(exc), output))
+        return CheckResult(Exit.FAILED, None, _not_judged(str(exc), output))
     except GitHubFault as fault:
         _error_status(gh, target, sha, f"GitHub fault: {fault}", link, dry_run)
-        return Outcome(Exit.GITHUB, None, "", f"GitHub: {fault}")
+        return CheckResult(Exit.GITHUB, None, "", f"GitHub: {fault}")
     except PolicyError as exc:
         # A missing or broken policy on the default branch is a setup fault, not a verdict.
         _error_status(gh, target, sha, "the sign-off policy on the default branch is invalid", link, dry_run)
-        return Outcome(Exit.GITHUB, None, "", "sign-off policy: " + str(exc))
+        return CheckResult(Exit.GITHUB, None, "", "sign-off policy: " + str(exc))
     except OSError as exc:
         _error_status(gh, target, sha, "cannot write the job summary", link, dry_run)
-        return Outcome(Exit.GITHUB, None, "", f"cannot write the job summary: {exc}")
+        return CheckResult(Exit.GITHUB, None, "", f"cannot write the job summary: {exc}")
 
 
 def _not_judged(reason: str, output: str) -> str:

@@ -55,7 +55,9 @@ class ChangedFile:
 
 
 @dataclass(frozen=True)
-class Review:
+class PullRequestReview:
+    """A review submitted on the pull request (approved, changes requested, commented), as GitHub has it."""
+
     login: str
     state: str
     commit_id: str | None
@@ -93,7 +95,7 @@ class PullRequest:
     author: str
     head_sha: str
     files: Sequence[ChangedFile]
-    reviews: Sequence[Review]
+    reviews: Sequence[PullRequestReview]
     commits: Sequence[Commit]
     # Who pushed the head commit (from GitHub's activity log, the push event, or the App's own record);
     # the head commit's committer is added by the engine.
@@ -119,7 +121,9 @@ class Approval:
 
 
 @dataclass(frozen=True)
-class NotCounted:
+class UncountedApproval:
+    """An approval that fills no role, and why (the author's, a stale commit, not a member...)."""
+
     login: str
     reason: str
 
@@ -153,7 +157,7 @@ class DocumentVerdict:
     roles: tuple[RoleVerdict, ...]
     blocked_by: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
-    not_counted: tuple[NotCounted, ...] = ()
+    not_counted: tuple[UncountedApproval, ...] = ()
     first_feedback: tuple[FirstFeedback, ...] = ()
 
     @property
@@ -174,7 +178,7 @@ class Verdict:
     pull_request: int
     head_sha: str
     documents: tuple[DocumentVerdict, ...]
-    not_counted: tuple[NotCounted, ...]
+    not_counted: tuple[UncountedApproval, ...]
     faults: tuple[TreeFault, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -223,22 +227,24 @@ def verdict(policy: Policy, pull: PullRequest, memberships: Memberships) -> Verd
         if changed.kind is not None or _path_rules(policy, changed)
     )
     counted = {a.login.lower() for d in documents for r in d.roles for a in r.by}
-    not_counted = [NotCounted(latest[key].login, reason) for key, reason in refused.items()]
+    not_counted = [UncountedApproval(latest[key].login, reason) for key, reason in refused.items()]
     for key, approval in approvals.items():
         if key not in counted:
             reasons = [n.reason for d in documents for n in d.not_counted if n.login.lower() == key]
-            not_counted.append(NotCounted(approval.login, "; ".join(dict.fromkeys(reasons)) or "not needed"))
+            not_counted.append(
+                UncountedApproval(approval.login, "; ".join(dict.fromkeys(reasons)) or "not needed")
+            )
     faults, notes = tuple(pull.faults), tuple(pull.notes)
     return Verdict(pull.number, pull.head_sha, documents, tuple(not_counted), faults, notes)
 
 
-def latest_reviews(reviews: Iterable[Review]) -> dict[str, Review]:
+def latest_reviews(reviews: Iterable[PullRequestReview]) -> dict[str, PullRequestReview]:
     """Each reviewer's last decisive review (approve, request changes, dismissed), by login in lower case."""
     ordered = sorted(
         enumerate(reviews),
         key=lambda pair: (pair[1].submitted_at is not None, pair[1].submitted_at or _EPOCH, pair[0]),
     )
-    latest: dict[str, Review] = {}
+    latest: dict[str, PullRequestReview] = {}
     for _, review in ordered:
         if review.state.upper() in _DECISIVE and review.login:
             latest[review.login.lower()] = review
@@ -248,11 +254,11 @@ def latest_reviews(reviews: Iterable[Review]) -> dict[str, Review]:
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def _ever_approved(reviews: Iterable[Review], key: str) -> bool:
+def _ever_approved(reviews: Iterable[PullRequestReview], key: str) -> bool:
     return any(r.login.lower() == key and r.state.upper() == APPROVED for r in reviews)
 
 
-def is_bot(review: Review) -> bool:
+def is_bot(review: PullRequestReview) -> bool:
     return review.bot or review.login.lower().endswith("[bot]")
 
 
@@ -405,7 +411,7 @@ def _holds(
 def _document_verdict(
     policy: Policy,
     changed: ChangedFile,
-    latest: Mapping[str, Review],
+    latest: Mapping[str, PullRequestReview],
     approvals: Mapping[str, Approval],
     memberships: Memberships,
     faults: Sequence[TreeFault] = (),
@@ -443,7 +449,7 @@ def _document_verdict(
             reason = f"already counted once on this document; one person fills one role ({held})"
         else:
             reason = "; ".join(dict.fromkeys(reasons.get(key, []))) or "holds no required role"
-        not_counted.append(NotCounted(approval.login, reason))
+        not_counted.append(UncountedApproval(approval.login, reason))
     blocked_by = tuple(
         review.login
         for key, review in latest.items()

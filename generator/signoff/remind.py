@@ -81,7 +81,9 @@ def reminder(overdue: Overdue, today: dt.date, calendar: Calendar = DEFAULT) -> 
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Reminded:
+    """What was done about one overdue pull request's reminder."""
+
     number: int
     action: str  # "created" | "edited" | "already reminded today" | "would post"
     body: str
@@ -156,23 +158,23 @@ def remind(
     branch: str | None = None,
     say: Callable[[str], None] = print,
     calendar: Calendar = DEFAULT,
-) -> list[Outcome]:
+) -> list[Reminded]:
     outcomes = []
     for overdue in find_overdue(gh, repository, today, branch, calendar):
         body = reminder(overdue, today, calendar)
         if dry_run:
             say(f"#{overdue.number}: would post\n{body}")
-            outcomes.append(Outcome(overdue.number, "would post", body))
+            outcomes.append(Reminded(overdue.number, "would post", body))
             continue
         action = post(gh, repository, overdue, body, today, bot)
         say(f"#{overdue.number}: {action} ({', '.join(m.role for m in overdue.missing)} missing)")
-        outcomes.append(Outcome(overdue.number, action, body))
+        outcomes.append(Reminded(overdue.number, action, body))
     if not outcomes:
         say("no pull request is past its feedback deadline")
     return outcomes
 
 
-def step_summary(outcomes: Sequence[Outcome], today: dt.date) -> str:
+def step_summary(outcomes: Sequence[Reminded], today: dt.date) -> str:
     lines = [f"## ⏰ Feedback reminders, {today.isoformat()}", ""]
     if not outcomes:
         return "\n".join([*lines, "No pull request is past its feedback deadline.", ""])

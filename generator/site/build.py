@@ -674,7 +674,3 @@ def link_position(root: Path, page: str, written: str) -> tuple[int, int] | None
         return None
     found = next((link for link in body_links(document.body, page) if link.written == written), None)
     return (document.body_line + found.line, found.column) if found else None
-
-
-def diagnostics_of(error: BuildError) -> list[Diagnostic]:
-    return list(error.report.diagnostics) if isinstance(error, InvalidDocuments) else []

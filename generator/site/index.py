@@ -29,7 +29,7 @@ from generator.documents.models.review import DECIDED, Moment, Outcome, ReviewSt
 from generator.process.calendar import Calendar, day_of
 from generator.process.config import DEFAULT as DEFAULT_CONFIG
 from generator.process.config import HandbookConfig
-from generator.signoff.ledger import Ledger, MergedChange, OpenPullRequest, Waiting
+from generator.signoff.ledger import Ledger, MergedChange, OpenPullRequest
 
 _HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 
@@ -100,9 +100,6 @@ class Handbook:
     @property
     def calendar(self) -> Calendar:
         return self.config.calendar
-
-
-# --- dates ------------------------------------------------------------------------------------------
 
 
 # --- tech reviews -----------------------------------------------------------------------------------
@@ -767,9 +764,6 @@ class SignOffView:
     open_pull_requests: list[OpenPullRequest]
     # Merges of this document that bypassed the required sign-offs (the post-merge audit).
     bypassed: list[MergedChange] = field(default_factory=list)
-
-    def waiting_roles(self) -> list[Waiting]:
-        return [w for pr in self.open_pull_requests for w in pr.waiting]
 
 
 def signoffs(handbook: Handbook, source: str) -> SignOffView:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from generator.notify.events import Event, document_events, overdue_digest
-from generator.notify.messages import Links, preview, render
+from generator.notify.messages import SiteLinks, preview, render
 from generator.notify.settings import read_notifications
 from generator.signoff.ledger import load_ledger
 from tests.notify.documents import (
@@ -25,7 +25,7 @@ from tests.notify.documents import (
 )
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-LINKS = Links("https://handbook-org.github.io/handbook/", "https://github.com/acme/handbook")
+LINKS = SiteLinks("https://handbook-org.github.io/handbook/", "https://github.com/acme/handbook")
 
 
 def section() -> str:

@@ -5,19 +5,19 @@ from __future__ import annotations
 import pytest
 
 from generator.notify.messages import Message
-from generator.notify.slack import Budget, Channel, webhook_problem
+from generator.notify.slack import SlackBudget, Webhook, webhook_problem
 from tests.fakeslack.server import Answer, FakeSlack
 
 MESSAGE = Message(text="hello", blocks=[{"type": "section", "text": {"type": "plain_text", "text": "hello"}}])
 
 
-def channel(fake: FakeSlack, budget: Budget) -> Channel:
-    return Channel(fake.webhook("tech-reviews"), budget, timeout=0.5)
+def channel(fake: FakeSlack, budget: SlackBudget) -> Webhook:
+    return Webhook(fake.webhook("tech-reviews"), budget, timeout=0.5)
 
 
 def test_server_errors_are_retried_after_1_2_4_and_8_seconds(fake_slack: FakeSlack):
     waits: list[float] = []
-    budget = Budget(60, sleep=waits.append)
+    budget = SlackBudget(60, sleep=waits.append)
     fake_slack.fail("tech-reviews", Answer(500, "error"), Answer(502), Answer(503), Answer(504))
     assert channel(fake_slack, budget).send(MESSAGE).ok
     assert waits == [1, 2, 4, 8] and len(fake_slack.delivered()) == 1
@@ -25,17 +25,17 @@ def test_server_errors_are_retried_after_1_2_4_and_8_seconds(fake_slack: FakeSla
 
 def test_the_budget_is_shared_by_the_whole_run(fake_slack: FakeSlack):
     waits: list[float] = []
-    budget = Budget(3, sleep=waits.append)
+    budget = SlackBudget(3, sleep=waits.append)
     fake_slack.down("tech-reviews")
     sent = channel(fake_slack, budget).send(MESSAGE)
     assert not sent.ok and waits == [1, 2]
     assert "retry budget (3s) cannot cover a wait of 4s" in sent.problem
-    later = Channel(fake_slack.webhook("tech-reviews"), budget, timeout=0.5).send(MESSAGE)
+    later = Webhook(fake_slack.webhook("tech-reviews"), budget, timeout=0.5).send(MESSAGE)
     assert not later.ok and len(fake_slack.posts) == 4  # nothing left to wait with: one try, no retry
 
 
 def test_a_refused_payload_is_not_retried(fake_slack: FakeSlack):
-    budget = Budget(60, sleep=lambda _: None)
+    budget = SlackBudget(60, sleep=lambda _: None)
     fake_slack.fail("tech-reviews", Answer(400, "invalid_blocks"))
     sent = channel(fake_slack, budget).send(MESSAGE)
     assert (sent.ok, sent.problem) == (False, "Slack answered 400 invalid_blocks")
@@ -43,8 +43,8 @@ def test_a_refused_payload_is_not_retried(fake_slack: FakeSlack):
 
 
 def test_an_unreachable_slack_is_a_problem_not_a_crash():
-    budget = Budget(0)
-    sent = Channel("http://127.0.0.1:9/services/T/B/x", budget, timeout=0.5).send(MESSAGE)
+    budget = SlackBudget(0)
+    sent = Webhook("http://127.0.0.1:9/services/T/B/x", budget, timeout=0.5).send(MESSAGE)
     assert not sent.ok and sent.problem.startswith("cannot reach Slack")
 
 

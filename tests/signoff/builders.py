@@ -11,7 +11,7 @@ from generator.signoff.engine import (
     Identity,
     Memberships,
     PullRequest,
-    Review,
+    PullRequestReview,
     Version,
 )
 from generator.signoff.policy import Policy, parse_policy
@@ -59,8 +59,8 @@ def account_file(base_tier: int | None, head_tier: int | None, path: str = "acco
 
 def approve(
     login: str, *, minutes: int = 1, on: str = HEAD, state: str = "APPROVED", bot: bool = False
-) -> Review:
-    return Review(login, state, on, T0 + dt.timedelta(minutes=minutes), bot=bot)
+) -> PullRequestReview:
+    return PullRequestReview(login, state, on, T0 + dt.timedelta(minutes=minutes), bot=bot)
 
 
 def commit(
@@ -76,7 +76,7 @@ def commit(
 
 def pull(
     *files: ChangedFile,
-    reviews: tuple[Review, ...] = (),
+    reviews: tuple[PullRequestReview, ...] = (),
     commits: tuple[Commit, ...] | None = None,
     author: str = "cedric",
     pushers: frozenset[str] = frozenset(),

@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.signoff.engine import ChangedFile, Review, verdict
+from generator.signoff.engine import ChangedFile, PullRequestReview, verdict
 from generator.signoff.policy import parse_policy
 from tests.signoff.builders import (
     EVERYONE,
@@ -313,7 +313,9 @@ def test_no_reviews_by_the_author_or_commit_authors_ever_satisfy_a_role(reviews,
     earlier = [commit(login, sha=f"{index:040d}") for index, login in enumerate(others)]
     commits = (*earlier, commit(author))
     chosen = tuple(
-        Review(login, state, sha, T0.replace(minute=m)) for state, sha, m in reviews for login in authors
+        PullRequestReview(login, state, sha, T0.replace(minute=m))
+        for state, sha, m in reviews
+        for login in authors
     )
     file = review_file("in-review", "approved", peer="pia")
     result = verdict(POLICY, pull(file, reviews=chosen, commits=commits, author=author), EVERYONE)
@@ -323,7 +325,9 @@ def test_no_reviews_by_the_author_or_commit_authors_ever_satisfy_a_role(reviews,
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(_people, _states, st.sampled_from([HEAD, OLD]), st.integers(0, 50)), max_size=14))
 def test_a_role_is_only_ever_filled_by_a_latest_approval_of_the_head(reviews):
-    chosen = tuple(Review(login, state, sha, T0.replace(minute=m)) for login, state, sha, m in reviews)
+    chosen = tuple(
+        PullRequestReview(login, state, sha, T0.replace(minute=m)) for login, state, sha, m in reviews
+    )
     result = verdict(POLICY, pull(review_file("in-review", "approved"), reviews=chosen), EVERYONE)
     for doc in result.documents:
         for role in doc.roles:

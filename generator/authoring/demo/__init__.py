@@ -19,7 +19,14 @@ import yaml
 
 from generator.authoring.demo.front import account_front_matter, review_front_matter
 from generator.authoring.demo.ledger import LEDGER_FILE, demo_ledger
-from generator.authoring.demo.plan import HISTORY_DAYS, Review, day, make_accounts, make_cast, make_reviews
+from generator.authoring.demo.plan import (
+    HISTORY_DAYS,
+    DemoReview,
+    day,
+    make_accounts,
+    make_cast,
+    make_reviews,
+)
 from generator.authoring.demo.text import account_record, body, fill_values, review_record
 from generator.authoring.demo.words import (
     ACCOUNT_SENTENCES,
@@ -65,7 +72,7 @@ def generate(
     planned_accounts = make_accounts(rng, accounts, cast, today)
     planned_reviews = make_reviews(rng, reviews, planned_accounts, today)
     files: dict[str, str] = {CONFIG_FILE: config_text(config)}
-    fronts: list[tuple[Review, Data]] = []
+    fronts: list[tuple[DemoReview, Data]] = []
     for review in planned_reviews:
         review.slots = fill_values(rng, review.account, review.opened)
         front = review_front_matter(rng, review, cast, today)

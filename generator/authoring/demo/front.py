@@ -11,7 +11,7 @@ from generator.authoring.demo.plan import (
     PHASE_WEIGHTS,
     Account,
     Cast,
-    Review,
+    DemoReview,
     day,
     person_name,
     pick,
@@ -61,7 +61,7 @@ def gap_citation(rng: random.Random, gap: tuple[str, str, str]) -> dict[str, str
     }
 
 
-def review_front_matter(rng: random.Random, review: Review, cast: Cast, today: dt.date) -> Data:
+def review_front_matter(rng: random.Random, review: DemoReview, cast: Cast, today: dt.date) -> Data:
     account, slots = review.account, review.slots
     slots["deadline"] = review.needed_by.isoformat()
     slots["gap"] = review.story[2].format(**slots)
@@ -109,7 +109,7 @@ def review_front_matter(rng: random.Random, review: Review, cast: Cast, today: d
     return data
 
 
-def _review_links(rng: random.Random, review: Review, submitted: bool) -> Data:
+def _review_links(rng: random.Random, review: DemoReview, submitted: bool) -> Data:
     key = review.id.lower()
     links: Data = {}
     if submitted or rng.random() < 0.6:
@@ -123,7 +123,7 @@ def _review_links(rng: random.Random, review: Review, submitted: bool) -> Data:
     return links
 
 
-def _meetings(rng: random.Random, review: Review, cast: Cast, author: str, today: dt.date) -> list[Data]:
+def _meetings(rng: random.Random, review: DemoReview, cast: Cast, author: str, today: dt.date) -> list[Data]:
     if review.status is ReviewStatus.DRAFT or rng.random() < 0.55:
         return []
     last = review.decided_on or today
@@ -140,7 +140,7 @@ def _meetings(rng: random.Random, review: Review, cast: Cast, author: str, today
     ]
 
 
-def _decision(rng: random.Random, review: Review, cast: Cast) -> Data | None:
+def _decision(rng: random.Random, review: DemoReview, cast: Cast) -> Data | None:
     if review.status not in (ReviewStatus.APPROVED, ReviewStatus.DENIED) or review.decided_on is None:
         return None
     if review.status is ReviewStatus.APPROVED:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import random
 
-from generator.authoring.demo.plan import Cast, Review
+from generator.authoring.demo.plan import Cast, DemoReview
 from generator.documents.models.review import ReviewStatus
 from generator.frontmatter import Data
 
@@ -27,7 +27,9 @@ def _teams(cast: Cast) -> dict[str, list[str]]:
     }
 
 
-def demo_ledger(rng: random.Random, reviews: list[tuple[Review, Data]], cast: Cast, today: dt.date) -> str:
+def demo_ledger(
+    rng: random.Random, reviews: list[tuple[DemoReview, Data]], cast: Cast, today: dt.date
+) -> str:
     """A ledger as `handbook signoff collect` writes it: a merge with its sign-offs for every decided
     review (one merged by an administrator without Support), and an open pull request for every review
     in review, waiting on the roles not yet given."""

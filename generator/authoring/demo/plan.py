@@ -82,11 +82,11 @@ class Account:
     ta: str | None
     champion: str
     renewal: dt.date
-    reviews: list[Review] = field(default_factory=list)
+    reviews: list[DemoReview] = field(default_factory=list)
 
 
 @dataclass
-class Review:
+class DemoReview:
     number: int
     account: Account
     status: ReviewStatus
@@ -214,7 +214,7 @@ def make_accounts(rng: random.Random, count: int, cast: Cast, today: dt.date) ->
     return accounts
 
 
-def make_reviews(rng: random.Random, count: int, accounts: list[Account], today: dt.date) -> list[Review]:
+def make_reviews(rng: random.Random, count: int, accounts: list[Account], today: dt.date) -> list[DemoReview]:
     if not count:
         return []
     # Larger accounts raise more reviews; a few accounts raise many.
@@ -236,7 +236,7 @@ def make_reviews(rng: random.Random, count: int, accounts: list[Account], today:
 
 def _plan_review(
     rng: random.Random, account: Account, status: ReviewStatus, first: Trigger, today: dt.date
-) -> Review:
+) -> DemoReview:
     roll = rng.random()
     if account.ta and roll < 0.3:
         moment = Moment.POST_SALES
@@ -264,4 +264,4 @@ def _plan_review(
         opened = day(today, -rng.randint(10, HISTORY_DAYS))
         needed_by = day(opened, rng.randint(7, 30))
         decided_on = min(day(opened, rng.randint(1, 40)), today)  # the withdrawal date
-    return Review(0, account, status, moment, triggers, story, opened, needed_by, decided_on, {})
+    return DemoReview(0, account, status, moment, triggers, story, opened, needed_by, decided_on, {})
