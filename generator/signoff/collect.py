@@ -168,9 +168,9 @@ def _utc(when: dt.datetime) -> dt.datetime:
     return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
 
 
-def _feedback(entries: Iterable[engine.FirstFeedback]) -> list[FirstFeedback]:
+def _feedback(entries: Iterable[engine.FirstReview]) -> list[FirstFeedback]:
     """Each role's earliest feedback (over every document of the pull request)."""
-    first: dict[str, engine.FirstFeedback] = {}
+    first: dict[str, engine.FirstReview] = {}
     for entry in entries:
         if entry.role not in first or _utc(entry.at) < _utc(first[entry.role].at):
             first[entry.role] = entry

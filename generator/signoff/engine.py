@@ -129,7 +129,7 @@ class UncountedApproval:
 
 
 @dataclass(frozen=True)
-class FirstFeedback:
+class FirstReview:
     """The first review (approval, request for changes or comment) by someone holding a required role."""
 
     role: str
@@ -158,7 +158,7 @@ class DocumentVerdict:
     blocked_by: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
     not_counted: tuple[UncountedApproval, ...] = ()
-    first_feedback: tuple[FirstFeedback, ...] = ()
+    first_feedback: tuple[FirstReview, ...] = ()
 
     @property
     def required(self) -> list[str]:
@@ -476,7 +476,7 @@ def first_feedback(
     pull: PullRequest | None,
     memberships: Memberships,
     excluded: Mapping[str, str],
-) -> tuple[FirstFeedback, ...]:
+) -> tuple[FirstReview, ...]:
     """Per required role, the earliest review by someone who can fill it (as approvals are judged:
     never the author, a committer, the pusher or a bot): when the team answered, whatever it said."""
     if pull is None:
@@ -493,7 +493,7 @@ def first_feedback(
                 continue
             if holds(policy, role, key, changed, memberships)[0]:
                 assert review.submitted_at is not None
-                found.append(FirstFeedback(role, review.login, review.submitted_at, review.state.upper()))
+                found.append(FirstReview(role, review.login, review.submitted_at, review.state.upper()))
                 break
     return tuple(found)
 
