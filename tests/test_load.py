@@ -15,6 +15,7 @@ from generator.documents.load import (
     dotted,
     iter_document_files,
     parse_document,
+    parse_front_matter,
     read_document,
 )
 
@@ -346,3 +347,23 @@ def test_names_that_only_look_like_devices_are_fine(name: str) -> None:
     from generator.documents.files import windows_name_problem
 
     assert windows_name_problem(name) == ""
+
+
+CORPUS = Path(__file__).parent / "corpus"
+CORPUS_DOCUMENTS = sorted(p for p in CORPUS.glob("*/*/*.md") if p.is_file() and not p.is_symlink())
+
+
+@pytest.mark.parametrize("path", CORPUS_DOCUMENTS, ids=lambda p: p.relative_to(CORPUS).as_posix())
+def test_a_document_read_without_positions_is_read_the_same(path: Path) -> None:
+    try:
+        fast = parse_document(path.read_bytes(), "x.md", "review")
+    except DocumentError:
+        return  # its message is pinned by the corpus case (test_corpus.py)
+    data, values, keys = parse_front_matter(fast.front, "x.md", fast.front_line)
+    assert (fast.data, fast.values, fast.keys) == (data, values, keys)
+
+
+def test_positions_are_found_when_first_asked_for() -> None:
+    document = parse("---\nid: TR-0001\nasks:\n  product: [a]\n---\nbody\n")
+    assert document.position(("asks", "product", 0)) == Position(4, 13)
+    assert document.key_position(("asks",)) == Position(3, 1)

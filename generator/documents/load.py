@@ -126,18 +126,52 @@ class Parsed(Positioned):
 
 @dataclass
 class Document(Positioned):
-    """One file as read: its front matter as plain data, with the position of every key and value."""
+    """One file as read: its front matter as plain data, with the position of every key and value.
+
+    Positions are found when first asked for (a message about the document needs them), by reading
+    the front matter again with the positioned reader: most documents of a run have no fault, and
+    a position per value is most of what reading costs.
+    """
 
     path: str
     kind: Kind
     data: dict[str, Any]
-    values: dict[FieldPath, Position] = field(default_factory=dict)
-    keys: dict[FieldPath, Position] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
     # Its path in the repository (reviews/tr-0001-x.md), whatever the working directory: what pages,
     # exports and the sign-off ledger name it by. `path` is how messages show it.
     source: str = ""
+    front: str = field(default="", repr=False)
+    front_line: int = 2
+    _positions: tuple[dict[FieldPath, Position], dict[FieldPath, Position]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def _positioned(self) -> tuple[dict[FieldPath, Position], dict[FieldPath, Position]]:
+        if self._positions is None:
+            _, values, keys = parse_front_matter(self.front, self.path, self.front_line)
+            self._positions = (values, keys)
+        return self._positions
+
+    @property
+    def values(self) -> dict[FieldPath, Position]:
+        return self._positioned()[0]
+
+    @values.setter
+    def values(self, found: dict[FieldPath, Position]) -> None:
+        self._positions = (found, self._positions[1] if self._positions else {})
+
+    @property
+    def keys(self) -> dict[FieldPath, Position]:
+        return self._positioned()[1]
+
+    @keys.setter
+    def keys(self, found: dict[FieldPath, Position]) -> None:
+        self._positions = (self._positions[0] if self._positions else {}, found)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent between worker processes without its positions: found again where they are needed.
+        return {**self.__dict__, "_positions": None}
 
 
 def _fault(path: str, line: int, column: int, message: str, hint: str = "", fld: str = "") -> NoReturn:
@@ -228,8 +262,8 @@ def parse_document(raw: bytes, path: str, kind: Kind, *, source: str | None = No
         _oversize(path, len(raw))
     text = _decode(raw, path)
     front, front_first_line, body, body_line = _split(text, path)
-    data, values, keys = parse_front_matter(front, path, front_first_line)
-    return Document(path, kind, data, values, keys, body, body_line, source or path)
+    data = front_matter_data(front, path, front_first_line)
+    return Document(path, kind, data, body, body_line, source or path, front, front_first_line)
 
 
 def _decode(raw: bytes, path: str) -> str:
@@ -298,6 +332,23 @@ def parse_front_matter(
     front: str, path: str, first_line: int = 2
 ) -> tuple[dict[str, Any], dict[FieldPath, Position], dict[FieldPath, Position]]:
     """Parse front-matter text (which starts at file line `first_line`) into plain data and positions."""
+    root = _compose(front, path, first_line)
+    converter = _Converter(path, first_line)
+    data = converter.convert(root, (), 0)
+    return data, converter.values, converter.keys
+
+
+def front_matter_data(front: str, path: str, first_line: int = 2) -> dict[str, Any]:
+    """The data `parse_front_matter` gives, without positions; the same faults, found by it."""
+    root = _compose(front, path, first_line)
+    try:
+        return _plain_mapping(root, 0, set())
+    except _Unusual:
+        return parse_front_matter(front, path, first_line)[0]
+
+
+def _compose(front: str, path: str, first_line: int) -> yaml.MappingNode:
+    """The front matter's node tree, after the checks that must come before composing it."""
     unprintable = _NOT_YAML_PRINTABLE.search(front)
     if unprintable:
         at = unprintable.start()
@@ -326,9 +377,52 @@ def parse_front_matter(
             mark.column + 1,
             "the front matter must be a mapping of fields (name: value)",
         )
-    converter = _Converter(path, first_line)
-    data = converter.convert(root, (), 0)
-    return data, converter.values, converter.keys
+    return root
+
+
+class _Unusual(Exception):
+    """Not the plain text, lists and mappings of a valid front matter: the positioned reader decides."""
+
+
+_NULL_TAG = _CORE + "null"
+
+
+def _plain(node: yaml.Node, depth: int, seen: set[int]) -> Any:
+    """What _Converter.convert gives for `node`, for the common shapes; _Unusual for anything else."""
+    tag = node.tag
+    if type(node) is yaml.ScalarNode:
+        if tag == _STR_TAG:
+            return node.value
+        if tag not in _SCALAR_TAGS:
+            raise _Unusual
+        return None if tag == _NULL_TAG and not node.style else node.value
+    if type(node) is yaml.MappingNode:
+        return _plain_mapping(node, depth, seen)
+    if type(node) is yaml.SequenceNode and tag == _SEQ_TAG:
+        if id(node) in seen or depth >= MAX_DEPTH or len(node.value) > MAX_ITEMS:
+            raise _Unusual
+        seen.add(id(node))
+        return [_plain(item, depth + 1, seen) for item in node.value]
+    raise _Unusual
+
+
+def _plain_mapping(node: yaml.Node, depth: int, seen: set[int]) -> dict[str, Any]:
+    # Near the depth limit the positioned reader decides (it counts a value one deeper than its mapping).
+    if node.tag != _MAP_TAG or id(node) in seen or depth >= MAX_DEPTH or len(node.value) > MAX_ITEMS:
+        raise _Unusual
+    seen.add(id(node))
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag != _STR_TAG or type(key_node) is not yaml.ScalarNode:
+            raise _Unusual
+        key = key_node.value
+        if key in result:
+            raise _Unusual
+        if value_node.tag == _STR_TAG and type(value_node) is yaml.ScalarNode:
+            result[key] = value_node.value
+        else:
+            result[key] = _plain(value_node, depth + 1, seen)
+    return result
 
 
 # An anchor (&a) or alias (*a) starts a node: at a line's start, after a space or tab, or after a flow
