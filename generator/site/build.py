@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
-from generator.documents.history import last_changed
+from generator.documents.history import UNAVAILABLE, read_history
 from generator.documents.links import body_links
 from generator.documents.load import display_path, read_document
 from generator.documents.models import AccountPlan, TechReview
@@ -156,8 +156,10 @@ def handbook_from(
     for path, rest in faults.items():
         attention.append(Attention(_in_repository(path, root), _document_page(path), tuple(rest), False))
     attention.sort(key=lambda item: item.path)
-    updated = last_changed(root) if root is not None else {}
-    return Handbook(reviews, accounts, ledger, today, report.assets, attention, updated, config)
+    history = read_history(root) if root is not None else UNAVAILABLE
+    return Handbook(
+        reviews, accounts, ledger, today, report.assets, attention, history.updated, config, history
+    )
 
 
 def _in_repository(path: str, root: Path | None) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator.documents.diagnostics import Diagnostic
+from generator.documents.history import UNAVAILABLE, Change, History
 from generator.documents.models import AccountPlan, Opportunity, TechReview
 from generator.documents.models.account import (
     GATE_LABELS,
@@ -80,6 +81,8 @@ class Handbook:
     updated: dict[str, dt.date] = field(default_factory=dict)
     # The process configuration (handbook.yml): fiscal quarters, holidays, windows.
     config: HandbookConfig = DEFAULT_CONFIG
+    # What git says of each document's status or health over time (documents/history.py).
+    history: History = UNAVAILABLE
     review_by_id: dict[str, ReviewEntry] = field(init=False)
     account_by_id: dict[str, AccountEntry] = field(init=False)
     reviews_by_customer: dict[str, list[ReviewEntry]] = field(init=False)
@@ -351,6 +354,38 @@ def accounts_by_segment(handbook: Handbook) -> dict[Segment, list[AccountEntry]]
     for entry in handbook.accounts:
         tags[entry.plan.segment].append(entry)
     return tags
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A document's followed value (a review's status, an account's health) over time, from git."""
+
+    available: bool  # False: the build had no history (not git, or a shallow clone)
+    changes: tuple[Change, ...] = ()
+
+
+def timeline(handbook: Handbook, source: str) -> Timeline:
+    changes = handbook.history.of(source)
+    return Timeline(False) if changes is None else Timeline(True, changes)
+
+
+@dataclass(frozen=True)
+class RedSpell:
+    """How long an account has been red, by git: since the commit that made its health red."""
+
+    since: dt.date | None
+    days: int | None
+    why: str = ""  # when it cannot be said
+
+
+def days_red(handbook: Handbook, entry: AccountEntry) -> RedSpell:
+    changes = handbook.history.of(entry.source)
+    if changes is None:
+        return RedSpell(None, None, "history unavailable")
+    if not changes or changes[-1].value != "red":
+        return RedSpell(None, None, "red in a change not yet committed")
+    since = changes[-1].day
+    return RedSpell(since, max((handbook.today - since).days, 0))
 
 
 def red_accounts(handbook: Handbook) -> list[AccountEntry]:
@@ -676,6 +711,13 @@ def _review_roles(review: TechReview) -> Iterable[tuple[str, str]]:
         yield review.account_team.ta, "TA"
     if review.peer_reviewer:
         yield review.peer_reviewer, "peer reviewer"
+    assigned = review.assigned_reviewers
+    if assigned is not None:
+        if assigned.assigned_by:
+            yield assigned.assigned_by, "assigned the reviewers"
+        for team, handles in assigned.teams().items():
+            for handle in handles:
+                yield handle, f"assigned {team} reviewer"
     if review.decision:
         yield review.decision.recommended_by, "recommended the decision"
         deciders = review.decision.deciders

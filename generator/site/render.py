@@ -347,7 +347,7 @@ def _review_inputs(hb: Handbook, entry: ReviewEntry) -> Inputs:
     return (
         entry.review, entry.body, entry.source, entry.attention, account.plan if account else None,
         *[(e.review, e.source) if e else None for e in related], hb.ledger, hb.today,
-        hb.updated.get(entry.source), hb.config,
+        hb.updated.get(entry.source), hb.config, index.timeline(hb, entry.source),
     )  # fmt: skip
 
 
@@ -362,7 +362,7 @@ def _account_inputs(hb: Handbook, entry: AccountEntry) -> Inputs:
     return (
         entry.plan, entry.body, entry.source, entry.attention, *[(e.review, e.source) for e in reviews], "|",
         *[(e.review, e.source) if e else None for e in linked], hb.ledger, hb.today,
-        hb.updated.get(entry.source), hb.config,
+        hb.updated.get(entry.source), hb.config, index.timeline(hb, entry.source),
     )  # fmt: skip
 
 
@@ -384,6 +384,7 @@ def _documents(r: Renderer) -> None:
             deadline=hb.calendar.feedback_due(index.feedback_start(hb, entry)),
             body=Markup(body_markdown(entry.body)),  # Markdown, not HTML: sanitized after mkdocs
             updated=hb.updated.get(entry.source),
+            timeline=index.timeline(hb, entry.source),
         )
         r.remember(path, inputs)
     for account in hb.accounts:
@@ -413,6 +414,7 @@ def _documents(r: Renderer) -> None:
             signoffs=index.signoffs(hb, account.source),
             body=Markup(body_markdown(account.body)),
             updated=hb.updated.get(account.source),
+            timeline=index.timeline(hb, account.source),
         )
         r.remember(path, inputs)
     for item in hb.attention:
@@ -455,7 +457,9 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
         drafts=index.newest_first(index.drafts(hb)),
     )
     r.paged_table(nav.DECISIONS.path, "decisions.md.j2", lists.decision_list(hb, decisions))
-    r.page(nav.RED_ACCOUNTS.path, "red_accounts.md.j2", accounts=red)
+    r.page(
+        nav.RED_ACCOUNTS.path, "red_accounts.md.j2", accounts=red, days_red=lambda e: index.days_red(hb, e)
+    )
     r.page(
         nav.PRODUCT_GAPS.path,
         "product_gaps.md.j2",

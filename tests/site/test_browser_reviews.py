@@ -9,6 +9,7 @@ import pytest
 
 from generator.site.build import build_site
 from tests.site.conftest import REPOSITORY, Tab, _serve, options_for
+from tests.test_history import history_repository
 
 pytestmark = pytest.mark.browser
 
@@ -47,4 +48,24 @@ def test_the_review_clock_is_reached_from_the_dashboards_and_shows_each_team(
     assert teams == ["Product", "Engineering", "Support"]
     assert tab.page.locator("tr[data-clock='support'] td").last.inner_text() == "4 of 8 (50%)"
     assert tab.page.locator("tr[data-clock='2026-11'] td").nth(3).inner_text() == "1.5"
+    assert tab.errors == []
+
+
+@pytest.fixture(scope="module")
+def history_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A repository with real commits: a review drafted then submitted, an account green then red."""
+    base = tmp_path_factory.mktemp("history")
+    options = options_for(history_repository(base / "repo"), base)
+    build_site(options)
+    yield from _serve(options.out)
+
+
+def test_a_review_page_shows_its_status_timeline_from_git(tab: Tab, history_url: str) -> None:
+    tab.page.goto(urljoin(history_url, "reviews/tr-0001-case.html"))
+    steps = tab.page.locator("ol.hb-timeline li")
+    assert steps.count() == 2
+    assert steps.nth(0).inner_text().startswith("2026-11-02: status draft")
+    assert steps.nth(1).inner_text().startswith("2026-11-03: status draft → in review")
+    tab.page.goto(urljoin(history_url, "dashboards/red-accounts.html"))
+    assert tab.page.locator(".hb-days-red").inner_text() == "red for 18 days by git (since 2026-11-05)"
     assert tab.errors == []

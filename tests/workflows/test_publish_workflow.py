@@ -123,3 +123,15 @@ def test_an_invalid_document_on_main_is_reported_and_the_rest_of_the_site_is_pub
     assert (site / ACCOUNT_PATH.replace(".md", ".html")).is_file()
     listed = page_text(site, "needs-attention")
     assert REVIEW_PATH in listed and "moment" in listed
+
+
+def test_the_job_that_builds_the_site_checks_out_the_whole_history():
+    """Timelines, days red and last-updated dates come from git: a shallow clone would have none."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    (builder,) = [job for job in workflow["jobs"].values() if "handbook build" in yaml.safe_dump(job)]
+    (checkout,) = [
+        step for step in builder["steps"] if str(step.get("uses", "")).startswith("actions/checkout@")
+    ]
+    assert checkout["with"]["fetch-depth"] == 0
