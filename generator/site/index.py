@@ -716,8 +716,8 @@ def _review_roles(review: TechReview) -> Iterable[tuple[str, str]]:
         if assigned.assigned_by:
             yield assigned.assigned_by, "assigned the reviewers"
         for team, handles in assigned.teams().items():
-            for handle in handles:
-                yield handle, f"assigned {team} reviewer"
+            for person in handles:
+                yield person, f"assigned {team} reviewer"
     if review.decision:
         yield review.decision.recommended_by, "recommended the decision"
         deciders = review.decision.deciders
