@@ -149,6 +149,20 @@ def test_people_pages_cover_authors_account_teams_and_deciders(tmp_path: Path) -
     assert [e.review.id for e, _ in everyone["carl-ce"].reviews] == ["TR-0001", "TR-0002"]
 
 
+def test_people_pages_cover_the_assigned_reviewers_and_who_assigned_them(tmp_path: Path) -> None:
+    write_sample(tmp_path)
+    assigned = {"assigned_by": "pam-pd", "engineering": ["eli-eng", "sue-sup"]}
+    content.write_review(
+        tmp_path,
+        content.review(7, "northwind-test", "Assigned", assigned_reviewers=assigned),
+        slug="assigned",
+    )
+    everyone = index.people(_handbook(tmp_path))
+    assert [held for _, held in everyone["eli-eng"].reviews] == [["assigned engineering reviewer"]]
+    assert [held for _, held in everyone["pam-pd"].reviews] == [["assigned the reviewers"]]
+    assert [held for _, held in everyone["sue-sup"].reviews] == [["assigned engineering reviewer"]]
+
+
 # --- handbook.yml: fiscal quarters, holidays and windows on the dashboards -----------------------------
 
 
