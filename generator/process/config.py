@@ -91,6 +91,15 @@ class PlausibleDates(Strict):
         return DateWindow(self.earliest, self.latest)
 
 
+@dataclass(frozen=True)
+class PlanDeadline:
+    """A quarter's deadline for revisiting a plan: revisited on or after `start` and before `due`."""
+
+    start: dt.date
+    due: dt.date
+    rule: str
+
+
 class HandbookConfig(Strict):
     """The process configuration (handbook.yml at the repository root); every field is optional."""
 
@@ -111,6 +120,10 @@ class HandbookConfig(Strict):
     )
     renewal_window_days: Annotated[int, Field(ge=1, le=366)] = Field(
         facts.RENEWAL_WINDOW_DAYS, description="Value realization starts this many days before a renewal"
+    )
+    plan_weeks: Annotated[int, Field(ge=1, le=13)] = Field(
+        facts.PLAN_WEEKS,
+        description="Tier 2 and 3 account plans are revisited within this many weeks of the quarter's start",
     )
     plausible_dates: PlausibleDates = Field(
         default_factory=PlausibleDates, description="Dates outside this window are typing mistakes"
@@ -138,6 +151,23 @@ class HandbookConfig(Strict):
     def qbr(self, day: dt.date) -> dt.date | None:
         """The internal QBR of the fiscal quarter `day` is in, when one is set."""
         return self.internal_qbr.get(self.calendar.quarter_label(day))
+
+    def plan_deadline(self, tier: int, day: dt.date) -> PlanDeadline:
+        """By when a plan of this tier is revisited in the fiscal quarter of `day`: tier 1 before the
+        internal QBR (when handbook.yml sets one for the quarter), tiers 2-3 (and a tier-1 plan of a
+        quarter without a QBR date) within the first `plan_weeks` weeks."""
+        calendar = self.calendar
+        quarter = calendar.quarter_label(day)
+        start = calendar.quarter_start(day)
+        qbr = self.internal_qbr.get(quarter)
+        if tier == 1 and qbr is not None:
+            return PlanDeadline(start, qbr, f"before the internal QBR of {quarter} ({qbr.isoformat()})")
+        weeks = f"{self.plan_weeks} week{'s' if self.plan_weeks != 1 else ''}"
+        end = start + dt.timedelta(weeks=self.plan_weeks)
+        why = f"within the first {weeks} of {quarter} (by {(end - dt.timedelta(days=1)).isoformat()})"
+        if tier == 1:
+            why += f"; handbook.yml sets no internal QBR date for {quarter}"
+        return PlanDeadline(start, end, why)
 
     def rules(self) -> Faults:
         window = self.plausible_dates
@@ -306,5 +336,7 @@ def process_globals(config: HandbookConfig) -> dict[str, object]:
         "process": config,
         "feedback_business_days": config.feedback_business_days,
         "renewal_window_days": config.renewal_window_days,
+        "plan_weeks": config.plan_weeks,
+        "due_days": facts.DUE_SOON_DAYS,
         "business_week": facts.BUSINESS_WEEK,
     }

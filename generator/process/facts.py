@@ -13,6 +13,11 @@ import datetime as dt
 FEEDBACK_BUSINESS_DAYS = 3
 # The value-realization exercise starts this many days before a renewal.
 RENEWAL_WINDOW_DAYS = 90
+# Tier 2 and 3 plans are done early in the quarter: within this many weeks of its first day. Tier 1
+# plans are done before the quarter's internal QBR (handbook.yml's internal_qbr).
+PLAN_WEEKS = 3
+# What-is-due looks this many days ahead for security questionnaires and customer QBRs.
+DUE_SOON_DAYS = 14
 # Fiscal years start in January unless handbook.yml says otherwise.
 FISCAL_YEAR_START_MONTH = 1
 # A new tech review asks for a decision this many business days after it opens (`new --decision-needed-by`).

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from generator.documents.diagnostics import Diagnostic
 from generator.documents.history import UNAVAILABLE, Change, History
@@ -18,18 +19,23 @@ from generator.documents.models import AccountPlan, Opportunity, TechReview
 from generator.documents.models.account import (
     GATE_LABELS,
     PHASE_LABELS,
+    ActionItem,
     GateAnswer,
     Health,
     Money,
+    QbrStatus,
+    RenewalHealth,
     Segment,
     TechWinPhase,
+    ValueRealization,
     gates_of,
     past_tech_design,
 )
 from generator.documents.models.review import DECIDED, Moment, Outcome, ReviewStatus, Trigger
+from generator.process import facts
 from generator.process.calendar import Calendar, day_of
 from generator.process.config import DEFAULT as DEFAULT_CONFIG
-from generator.process.config import HandbookConfig
+from generator.process.config import HandbookConfig, PlanDeadline
 from generator.signoff.ledger import Ledger, MergedChange, OpenPullRequest
 
 _HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
@@ -393,21 +399,64 @@ def red_accounts(handbook: Handbook) -> list[AccountEntry]:
     return sorted(red, key=lambda e: e.plan.red_account.since if e.plan.red_account else handbook.today)
 
 
+def resolved_red_accounts(handbook: Handbook) -> list[AccountEntry]:
+    """Accounts that left red and record how: the latest resolution first."""
+    resolved = [
+        e
+        for e in handbook.accounts
+        if e.plan.health.status is not Health.RED and e.plan.red_account and e.plan.red_account.resolved
+    ]
+    return sorted(resolved, key=lambda e: _resolved_on(e), reverse=True)
+
+
+def _resolved_on(entry: AccountEntry) -> dt.date:
+    red = entry.plan.red_account
+    return red.resolved.date if red and red.resolved else dt.date.min
+
+
+def days_late(item: ActionItem, today: dt.date) -> int:
+    """How many days an action item is past its due date (0 when done or not yet due)."""
+    return 0 if item.done else max((today - item.due).days, 0)
+
+
 @dataclass(frozen=True)
 class Renewal:
     entry: AccountEntry
     date: dt.date
     days_left: int
+    # From the renewal window on, a value-realization exercise with an owner and a status is expected.
+    value_realization: ValueRealization | None = None
+    missing_value_realization: bool = False
+    latest_health: RenewalHealth | None = None
+
+    @property
+    def past_due(self) -> bool:
+        """The renewal date has passed and the plan still names it: flagged until the plan is updated."""
+        return self.days_left < 0
+
+
+def renewal_of(handbook: Handbook, entry: AccountEntry, within: int | None = None) -> Renewal | None:
+    """The plan's renewal when it is in the window (or past due), with its value realization."""
+    within = handbook.config.renewal_window_days if within is None else within
+    plan = entry.plan
+    when = plan.renewal_date
+    if when is None or (when - handbook.today).days > within:
+        return None
+    assessments = sorted(plan.renewal_health, key=lambda a: a.date)
+    return Renewal(
+        entry,
+        when,
+        (when - handbook.today).days,
+        plan.value_realization,
+        plan.value_realization is None,
+        assessments[-1] if assessments else None,
+    )
 
 
 def renewals(handbook: Handbook, within: int | None = None) -> list[Renewal]:
-    """Renewals from today to `within` days ahead (handbook.yml's window): the value-realization window."""
-    within = handbook.config.renewal_window_days if within is None else within
-    rows = []
-    for entry in handbook.accounts:
-        when = entry.plan.renewal_date
-        if when is not None and 0 <= (when - handbook.today).days <= within:
-            rows.append(Renewal(entry, when, (when - handbook.today).days))
+    """Renewals from today to `within` days ahead (handbook.yml's window: the value-realization window),
+    and the past-due ones, which are never dropped: the longest past due first, then the soonest."""
+    rows = [row for entry in handbook.accounts if (row := renewal_of(handbook, entry, within))]
     return sorted(rows, key=lambda r: (r.date, r.entry.plan.id))
 
 
@@ -439,6 +488,8 @@ def renewals_by_week(handbook: Handbook, within: int | None = None) -> list[Rene
         for n in range(within // 7 + 1)
     ]
     for renewal in renewals(handbook, within):
+        if renewal.past_due:
+            continue  # listed, flagged, on the renewals page; the chart is of the weeks ahead
         weeks[renewal.days_left // 7].by_health[renewal.entry.plan.health.status] += 1
     return weeks
 
@@ -447,11 +498,66 @@ def days_to_renewal(plan: AccountPlan, today: dt.date) -> int | None:
     return (plan.renewal_date - today).days if plan.renewal_date else None
 
 
-def stale_plans(handbook: Handbook) -> list[AccountEntry]:
-    """Plans last revisited before this fiscal quarter began, longest-forgotten first."""
-    start = handbook.calendar.quarter_start(handbook.today)
-    stale = [e for e in handbook.accounts if e.plan.last_revisited < start]
-    return sorted(stale, key=lambda e: (e.plan.last_revisited, e.plan.id))
+class Currency(StrEnum):
+    """Where a plan stands against its tier's deadline this fiscal quarter."""
+
+    CURRENT = "current"  # revisited this quarter before the deadline
+    DUE = "due"  # not revisited yet, the deadline is ahead
+    LATE = "revisited late"  # revisited this quarter, after the deadline
+    MISSED = "missed"  # not revisited, the deadline has passed
+
+
+@dataclass(frozen=True)
+class PlanCurrency:
+    entry: AccountEntry
+    deadline: PlanDeadline
+    state: Currency
+    days: int  # days left before the deadline (DUE), or days past it (MISSED, LATE)
+
+
+def plan_currency(handbook: Handbook, entry: AccountEntry) -> PlanCurrency | None:
+    """The plan against its tier's deadline this quarter; None for an account still onboarding."""
+    plan = entry.plan
+    if plan.onboarding_open:
+        return None
+    deadline = handbook.config.plan_deadline(plan.tier, handbook.today)
+    revisited = plan.last_revisited
+    if deadline.start <= revisited < deadline.due:
+        return PlanCurrency(entry, deadline, Currency.CURRENT, 0)
+    if revisited >= deadline.due:
+        return PlanCurrency(entry, deadline, Currency.LATE, (revisited - deadline.due).days + 1)
+    if handbook.today < deadline.due:
+        return PlanCurrency(entry, deadline, Currency.DUE, (deadline.due - handbook.today).days)
+    return PlanCurrency(entry, deadline, Currency.MISSED, (handbook.today - deadline.due).days + 1)
+
+
+_CURRENCY_ORDER = (Currency.MISSED, Currency.DUE, Currency.LATE)
+
+
+def stale_plans(handbook: Handbook) -> list[PlanCurrency]:
+    """Plans not current against their tier's deadline: missed ones first (the longest missed first),
+    then those due (the soonest deadline first), then those revisited after the deadline."""
+    rows = [
+        row for e in handbook.accounts if (row := plan_currency(handbook, e)) and row.state in _CURRENCY_ORDER
+    ]
+    return sorted(
+        rows,
+        key=lambda r: (
+            _CURRENCY_ORDER.index(r.state),
+            r.deadline.due if r.state is not Currency.MISSED else -r.deadline.due.toordinal(),
+            r.entry.plan.last_revisited,
+            r.entry.plan.id,
+        ),
+    )
+
+
+def onboarding_accounts(handbook: Handbook) -> list[AccountEntry]:
+    """Newly signed customers still in onboarding (no quarterly plan due yet), the latest kickoff last."""
+    # One without its onboarding block does not validate: it is listed under needs attention instead.
+    found = [e for e in handbook.accounts if e.plan.onboarding_open and e.plan.onboarding]
+    return sorted(
+        found, key=lambda e: (e.plan.onboarding.kickoff if e.plan.onboarding else dt.date.max, e.plan.id)
+    )
 
 
 @dataclass(frozen=True)
@@ -468,8 +574,60 @@ def quarterly_review(handbook: Handbook) -> QuarterlyReview | None:
     if day is None:
         return None
     start = handbook.calendar.quarter_start(handbook.today)
-    due = [e for e in handbook.accounts if e.plan.tier == 1 and e.plan.last_revisited < start]
+    due = [
+        e
+        for e in handbook.accounts
+        if e.plan.tier == 1 and e.plan.last_revisited < start and not e.plan.onboarding_open
+    ]
     return QuarterlyReview(day, (day - handbook.today).days, due)
+
+
+# --- what is due: security questionnaires and customer QBRs ---------------------------------------
+
+
+@dataclass(frozen=True)
+class DueItem:
+    entry: AccountEntry
+    what: str
+    day: dt.date
+    days_left: int
+    owner: str | None
+    status: str
+    link: str | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def due_questionnaires(handbook: Handbook) -> list[DueItem]:
+    """Every security questionnaire not yet submitted, the earliest due first."""
+    rows = [
+        DueItem(e, q.name, q.due, (q.due - handbook.today).days, q.security_ce, q.status.value, q.link)
+        for e in handbook.accounts
+        for q in e.plan.security_questionnaires
+        if q.open
+    ]
+    return sorted(rows, key=lambda r: (r.day, r.entry.plan.id, r.what))
+
+
+def due_qbrs(handbook: Handbook, within: int = facts.DUE_SOON_DAYS) -> list[DueItem]:
+    """Customer QBRs still scheduled: those in the next `within` days, and past ones not recorded as held."""
+    rows = [
+        DueItem(
+            e,
+            f"QBR with {e.plan.name}",
+            q.date,
+            (q.date - handbook.today).days,
+            e.plan.ae,
+            q.status.value,
+            q.deck,
+        )
+        for e in handbook.accounts
+        for q in e.plan.qbrs
+        if q.status is QbrStatus.SCHEDULED and (q.date - handbook.today).days <= within
+    ]
+    return sorted(rows, key=lambda r: (r.day, r.entry.plan.id))
 
 
 # --- technical win ----------------------------------------------------------------------------------
@@ -741,6 +899,10 @@ def _plan_roles(plan: AccountPlan) -> Iterable[tuple[str, str]]:
     for item in actions:
         if not item.done:
             yield item.owner, "owns an open action"
+    if plan.value_realization:
+        yield plan.value_realization.owner, "owns the value realization"
+    for questionnaire in plan.security_questionnaires:
+        yield questionnaire.security_ce, "security CE"
     for opportunity in plan.opportunities:
         yield opportunity.ce, "opportunity CE"
         yield opportunity.ae, "opportunity AE"

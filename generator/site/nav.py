@@ -26,6 +26,8 @@ RED_ACCOUNTS = NavPage("Red accounts", "dashboards/red-accounts.md")
 PRODUCT_GAPS = NavPage("Product gaps", "dashboards/product-gaps.md")
 RENEWALS = NavPage("Renewals", "dashboards/renewals.md")
 STALE_PLANS = NavPage("Plans not revisited", "dashboards/stale-plans.md")
+DUE = NavPage("What is due", "dashboards/due.md")
+ONBOARDING = NavPage("Onboarding", "dashboards/onboarding.md")
 TECH_WIN = NavPage("Technical win", "dashboards/tech-win.md")
 CHARTS = NavPage("Charts", "dashboards/charts.md")
 SIGNOFF_AUDIT = NavPage("Sign-off audit", "dashboards/signoff-audit.md")
@@ -47,7 +49,8 @@ HANDBOOK = (
 
 SECTIONS: tuple[tuple[str, tuple[NavPage, ...]], ...] = (
     ("Dashboards", (OVERVIEW, OPEN_REVIEWS, WAITING, REVIEW_CLOCK, DECISIONS, RED_ACCOUNTS, PRODUCT_GAPS,
-                    RENEWALS, STALE_PLANS, TECH_WIN, CHARTS, SIGNOFF_AUDIT, NEEDS_ATTENTION)),
+                    RENEWALS, STALE_PLANS, DUE, ONBOARDING, TECH_WIN, CHARTS, SIGNOFF_AUDIT,
+                    NEEDS_ATTENTION)),
     ("Browse", (REVIEWS, ACCOUNTS, PEOPLE, TAGS, EXPORTS)),
     ("How we work", HANDBOOK),
 )  # fmt: skip

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.documents.models.account import PHASE_LABELS, Health, Money, Segment
+from generator.documents.models.account import PHASE_LABELS, TRAINING_LABELS, Health, Money, Segment
 from generator.documents.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigger
 from generator.process.calendar import day_of
 from generator.process.config import process_globals
@@ -168,6 +168,7 @@ class Renderer:
             account_page=account_page,
             today=handbook.today,
             phase_labels=PHASE_LABELS,
+            training_labels=TRAINING_LABELS,
             trigger_labels=TRIGGER_LABELS,
             handbook=handbook,
             marker=Markup(BODY_MARKER),
@@ -411,6 +412,9 @@ def _documents(r: Renderer) -> None:
             worth=index.account_worth(account.plan),
             renewal_days=index.days_to_renewal(account.plan, hb.today),
             renewal_window=hb.config.renewal_window_days,
+            renewal=index.renewal_of(hb, account),
+            currency=index.plan_currency(hb, account),
+            late=account.plan.late_actions(hb.today),
             signoffs=index.signoffs(hb, account.source),
             body=Markup(body_markdown(account.body)),
             updated=hb.updated.get(account.source),
@@ -438,6 +442,9 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
         "red": red,
         "renewals": upcoming,
         "violations": violations,
+        "onboarding": index.onboarding_accounts(hb),
+        "questionnaires": index.due_questionnaires(hb),
+        "due_qbrs": index.due_qbrs(hb),
         "limit": HOME_LIMIT,
     }
     r.page(
@@ -458,7 +465,12 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
     )
     r.paged_table(nav.DECISIONS.path, "decisions.md.j2", lists.decision_list(hb, decisions))
     r.page(
-        nav.RED_ACCOUNTS.path, "red_accounts.md.j2", accounts=red, days_red=lambda e: index.days_red(hb, e)
+        nav.RED_ACCOUNTS.path,
+        "red_accounts.md.j2",
+        accounts=red,
+        days_red=lambda e: index.days_red(hb, e),
+        late_count=sum(len(e.plan.red_account.late(hb.today)) for e in red if e.plan.red_account),
+        resolved=index.resolved_red_accounts(hb),
     )
     r.page(
         nav.PRODUCT_GAPS.path,
@@ -466,7 +478,13 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
         rows=gaps.registry(hb),
         currency=hb.config.reporting_currency,
     )
-    r.page(nav.RENEWALS.path, "renewals.md.j2", rows=upcoming)
+    r.page(
+        nav.RENEWALS.path,
+        "renewals.md.j2",
+        rows=upcoming,
+        past_due=sum(row.past_due for row in upcoming),
+        missing=sum(row.missing_value_realization for row in upcoming),
+    )
     requests = None if hb.ledger is None else clock.requests(hb.ledger, hb.calendar, hb.today)
     r.page(
         nav.REVIEW_CLOCK.path,
@@ -476,13 +494,24 @@ def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
         months=clock.by_month(requests or []),
         window=hb.calendar.feedback_business_days,
     )
+    onboarding = index.onboarding_accounts(hb)
     r.page(
         nav.STALE_PLANS.path,
         "stale_plans.md.j2",
-        accounts=index.stale_plans(hb),
+        rows=index.stale_plans(hb),
+        onboarding=onboarding,
         quarter=hb.calendar.quarter_label(hb.today),
         since=hb.calendar.quarter_start(hb.today),
         qbr=index.quarterly_review(hb),
+    )
+    r.page(nav.ONBOARDING.path, "onboarding.md.j2", onboarding=onboarding)
+    r.page(
+        nav.DUE.path,
+        "due.md.j2",
+        questionnaires=index.due_questionnaires(hb),
+        qbrs=index.due_qbrs(hb),
+        qbr=index.quarterly_review(hb),
+        quarter=hb.calendar.quarter_label(hb.today),
     )
     tech_win_rows = index.tech_win(hb)
     quarters = {
