@@ -40,6 +40,10 @@ def test_no_template_writes_a_window_or_the_business_week_of_the_process() -> No
         f"{facts.RENEWAL_WINDOW_DAYS} days",
         f"{facts.RENEWAL_WINDOW_DAYS}-day",
         facts.BUSINESS_WEEK,
+        *(
+            f"stage {r.start}–{r.stop - 1}"
+            for r in (facts.TECH_WIN_THIS_QUARTER_STAGES, facts.TECH_WIN_NEXT_QUARTER_STAGES)
+        ),
     }
     found = [
         f"{path.name}: {text!r}"

@@ -339,4 +339,11 @@ def process_globals(config: HandbookConfig) -> dict[str, object]:
         "plan_weeks": config.plan_weeks,
         "due_days": facts.DUE_SOON_DAYS,
         "business_week": facts.BUSINESS_WEEK,
+        "tech_win_this_quarter_stages": _stages(facts.TECH_WIN_THIS_QUARTER_STAGES),
+        "tech_win_next_quarter_stages": _stages(facts.TECH_WIN_NEXT_QUARTER_STAGES),
     }
+
+
+def _stages(stages: range) -> str:
+    """range(2, 5) -> '2–4', as pages write a span of sales stages."""
+    return f"{stages.start}–{stages.stop - 1}"

@@ -24,6 +24,10 @@ FISCAL_YEAR_START_MONTH = 1
 DECISION_BUSINESS_DAYS = 10
 # A new plan's first next step, and a red account's first action, are due this many business days later.
 FIRST_STEP_BUSINESS_DAYS = 5
+# The weekly tech-win review: opportunities at these sales stages closing this fiscal quarter (or past
+# their close date), and at these closing next quarter.
+TECH_WIN_THIS_QUARTER_STAGES = range(2, 5)
+TECH_WIN_NEXT_QUARTER_STAGES = range(3, 5)
 # The days that are business days, as pages say it (the calendar counts Monday to Friday, less holidays).
 BUSINESS_WEEK = "Monday to Friday"
 # The process's days are UTC days (see calendar.today): the clock of GitHub, CI and the ledger.

@@ -760,11 +760,11 @@ def tech_win(handbook: Handbook) -> list[TechWinRow]:
         for opportunity in account.plan.opportunities:
             closing = opportunity.close_date
             stage = opportunity.sales_stage
-            if closing < handbook.today and 2 <= stage <= 4:
+            if closing < handbook.today and stage in facts.TECH_WIN_THIS_QUARTER_STAGES:
                 window = "slipped"
-            elif this_start <= closing < next_start and 2 <= stage <= 4:
+            elif this_start <= closing < next_start and stage in facts.TECH_WIN_THIS_QUARTER_STAGES:
                 window = "this quarter"
-            elif next_start <= closing < after_next and 3 <= stage <= 4:
+            elif next_start <= closing < after_next and stage in facts.TECH_WIN_NEXT_QUARTER_STAGES:
                 window = "next quarter"
             else:
                 continue
