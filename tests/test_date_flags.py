@@ -42,8 +42,16 @@ def repo(tmp_path: Path) -> Path:
         ["new", "account", "--today", "9999-12-28", "--id", "initech", "--name", "Initech"],
         ["new", "account", "--renewal", "9999-12-28", "--id", "initech", "--name", "Initech"],
         ["remind", "--repo", "o/r", "--today", "9999-12-28"],
+        ["notify", "--today", "9999-12-28"],
     ],
-    ids=["new-review-today", "new-review-needed-by", "new-account-today", "new-account-renewal", "remind"],
+    ids=[
+        "new-review-today",
+        "new-review-needed-by",
+        "new-account-today",
+        "new-account-renewal",
+        "remind",
+        "notify",
+    ],
 )
 def test_an_implausible_date_flag_is_one_usage_line(repo: Path, args: list[str]) -> None:
     result = _handbook(repo, *args)

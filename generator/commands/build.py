@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.actions import append_step_summary
-from generator.commands.options import check_web_addresses, root_flag, root_of
+from generator.commands.options import check_web_addresses, root_flag, root_of, today_of
 from generator.documents.diagnostics import FORMATTERS, format_step_summary, sort_diagnostics, summarize
 from generator.documents.load import display_path
 from generator.errors import Exit, UsageError
-from generator.process.calendar import DateProblem, parse_date
-from generator.process.calendar import today as process_today
 from generator.site.build import (
     BuildError,
     BuildOptions,
@@ -67,14 +65,7 @@ def site_flags(parser: argparse.ArgumentParser) -> None:
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
     root = root_of(args)
-    if args.today:
-        try:
-            today = parse_date(args.today)
-        except DateProblem as exc:
-            expected = " (expected YYYY-MM-DD)" if exc.kind == "date_from_text" else ""
-            raise UsageError(f"--today {exc}{expected}") from None
-    else:
-        today = process_today()
+    today = today_of(args)
     out = Path(args.out) if args.out else root / "build" / "site"
     docs = Path(args.docs) if args.docs else root / "build" / "docs"
     for flag, given, folder in (("--out", args.out, out), ("--docs", args.docs, docs)):

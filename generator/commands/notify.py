@@ -15,15 +15,14 @@ import sys
 from pathlib import Path
 
 from generator.actions import append_step_summary, workflow_command
-from generator.commands.options import check_web_addresses, root_flag, root_of
+from generator.commands.options import check_web_addresses, root_flag, root_of, today_of
 from generator.documents.diagnostics import github_annotation
 from generator.documents.load import display_path
-from generator.errors import Exit, UsageError
+from generator.errors import Exit
 from generator.notify.messages import SiteLinks
 from generator.notify.run import Delivery, NotifyError, Run, notify, read_events
 from generator.notify.settings import CONFIG_FILE, Notifications, SettingsError, read_notifications
 from generator.notify.state import StateError, load_state
-from generator.process.calendar import today as process_today
 from generator.signoff.report import cell
 
 
@@ -56,10 +55,7 @@ def _run(args: argparse.Namespace) -> int:
     root = root_of(args)
     check_web_addresses(args)
     now = dt.datetime.now(dt.UTC)
-    try:
-        today = dt.date.fromisoformat(args.today) if args.today else process_today(now)
-    except ValueError:
-        raise UsageError(f"--today {args.today!r} is not a date (expected YYYY-MM-DD)") from None
+    today = today_of(args, now)
     ledger_path = Path(args.ledger) if args.ledger else root / "build" / "ledger.json"
     state_path = (
         Path(args.state)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 from pathlib import Path
 
 from generator.errors import UsageError
+from generator.process.calendar import DateProblem, parse_date
+from generator.process.calendar import today as process_today
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -21,6 +24,17 @@ def root_of(args: argparse.Namespace) -> Path:
     if not root.is_dir():
         raise UsageError(f"--root {args.root}: no such folder")
     return root
+
+
+def today_of(args: argparse.Namespace, now: dt.datetime | None = None) -> dt.date:
+    """--today (a plausible YYYY-MM-DD), else the process's today (the UTC date)."""
+    if not args.today:
+        return process_today(now)
+    try:
+        return parse_date(args.today)
+    except DateProblem as exc:
+        expected = " (expected YYYY-MM-DD)" if exc.kind == "date_from_text" else ""
+        raise UsageError(f"--today {exc}{expected}") from None
 
 
 def check_web_addresses(args: argparse.Namespace) -> None:
