@@ -8,7 +8,10 @@ import os
 import subprocess
 from pathlib import Path
 
-from generator.documents.history import read_history
+import pytest
+
+from generator.documents.history import followed_value, read_history
+from generator.documents.load import Kind
 from generator.site import index
 from generator.site.build import generate, load_handbook
 from tests.site import content
@@ -169,3 +172,50 @@ def test_without_history_the_pages_say_so(tmp_path: Path) -> None:
     tree, _ = generate(options_for(tmp_path / "repo", tmp_path / "out", today=dt.date(2026, 11, 23)))
     assert "History unavailable" in str(tree.files[REVIEW])
     assert "days red: history unavailable" in str(tree.files["dashboards/red-accounts.md"])
+
+
+def _strict(raw: bytes, path: str, kind: str) -> str | None:
+    from generator.documents.diagnostics import DocumentError
+    from generator.documents.load import parse_document
+
+    try:
+        data = parse_document(raw, path, kind)  # type: ignore[arg-type]
+    except DocumentError:
+        return None
+    value = data.data.get("status") if kind == "review" else (data.data.get("health") or {}).get("status")
+    return value if isinstance(value, str) else None
+
+
+BUNDLED = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        p.relative_to(BUNDLED).as_posix()
+        for p in BUNDLED.glob("*/*.md")
+        if p.parent.name in ("reviews", "accounts")
+    ),
+)
+def test_the_quick_read_of_a_version_agrees_with_the_strict_reader_on_the_bundled_documents(
+    path: str,
+) -> None:
+    kind: Kind = "review" if path.startswith("reviews/") else "account"
+    raw = (BUNDLED / path).read_bytes()
+    assert followed_value(raw, path, kind) == _strict(raw, path, kind) is not None
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        ('status: "approved"\n', "approved"),
+        ("status: approved # decided\n", "approved"),
+        ("status: approved\nstatus: denied\n", None),  # a key twice: the strict reader refuses it
+        ("title: >-\n  status: denied\nstatus: approved\n", "approved"),
+    ],
+)
+def test_the_quick_read_of_a_review_version_agrees_with_the_strict_reader(
+    front: str, expected: str | None
+) -> None:
+    raw = f"---\nid: TR-0001\n{front}---\n\nBody.\n".encode()
+    assert followed_value(raw, REVIEW, "review") == _strict(raw, REVIEW, "review") == expected

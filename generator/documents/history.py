@@ -125,11 +125,45 @@ def _blobs(root: Path, shas: list[str]) -> dict[str, bytes] | None:
     return found
 
 
+_VALUE = r"""[ \t]*(["']?)([a-z][a-z-]*)\1[ \t]*(?:#.*)?$"""
+_TOP_STATUS = re.compile(r"^status:" + _VALUE, re.M)
+_HEALTH_BLOCK = re.compile(r"^health:[ \t]*\n((?:[ \t]+.*\n?|[ \t]*\n)+)", re.M)
+_NESTED_STATUS = re.compile(r"^[ \t]+status:" + _VALUE, re.M)
+
+
+def _scanned(raw: bytes, kind: Kind) -> str | None:
+    """The followed value of a plainly written front matter by a line scan (most versions); None when
+    the scan cannot be sure, and the strict reader decides."""
+    try:
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        return None
+    if not text.startswith("---\n"):
+        return None
+    end = text.find("\n---", 3)
+    if end < 0:
+        return None
+    front = text[4 : end + 1]
+    if kind == "review":
+        found = _TOP_STATUS.findall(front)
+    else:
+        blocks = _HEALTH_BLOCK.findall(front)
+        found = _NESTED_STATUS.findall(blocks[0]) if len(blocks) == 1 else []
+    if len(found) != 1:
+        return None
+    # A key written twice finds two lines (and the strict reader decides); a flow collection or a block
+    # scalar cannot hold a line the pattern takes: the value must end its line.
+    return str(found[0][1])
+
+
 def followed_value(raw: bytes, path: str, kind: Kind) -> str | None:
-    """A review's status or an account's health in one version, read by the documents' own strict
-    reader; None when that version cannot be read."""
+    """A review's status or an account's health in one version, as the documents' own strict reader
+    reads it (a plainly written version by a line scan first); None when it cannot be read."""
     if len(raw) > MAX_FILE_BYTES:
         return None
+    scanned = _scanned(raw, kind)
+    if scanned is not None:
+        return scanned
     try:
         data = parse_document(raw, path, kind).data
     except DocumentError:
