@@ -24,10 +24,11 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def _validate(args: argparse.Namespace) -> int:
     from generator.documents.validate import validate_repository
+    from generator.documents.workers import default_workers
 
     root = root_of(args)
     targets = _expand(args.paths, root) if args.paths else None
-    report = validate_repository(root, targets)
+    report = validate_repository(root, targets, workers=default_workers())
     summary = summarize(report.documents, report.diagnostics)
     sys.stdout.write(FORMATTERS[args.format](report.diagnostics, summary))
     if args.format == "github":

@@ -35,6 +35,7 @@ from generator.documents.models.account import PHASE_LABELS, TechWinPhase, past_
 from generator.documents.models.common import reserved_page_name
 from generator.documents.models.review import Moment, ReviewStatus
 from generator.documents.paths import Kind, display_path, kind_of, source_path
+from generator.documents.workers import in_parallel
 from generator.process.calendar import latest_today, using_window
 from generator.process.config import FILE_NAME as CONFIG_FILE
 from generator.process.config import load_config
@@ -331,16 +332,19 @@ def validate_repository(
     *,
     today: dt.date | None = None,
     read: Reader = read_and_check,
+    workers: int = 1,
 ) -> Report:
     """Check every document and asset under root, or only `targets` (with what they reference), with
     dates read inside the plausible window of the repository's handbook.yml: the one assembly of a
-    repository's report (validate, build, serve and the sign-off's tree check all come here)."""
+    repository's report (validate, build, serve and the sign-off's tree check all come here).
+    `workers` > 1 reads the documents in that many processes (see documents.workers); the report is
+    the same."""
     with using_window(load_config(root).config.plausible_dates.window):
-        return _validate_repository(root, targets, today=today, read=read)
+        return _validate_repository(root, targets, today=today, read=read, workers=workers)
 
 
 def _validate_repository(
-    root: Path, targets: Sequence[Path] | None, *, today: dt.date | None, read: Reader
+    root: Path, targets: Sequence[Path] | None, *, today: dt.date | None, read: Reader, workers: int
 ) -> Report:
     files = source_files(root)
     all_files = files.documents
@@ -368,11 +372,24 @@ def _validate_repository(
     checked: list[Checked] = []
     faults: list[Diagnostic] = []
     unreadable: set[tuple[Kind, str]] = set()
-    for path in [*all_files, *extra]:
-        try:
-            checked.append(read(path, root, with_body=display_path(path) in target_paths, today=today))
-        except DocumentError as exc:
-            faults.append(exc.diagnostic)
+    every = [*all_files, *extra]
+    bodies = [display_path(path) in target_paths for path in every] if targets is not None else None
+
+    def read_some(start: int, end: int) -> list[Checked | Diagnostic]:
+        found: list[Checked | Diagnostic] = []
+        for index in range(start, end):
+            try:
+                with_body = bodies[index] if bodies is not None else True
+                found.append(read(every[index], root, with_body=with_body, today=today))
+            except DocumentError as exc:
+                found.append(exc.diagnostic)
+        return found
+
+    for path, item in zip(every, in_parallel(read_some, len(every), workers), strict=True):
+        if isinstance(item, Checked):
+            checked.append(item)
+        else:
+            faults.append(item)
             if found := implied_id(source_path(path, root)):
                 unreadable.add(found)
     documents = [item.document for item in checked]

@@ -1,0 +1,84 @@
+"""Reading a large repository in two processes: the same results, in the same order, sooner.
+
+`in_parallel(work, count, workers)` splits `range(count)` into contiguous parts; the first is done
+here, each other one in a forked child that sends its results back pickled through a pipe (between
+our own processes only: nothing read from disk is unpickled). A child that fails or dies is not
+trusted for anything: its part is done again here, so the outcome is what one process gives.
+Workers are used only where it pays (many documents, more than one CPU, no other threads that a fork
+could leave holding a lock) and never when HANDBOOK_WORKERS=1.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+Item = TypeVar("Item")
+
+# Below this many documents a fork and a transfer cost more than they save.
+MIN_PER_WORKER = 500
+ENVIRONMENT = "HANDBOOK_WORKERS"
+
+
+def default_workers() -> int:
+    """Two where the machine has two CPUs or more, unless HANDBOOK_WORKERS says otherwise."""
+    wanted = os.environ.get(ENVIRONMENT, "").strip()
+    if wanted.isdigit() and int(wanted) >= 1:
+        return min(int(wanted), os.cpu_count() or 1)
+    return min(2, os.cpu_count() or 1)
+
+
+def in_parallel(work: Callable[[int, int], list[Item]], count: int, workers: int) -> list[Item]:
+    """work(start, end) for the parts of range(count), concatenated in order."""
+    parts = min(workers, count // MIN_PER_WORKER) if hasattr(os, "fork") else 1
+    if parts <= 1 or threading.active_count() > 1:
+        return work(0, count)
+    bounds = [count * part // parts for part in range(parts + 1)]
+    children = [_fork(work, bounds[part], bounds[part + 1]) for part in range(1, parts)]
+    results = work(bounds[0], bounds[1])
+    for part, child in enumerate(children, start=1):
+        received: list[Item] | None = _collect(child)
+        results += received if received is not None else work(bounds[part], bounds[part + 1])
+    return results
+
+
+def _fork(work: Callable[[int, int], list[Item]], start: int, end: int) -> tuple[int, int] | None:
+    try:
+        reading, writing = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the child: its part, pickled into the pipe, and out without running any cleanup
+        code = 1
+        try:
+            os.close(reading)
+            payload = pickle.dumps(work(start, end), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(writing, "wb") as stream:
+                stream.write(payload)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writing)
+    return pid, reading
+
+
+def _collect(child: tuple[int, int] | None) -> list[Item] | None:
+    """The child's results, or None when it failed (nothing it sent is used then)."""
+    if child is None:
+        return None
+    pid, reading = child
+    with os.fdopen(reading, "rb") as stream:
+        payload = stream.read()
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0 or not payload:
+        return None
+    try:
+        received: list[Item] = pickle.loads(payload)
+    except Exception:
+        return None
+    return received
+
+

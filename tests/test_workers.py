@@ -1,0 +1,79 @@
+"""Reading in two processes gives what one process gives: the same messages in the same order."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_demo import TODAY
+
+HANDBOOK = [sys.executable, "-m", "generator"]
+IN_PARALLEL = """
+import os, sys
+from generator.documents.workers import in_parallel
+
+parent = os.getpid()
+
+def work(start, end):
+    if os.getpid() != parent and sys.argv[1] == "fail":
+        raise RuntimeError("a child that fails")
+    if os.getpid() != parent and sys.argv[1] == "die":
+        os._exit(9)
+    return [(i, os.getpid() == parent) for i in range(start, end)]
+
+found = in_parallel(work, 1200, 2)
+print([i for i, _ in found] == list(range(1200)), sum(here for _, here in found))
+"""
+
+
+def _run(command: list[str], cwd: Path, workers: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HANDBOOK_WORKERS": workers}
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.slow
+def test_two_workers_report_exactly_what_one_process_reports(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    made = subprocess.run(
+        [
+            *HANDBOOK,
+            "demo",
+            "--reviews",
+            "900",
+            "--accounts",
+            "200",
+            "--seed",
+            "2",
+            "--today",
+            TODAY,
+            str(root),
+        ],
+        capture_output=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    reviews = sorted((root / "reviews").glob("*.md"))
+    for broken in (reviews[3], reviews[700]):  # one in each half
+        broken.write_text(
+            broken.read_text(encoding="utf-8").replace("status:", "statis:", 1), encoding="utf-8"
+        )
+    (root / "accounts" / "zz-unreadable.md").write_bytes(b"---\ntitle: [unclosed\n---\n")
+    one = _run([*HANDBOOK, "validate", "--format", "json"], root, "1")
+    two = _run([*HANDBOOK, "validate", "--format", "json"], root, "2")
+    assert one.returncode == two.returncode == 1
+    assert two.stdout == one.stdout
+    assert '"files_with_errors": 3' in one.stdout
+
+
+@pytest.mark.parametrize("child", ["works", "fail", "die"])
+def test_a_part_a_child_could_not_do_is_done_again_here(child: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", IN_PARALLEL, child], capture_output=True, text=True, check=True
+    )
+    in_order, here = done.stdout.split()
+    assert in_order == "True"
+    assert int(here) == (600 if child == "works" else 1200)
