@@ -80,5 +80,3 @@ def _collect(child: tuple[int, int] | None) -> list[Item] | None:
     except Exception:
         return None
     return received
-
-
