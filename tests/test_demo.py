@@ -9,7 +9,15 @@ import pytest
 
 from generator.commands import main
 from generator.documents.load import read_document
-from generator.documents.models.account import ContactRole, Health, Segment, TechWinPhase, past_tech_design
+from generator.documents.models.account import (
+    ContactRole,
+    Health,
+    QbrStatus,
+    QuestionnaireStatus,
+    Segment,
+    TechWinPhase,
+    past_tech_design,
+)
 from generator.documents.models.review import Moment, Outcome, ReviewStatus, Trigger
 from generator.documents.validate import Report, validate_repository
 
@@ -265,3 +273,18 @@ def test_a_large_demo_exercises_every_rule_of_the_technical_win(moderate):
     assert True in answers and False in answers
     today = dt.date.fromisoformat(TODAY)
     assert any(o.close_date < today and 2 <= o.sales_stage <= 4 for o in opportunities), "slipped deals"
+
+
+def test_the_demo_covers_every_account_state_the_dashboards_show(moderate):
+    today = dt.date.fromisoformat(TODAY)
+    accounts = moderate.accounts
+    in_window = [a for a in accounts if a.renewal_date and 0 <= (a.renewal_date - today).days <= 90]
+
+    assert any(a.onboarding_open and a.onboarding for a in accounts)
+    assert any(a.red_account and a.red_account.resolved for a in accounts)
+    assert any(a.health.status is Health.RED and a.late_actions(today) for a in accounts)
+    assert any(a.value_realization for a in in_window) and any(not a.value_realization for a in in_window)
+    assert any(a.renewal_date and a.renewal_date < today for a in accounts)
+    assert any(a.renewal_health for a in accounts)
+    assert {q.status for a in accounts for q in a.security_questionnaires} == set(QuestionnaireStatus)
+    assert {q.status for a in accounts for q in a.qbrs} >= {QbrStatus.HELD, QbrStatus.SCHEDULED}

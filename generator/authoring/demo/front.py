@@ -40,6 +40,7 @@ from generator.documents.models.account import (
     PHASE_ORDER,
     PHASE_STAGES,
     ContactRole,
+    CoreTrainings,
     Health,
     TechWinPhase,
     phase_key,
@@ -232,7 +233,107 @@ def account_front_matter(
     opportunities = _opportunities(rng, account, today, peers)
     if opportunities:
         data["opportunities"] = opportunities
+    # A generator of its own per account: the tracked items leave every other draw (and file) as it was.
+    _tracked(random.Random(f"{account.id}:tracked"), account, data, today, peers)
     return data
+
+
+def _tracked(rng: random.Random, account: Account, data: Data, today: dt.date, peers: Sequence[str]) -> None:
+    """Onboarding, red accounts resolved, renewals (value realization, past due, monthly health), security
+    questionnaires and customer QBRs, each on some of the accounts."""
+    if account.health is not Health.RED and rng.random() < 0.08:
+        kickoff = day(today, -rng.randint(3, 30))
+        data["onboarding_complete"] = False
+        data["onboarding"] = {
+            "kickoff": kickoff,
+            "plan": f"https://docs.example.com/onboarding/{account.id}",
+            "trainings": {
+                name: day(kickoff, 7 * (n + 1) + rng.randint(0, 3)) for n, name in enumerate(TRAININGS)
+            },
+        }
+        data["objectives"], data["next_steps"] = [], []
+        data["last_revisited"] = min(kickoff, today)
+    elif account.health is not Health.RED and rng.random() < 0.15:
+        since = day(today, -rng.randint(90, 200))
+        resolved = day(since, rng.randint(20, 60))
+        data["red_account"] = {
+            "since": since,
+            "current_status": f"{account.champion}'s team paused the rollout after two outages.",
+            "asks": ["A named Support escalation engineer"],
+            "action_plan": [
+                {
+                    "action": "Root cause review of both outages",
+                    "owner": account.ce,
+                    "due": day(since, 10),
+                    "done": True,
+                },
+                {
+                    "action": "Executive sponsor call",
+                    "owner": account.ae,
+                    "due": day(since, 15),
+                    "done": True,
+                },
+            ],
+            "resolved": {
+                "date": resolved,
+                "how": "The fixes shipped and the rollout restarted with two more teams.",
+            },
+        }
+    renewal: dt.date = data["renewal_date"]
+    if rng.random() < 0.06:
+        renewal = data["renewal_date"] = day(today, -rng.randint(1, 30))  # the order is still with legal
+    if (renewal - today).days <= 120:
+        if rng.random() < 0.5 or renewal < today:
+            status = "done" if renewal < today else rng.choice(["not-started", "in-progress", "done"])
+            data["value_realization"] = {
+                "owner": account.ae,
+                "status": status,
+                **({"started": day(renewal, -rng.randint(80, 100))} if status != "not-started" else {}),
+            }
+        data["renewal_health"] = [
+            {
+                "date": day(today, -30 * n - rng.randint(0, 5)),
+                "relationship_risks": rng.sample(RELATIONSHIP_RISKS, rng.randint(0, 2)),
+                "technical_risks": rng.sample(TECHNICAL_RISKS, rng.randint(0, 2)),
+            }
+            for n in range(rng.randint(0, 2))
+        ]
+    if rng.random() < 0.25:
+        questionnaires = []
+        for n in range(rng.randint(1, 2)):
+            received = day(today, -rng.randint(5, 60))
+            status = rng.choice(["received", "in-progress", "submitted"])
+            item: Data = {
+                "name": rng.choice(QUESTIONNAIRES) + (f" ({n + 1})" if n else ""),
+                "status": status,
+                "due": day(received, rng.randint(14, 40)),
+                "security_ce": rng.choice(list(peers)),
+                "received": received,
+            }
+            if status == "submitted":
+                item["submitted"] = min(day(received, rng.randint(5, 14)), today)
+            questionnaires.append(item)
+        data["security_questionnaires"] = questionnaires
+    if account.tier < 3 and rng.random() < 0.6:
+        held = day(today, -rng.randint(60, 90))
+        data["qbrs"] = [
+            {"date": held, "status": "held"},
+            {"date": day(today, rng.randint(-5, 40))},
+        ]
+
+
+TRAININGS = tuple(CoreTrainings.model_fields)
+RELATIONSHIP_RISKS = (
+    "The economic buyer changes in the new fiscal year",
+    "Procurement asks for a multi-year discount",
+    "The champion's team is being reorganized",
+)
+TECHNICAL_RISKS = (
+    "Two teams still on the old code host",
+    "The instance is two major versions behind",
+    "Search latency complaints from the largest team",
+)
+QUESTIONNAIRES = ("Vendor security review", "SIG Lite questionnaire", "Cloud security assessment")
 
 
 def _contacts(rng: random.Random, account: Account) -> list[Data]:

@@ -102,7 +102,15 @@ def review_record(front: Data) -> str:
 
 def account_record(front: Data) -> str:
     """The quarter's objectives and the opportunities, as the account team walks through them."""
-    parts = ["\n## Objectives this quarter\n\n" + "\n".join(f"- {o}" for o in front["objectives"]) + "\n"]
+    if front.get("onboarding"):
+        onboarding = front["onboarding"]
+        trainings = ", ".join(f"{name} training on {when}" for name, when in onboarding["trainings"].items())
+        parts = [
+            f"\n## Onboarding\n\nKickoff on {onboarding['kickoff']}; {trainings}. The first quarterly plan "
+            "follows once onboarding is complete.\n"
+        ]
+    else:
+        parts = ["\n## Objectives this quarter\n\n" + "\n".join(f"- {o}" for o in front["objectives"]) + "\n"]
     opportunities = front.get("opportunities", [])
     if opportunities:
         parts.append(
