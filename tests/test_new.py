@@ -481,3 +481,55 @@ def test_any_one_line_title_is_written_as_a_valid_review_and_read_back_as_text(
         written = only_file(root / "reviews")
         assert read_document(written).data["title"] == title.strip()
         assert validate_repository(root).ok
+
+
+def test_a_newly_signed_customer_gets_an_onboarding_block_and_no_quarterly_plan(
+    tmp_path: Path, capsys, no_terminal
+) -> None:
+    flags = [
+        *ACCOUNT_FLAGS,
+        "--onboarding-plan",
+        "https://docs.example.com/onboarding/nw",
+        "--kickoff",
+        TODAY,
+    ]
+    code, _, err = handbook(capsys, "new", "account", *flags, "--root", str(tmp_path), "--today", TODAY)
+
+    assert code == 0, err
+    data = read_document(tmp_path / "accounts" / "northwind-logistics.md").data
+    assert (data["onboarding_complete"], data["objectives"], data["next_steps"]) == ("false", [], [])
+    assert data["onboarding"]["trainings"] == {
+        "admin": "2026-11-30",
+        "user": "2026-12-07",
+        "advanced": "2026-12-14",
+    }
+    report = validate_repository(tmp_path)
+    assert [d.message for d in report.diagnostics] == [
+        "section '## Summary' still holds the skeleton's hint",
+        "section '## Onboarding' still holds the skeleton's hint",
+    ]
+
+
+def test_a_kickoff_without_an_onboarding_plan_is_a_usage_error(tmp_path: Path, capsys, no_terminal) -> None:
+    code, _, err = handbook(
+        capsys,
+        "new",
+        "account",
+        *ACCOUNT_FLAGS,
+        "--kickoff",
+        TODAY,
+        "--root",
+        str(tmp_path),
+        "--today",
+        TODAY,
+    )
+    assert code == 2
+    assert "--kickoff: is only used with --onboarding-plan" in err
+
+
+def test_an_onboarding_plan_that_is_not_a_link_is_a_usage_error(tmp_path: Path, capsys, no_terminal) -> None:
+    flags = [*ACCOUNT_FLAGS, "--onboarding-plan", "the shared drive"]
+    code, _, err = handbook(capsys, "new", "account", *flags, "--root", str(tmp_path), "--today", TODAY)
+    assert code == 2
+    assert err.startswith("handbook: error: --onboarding-plan: ")
+    assert not (tmp_path / "accounts" / "northwind-logistics.md").exists()

@@ -25,12 +25,22 @@ from generator.documents.diagnostics import Diagnostic, DocumentError
 from generator.documents.load import Kind, display_path, parse_document, read_document
 from generator.documents.models import AccountPlan, TechReview
 from generator.documents.models.account import ActionItem as AccountAction
-from generator.documents.models.account import Contact, ContactRole, Health, HealthReport, RedAccount, Segment
+from generator.documents.models.account import (
+    Contact,
+    ContactRole,
+    CoreTrainings,
+    Health,
+    HealthReport,
+    Onboarding,
+    RedAccount,
+    Segment,
+)
 from generator.documents.models.review import AccountTeam, Moment, ReviewStatus, Trigger
 from generator.documents.skeleton import (
     ACCOUNT_GUIDANCE,
     NEXT_STEP,
     OBJECTIVE,
+    ONBOARDING_GUIDANCE,
     RED_ASK,
     RED_FIRST_ACTION,
     RED_STATUS,
@@ -49,7 +59,11 @@ from generator.process.calendar import (
 )
 from generator.process.calendar import today as process_today
 from generator.process.config import require_config
-from generator.process.facts import DECISION_BUSINESS_DAYS, FIRST_STEP_BUSINESS_DAYS
+from generator.process.facts import (
+    DECISION_BUSINESS_DAYS,
+    FIRST_STEP_BUSINESS_DAYS,
+    TRAINING_SPACING_BUSINESS_DAYS,
+)
 
 SLUG_WORDS_LIMIT = 48
 _REVIEW_NUMBER = re.compile(r"^tr-([0-9]{1,6})(?:-|\.md$)", re.IGNORECASE)
@@ -504,6 +518,7 @@ def new_account(args: argparse.Namespace, writing: Writing) -> Path:
     champion: str = asker.get(args.champion, "--champion", "Champion's name", field_check(Contact, "name"))
 
     first_step_due = calendar.add_business_days(today, FIRST_STEP_BUSINESS_DAYS)
+    onboarding = _onboarding(args, calendar, today)
     plan = _build(
         AccountPlan,
         id=plan_id,
@@ -519,13 +534,40 @@ def new_account(args: argparse.Namespace, writing: Writing) -> Path:
         health=HealthReport(status=health, reason=reason),
         red_account=_red_skeleton(ce, first_step_due, today) if health is Health.RED else None,
         contacts=[Contact(name=champion, role=ContactRole.CHAMPION)],
-        objectives=[OBJECTIVE],
-        next_steps=[AccountAction(action=NEXT_STEP, owner=ce, due=first_step_due)],
+        onboarding_complete=onboarding is None,
+        onboarding=onboarding,
+        # A customer in onboarding gets its first quarterly plan once onboarding is complete.
+        objectives=[OBJECTIVE] if onboarding is None else [],
+        next_steps=[AccountAction(action=NEXT_STEP, owner=ce, due=first_step_due)]
+        if onboarding is None
+        else [],
     )
     path = root / "accounts" / f"{plan_id}.md"
-    text = render(plan, sections(ACCOUNT_GUIDANCE))
+    text = render(plan, sections(ACCOUNT_GUIDANCE if onboarding is None else ONBOARDING_GUIDANCE))
     write_new(path, checked_text(text, path, "account"))
     return path
+
+
+def _onboarding(args: argparse.Namespace, calendar: Calendar, today: dt.date) -> Onboarding | None:
+    """A newly signed customer (--onboarding-plan): the kickoff, and the three core trainings a week apart
+    after it, to be moved to the days agreed with the customer."""
+    link = getattr(args, "onboarding_plan", None)
+    kickoff: dt.date = getattr(args, "kickoff", None) or today
+    if link is None:
+        if getattr(args, "kickoff", None) is not None:
+            raise UsageError("--kickoff: is only used with --onboarding-plan (a customer in onboarding)")
+        return None
+    plan = field_check(Onboarding, "plan")
+    try:
+        url = plan(link)
+    except Invalid as exc:
+        raise UsageError(f"--onboarding-plan: {exc}") from None
+    weeks = {
+        name: calendar.add_business_days(kickoff, TRAINING_SPACING_BUSINESS_DAYS * (n + 1))
+        for n, name in enumerate(CoreTrainings.model_fields)
+    }
+    result: Onboarding = _build(Onboarding, kickoff=kickoff, plan=url, trainings=CoreTrainings(**weeks))
+    return result
 
 
 def _red_skeleton(owner: str, first_due: dt.date, today: dt.date) -> RedAccount:

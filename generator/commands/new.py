@@ -68,6 +68,14 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     account.add_argument("--health-reason", help="why the account has that health")
     account.add_argument("--champion", metavar="NAME", help="the customer's champion")
     account.add_argument("--renewal", type=_date_arg, metavar="YYYY-MM-DD", help="the renewal date")
+    account.add_argument(
+        "--onboarding-plan",
+        metavar="URL",
+        help="a newly signed customer's onboarding plan: writes the onboarding block, no quarterly plan yet",
+    )
+    account.add_argument(
+        "--kickoff", type=_date_arg, metavar="YYYY-MM-DD", help="the onboarding kickoff (default: today)"
+    )
     _common(account)
     account.set_defaults(run=_account)
 

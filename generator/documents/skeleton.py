@@ -34,6 +34,11 @@ ACCOUNT_GUIDANCE = {
     "Risks and challenges": "What could hurt health or the renewal, and what the account team does about it.",
     "Next steps": "Clear next steps with owners and dates (mirror them in the front matter's next_steps).",
 }
+ONBOARDING_GUIDANCE = {
+    "Summary": ACCOUNT_GUIDANCE["Summary"],
+    "Onboarding": "Where onboarding stands: the kickoff, the three core trainings, what is left before the "
+    "first quarterly plan.",
+}
 
 # The front-matter lines of a new account plan, each an instruction to replace.
 RED_STATUS = "Write the current status: what turned the account red, and what is known now."
@@ -97,7 +102,9 @@ class BodyPlaceholder:
 
 
 _BODY_HINTS = {
-    text: name for guidance in (REVIEW_GUIDANCE, ACCOUNT_GUIDANCE) for name, text in guidance.items()
+    text: name
+    for guidance in (REVIEW_GUIDANCE, ACCOUNT_GUIDANCE, ONBOARDING_GUIDANCE)
+    for name, text in guidance.items()
 }
 
 

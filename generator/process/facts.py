@@ -16,6 +16,9 @@ RENEWAL_WINDOW_DAYS = 90
 # Tier 2 and 3 plans are done early in the quarter: within this many weeks of its first day. Tier 1
 # plans are done before the quarter's internal QBR (handbook.yml's internal_qbr).
 PLAN_WEEKS = 3
+# A new onboarding's skeleton schedules the three core trainings this many business days apart after the
+# kickoff (the team moves them to the days agreed with the customer).
+TRAINING_SPACING_BUSINESS_DAYS = 5
 # What-is-due looks this many days ahead for security questionnaires and customer QBRs.
 DUE_SOON_DAYS = 14
 # Fiscal years start in January unless handbook.yml says otherwise.
