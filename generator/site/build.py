@@ -34,13 +34,14 @@ from generator.process.config import DEFAULT as DEFAULT_CONFIG
 from generator.process.config import FILE_NAME, HandbookConfig, load_config
 from generator.signoff.ledger import Ledger, LedgerError, load_ledger
 from generator.site import engine as engines
-from generator.site import nav, plugin
+from generator.site import nav, plugin, shares
 from generator.site.hooks import HOOK_FILE, HOOK_SOURCE
 from generator.site.index import AccountEntry, Attention, Handbook, ReviewEntry
 from generator.site.links import LinkIndex
 from generator.site.plugin import HandbookPlugin
 from generator.site.render import SITE_SOURCE, PageMemo, Settings, Tree, render_tree
 from generator.site.sanitize import link_problem
+from generator.site.shares import shares_of
 
 PAGES = "pages"
 Progress = Callable[[int, int], None]
@@ -358,12 +359,79 @@ def run_mkdocs(
     dirty: bool = False,
     progress: Progress | None = None,
     links: LinkIndex | None = None,
+    pages: Sequence[str] | None = None,
+    parts: int = shares.PARTS,
+    share_from: int = shares.SHARE_FROM_PAGES,
+    share: plugin.Share | None = None,
+    built: list[str] | None = None,
 ) -> list[str]:
-    """Build the docs tree with mkdocs into site_dir; returns mkdocs' warnings."""
+    """Build the docs tree with mkdocs into site_dir; returns mkdocs' warnings.
+
+    Given the tree's `pages` (docs-tree paths), a large site's pages are shared among `parts`
+    processes (generator/site/shares.py); `share` is the part a child process builds."""
     config = mkdocs_config(docs, site_dir)
     if progress is not None:
         config.plugins["handbook-progress"] = _progress_plugin(progress)
-    return build_with(config, dirty=dirty, links=links)
+    if share is not None or pages is None or parts < 2 or len(pages) < share_from:
+        site_plugin(config).share = share
+        found = build_with(config, dirty=dirty, links=links)
+        if built is not None:
+            built += site_plugin(config).built
+        return found
+    split = shares_of(pages, parts)
+    index = sorted(links.paths) if links is not None else None
+    children = [
+        engines.start_child(
+            engines.DEFAULT, docs, shares.part_folder(site_dir, part), index, (part, split[part])
+        )
+        for part in range(1, parts)
+    ]
+    ours = site_plugin(config)
+    ours.share = plugin.Share(0, split[0])
+    failure: BuildError | None = None
+    warnings: list[str] = []
+    try:
+        warnings = build_with(config, links=links)
+    except BuildError as exc:
+        failure = exc
+    finally:
+        answers = [engines.finish_child(child) for child in children]
+    try:
+        return _merged(site_dir, config, ours, split, answers, warnings, failure)
+    finally:
+        for part in range(1, parts):  # merged (and removed) or failed: nothing of a part stays
+            shutil.rmtree(shares.part_folder(site_dir, part), ignore_errors=True)
+
+
+def _merged(
+    site_dir: Path,
+    config: Any,
+    ours: HandbookPlugin,
+    split: list[frozenset[str]],
+    answers: list[dict[str, Any]],
+    warnings: list[str],
+    failure: BuildError | None,
+) -> list[str]:
+    broken = list(failure.broken_links) if failure is not None else []
+    for answer in answers:
+        broken += [(page, written, target) for page, written, target in answer.get("broken", [])]
+    if broken:
+        raise BuildError("some internal links go nowhere", [link_problem(*b) for b in broken], broken)
+    if failure is not None:
+        raise failure
+    for answer in answers:
+        if "warnings" not in answer:
+            raise BuildError(answer["summary"], list(answer["problems"]))
+        warnings += answer["warnings"]
+    for part in range(1, len(split)):
+        shares.merge(
+            site_dir,
+            shares.part_folder(site_dir, part),
+            answers[part - 1]["built"],
+            ours.order,
+            config.site_url or "/",
+        )
+    return warnings
 
 
 def run_engine(
@@ -373,15 +441,18 @@ def run_engine(
     *,
     progress: Progress | None = None,
     links: LinkIndex | None = None,
+    pages: Sequence[str] | None = None,
 ) -> list[str]:
     """Build the docs tree with the chosen engine: MkDocs here, ProperDocs in a child process."""
     if name == engines.DEFAULT:
-        return run_mkdocs(docs, site_dir, progress=progress, links=links)
+        return run_mkdocs(docs, site_dir, progress=progress, links=links, pages=pages)
     try:
         engines.check(name)
     except (ValueError, engines.EngineMissing) as exc:
         raise BuildError(str(exc)) from exc
-    answer = engines.build_in_child(name, docs, site_dir, sorted(links.paths) if links else None)
+    answer = engines.finish_child(
+        engines.start_child(name, docs, site_dir, sorted(links.paths) if links else None)
+    )
     if "warnings" in answer:
         return list(answer["warnings"])
     broken = [(page, written, target) for page, written, target in answer.get("broken", [])]
@@ -619,7 +690,8 @@ def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResu
     extra: list[Diagnostic] = []
     while True:
         tree, written, attention = _generate(options, timings, extra)
-        pages = sum(1 for path in tree.files if path.endswith(".md"))
+        pages_built = [path for path in tree.files if path.endswith(".md")]
+        pages = len(pages_built)
         links = tree.index
         del tree  # the pages are on disk now: mkdocs reads them from there, and gets the memory back
         started = time.perf_counter()
@@ -627,7 +699,9 @@ def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResu
         # A staging folder of this build's own: nothing that already exists is ever cleaned by mkdocs.
         staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}.staging-", dir=options.out.parent))
         try:
-            warnings = run_engine(options.engine, options.docs, staging, progress=progress, links=links)
+            warnings = run_engine(
+                options.engine, options.docs, staging, progress=progress, links=links, pages=pages_built
+            )
             break
         except BuildError as exc:
             shutil.rmtree(staging, ignore_errors=True)

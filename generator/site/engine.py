@@ -33,20 +33,38 @@ def check(engine: str) -> None:
         raise EngineMissing(f"the {engine} engine is not installed (pip install {engine})")
 
 
-def build_in_child(engine: str, docs: Path, site_dir: Path, links: list[str] | None) -> dict[str, Any]:
-    """One build of the docs tree by `engine` in a child process: its warnings, or why it failed."""
-    request = json.dumps({"docs": str(docs), "site": str(site_dir), "links": links})
-    done = subprocess.run(
+def start_child(
+    engine: str,
+    docs: Path,
+    site_dir: Path,
+    links: list[str] | None,
+    share: tuple[int, frozenset[str]] | None = None,
+) -> subprocess.Popen[str]:
+    """A child process building the docs tree with `engine` (all of it, or one share of its pages)."""
+    request: dict[str, Any] = {"docs": str(docs), "site": str(site_dir), "links": links}
+    if share is not None:
+        request["share"] = [share[0], sorted(share[1])]
+    child = subprocess.Popen(
         [sys.executable, "-m", "generator.site.engine", engine],
-        input=request,
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
+    assert child.stdin is not None
+    child.stdin.write(json.dumps(request))
+    child.stdin.close()
+    child.stdin = None  # sent: `communicate` only reads its answer
+    return child
+
+
+def finish_child(child: subprocess.Popen[str]) -> dict[str, Any]:
+    """What a child build reported: its warnings, or why it failed."""
+    out, err = child.communicate()
     try:
-        answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        answer: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     except (IndexError, ValueError):
-        answer = {"summary": f"{engine} could not build the site", "problems": [done.stderr.strip()[-2000:]]}
+        answer = {"summary": "the site could not be built", "problems": [err.strip()[-2000:]]}
     return answer
 
 
@@ -55,15 +73,20 @@ def _child(engine: str, read: Callable[[], str]) -> int:
         importlib.import_module("properdocs.replacement")  # every mkdocs import from here on is ProperDocs'
     from generator.site.build import BuildError, run_mkdocs
     from generator.site.links import LinkIndex
+    from generator.site.plugin import Share
 
     request = json.loads(read())
     links = LinkIndex(request["links"]) if request["links"] is not None else None
+    share = Share(request["share"][0], frozenset(request["share"][1])) if "share" in request else None
     try:
-        warnings = run_mkdocs(Path(request["docs"]), Path(request["site"]), links=links)
+        built: list[str] = []
+        warnings = run_mkdocs(
+            Path(request["docs"]), Path(request["site"]), links=links, share=share, built=built
+        )
     except BuildError as exc:
         print(json.dumps({"summary": exc.summary, "problems": exc.problems, "broken": exc.broken_links}))
         return 1
-    print(json.dumps({"warnings": warnings}))
+    print(json.dumps({"warnings": warnings, "built": built}))
     return 0
 
 

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import functools
 import json
+import posixpath
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,15 @@ class LinksGoNowhere(PluginError):
     """Raised at the end of a build whose bodies link to pages or files the site does not have."""
 
 
+@dataclass(frozen=True)
+class Share:
+    """One of the processes a build's pages are shared among: the pages (docs-tree paths) it builds.
+    The first also copies the static files and writes the theme's own pages; the others only pages."""
+
+    part: int
+    pages: frozenset[str]
+
+
 class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     """One mkdocs build (or a serve session's rebuilds) of the docs tree.
 
@@ -54,11 +66,61 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.problems: list[BrokenLink] = []
         # Each page's own HTML between on_page_markdown and on_page_content.
         self._set_aside: dict[str, str] = {}
+        # Material's navigation as rendered once per place (see `shared`), and the nav's pages.
+        self._shared: dict[tuple[str, str, str], Any] = {}
+        self._in_nav: set[str] = set()
+        # When the pages are shared among processes: this one's share (None: every page).
+        self.share: Share | None = None
+        # The pages' URLs in mkdocs' order (the order of the merged sitemap), and the files this
+        # share's pages are written to.
+        self.order: list[str] = []
+        self.built: list[str] = []
+
+    def on_config(self, config: Any, **_: Any) -> Any:
+        if self.share is not None and self.share.part > 0:
+            config.theme.static_templates = {"sitemap.xml"}  # merged into the first part's
+        return config
+
+    def on_files(self, files: Any, config: Any, **_: Any) -> Any:
+        """A share builds its own pages only; the others stay known to it (links to them resolve)."""
+        if self.share is None:
+            return files
+        from mkdocs.structure.files import InclusionLevel
+
+        self.order = [file.url for file in files.documentation_pages()]
+        for file in files:
+            theirs = (
+                file.src_uri not in self.share.pages if file.is_documentation_page() else self.share.part > 0
+            )
+            if theirs:
+                file.inclusion = InclusionLevel.EXCLUDED
+        self.built = [file.dest_uri for file in files.documentation_pages()]
+        return files
 
     def on_pre_build(self, config: Any, **_: Any) -> None:
         self.problems.clear()
         self._set_aside.clear()
+        self._shared.clear()
         self.links = self.given
+
+    def on_nav(self, nav: Any, config: Any, files: Any, **_: Any) -> Any:
+        self._in_nav = {page.file.src_uri for page in nav.pages}
+        return nav
+
+    def shared(self, part: str, page: Any, base_url: str, caller: Callable[[], Any]) -> Any:
+        """Material's navigation (the sidebar's and the tabs'), rendered once for all the pages of a
+        folder that are not in the nav: on those it is the same HTML (no item is active, and its links
+        are relative to the folder), and rendering it for each of thousands of documents was the largest
+        part of the theme's time. A page of the nav gets its own (its item is the active one)."""
+        if page is None:  # the theme's own pages (404.html): once each anyway
+            return caller()
+        source = page.file.src_uri
+        place = source if source in self._in_nav else posixpath.dirname(page.url)
+        key = (part, place, base_url)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = caller()
+        return found
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any, **_: Any) -> str:
         """Set the page's own HTML aside: only the title, the marker and the body go through Markdown."""
@@ -100,6 +162,7 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         not on every build: mkdocs makes a new template environment for each build and each rebuild."""
         if env.bytecode_cache is None:
             env.bytecode_cache = _bytecode_cache()
+        env.globals["handbook_shared"] = self.shared
         return env
 
     @event_priority(-100)  # after Material's search plugin has written its index
