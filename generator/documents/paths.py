@@ -32,6 +32,9 @@ def source_path(path: Path, root: Path | None = None) -> str:
     Relative to `root` when the file is inside it; otherwise (no root, or a file named outside the
     checkout) the file is read as part of the repository its folder is in: its last two parts.
     """
+    parts = path.parts
+    if root is not None and len(parts) >= 2 and parts[:-2] == root.parts and ".." not in parts[-2:]:
+        return f"{parts[-2]}/{parts[-1]}"  # root/folder/name as the walk lists it: no need to resolve
     if root is not None:
         relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
         if not relative.startswith(os.pardir + os.sep) and relative != os.pardir:

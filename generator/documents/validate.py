@@ -8,6 +8,7 @@ handful), so a small change never costs a parse of every body in the repository.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import difflib
 import gc
@@ -333,18 +334,28 @@ def validate_repository(
     today: dt.date | None = None,
     read: Reader = read_and_check,
     workers: int = 1,
+    keep_bodies: bool = True,
 ) -> Report:
     """Check every document and asset under root, or only `targets` (with what they reference), with
     dates read inside the plausible window of the repository's handbook.yml: the one assembly of a
     repository's report (validate, build, serve and the sign-off's tree check all come here).
     `workers` > 1 reads the documents in that many processes (see documents.workers); the report is
-    the same."""
+    the same. Without `keep_bodies`, the report's documents come without their text (what a run that
+    only tells the faults needs: it then holds less)."""
     with using_window(load_config(root).config.plausible_dates.window):
-        return _validate_repository(root, targets, today=today, read=read, workers=workers)
+        return _validate_repository(
+            root, targets, today=today, read=read, workers=workers, keep_bodies=keep_bodies
+        )
 
 
 def _validate_repository(
-    root: Path, targets: Sequence[Path] | None, *, today: dt.date | None, read: Reader, workers: int
+    root: Path,
+    targets: Sequence[Path] | None,
+    *,
+    today: dt.date | None,
+    read: Reader,
+    workers: int,
+    keep_bodies: bool,
 ) -> Report:
     files = source_files(root)
     all_files = files.documents
@@ -374,15 +385,27 @@ def _validate_repository(
     unreadable: set[tuple[Kind, str]] = set()
     every = [*all_files, *extra]
     bodies = [display_path(path) in target_paths for path in every] if targets is not None else None
+    # Without files named from outside the listing, every page a body may link to is known before
+    # reading: links are checked as each document is read (in its worker), and its body let go.
+    early = _SiteFiles(root, files, [], {}) if not extra else None
 
     def read_some(start: int, end: int) -> list[Checked | Diagnostic]:
         found: list[Checked | Diagnostic] = []
         for index in range(start, end):
             try:
                 with_body = bodies[index] if bodies is not None else True
-                found.append(read(every[index], root, with_body=with_body, today=today))
+                item = read(every[index], root, with_body=with_body, today=today)
             except DocumentError as exc:
                 found.append(exc.diagnostic)
+                continue
+            if early is not None and item.path in target_paths:
+                # A new Checked: a reader's cache keeps its own (serve's) unchanged.
+                item = dataclasses.replace(
+                    item, diagnostics=[*item.diagnostics, *link_rules(item.document, early)]
+                )
+                if not keep_bodies:
+                    item.document.body = ""
+            found.append(item)
         return found
 
     for path, item in zip(every, in_parallel(read_some, len(every), workers), strict=True):
@@ -408,10 +431,11 @@ def _validate_repository(
     for item in checked:
         if item.path in target_paths:
             diagnostics += item.diagnostics
-    site = _SiteFiles(root, files, documents, assets)
-    for document in documents:
-        if document.path in target_paths:
-            diagnostics += link_rules(document, site)
+    if early is None:
+        site = _SiteFiles(root, files, documents, assets)
+        for document in documents:
+            if document.path in target_paths:
+                diagnostics += link_rules(document, site)
     diagnostics += [d for d in cross_document_rules(checked, target_paths, unreadable, files.unreadable)]
     checked_count = len(target_paths & ({c.path for c in checked} | {f.path for f in faults}))
     diagnostics += _config_rules(root)
@@ -445,7 +469,9 @@ class _SiteFiles:
         return self.fit[target]
 
     def known(self) -> list[str]:
-        return sorted(self.pages | {path for path in self.assets if self.fit.get(path, True)})
+        """Every page and every asset fit to publish (each checked now if not yet): the same list
+        whichever documents were read before."""
+        return sorted(self.pages | {path for path in self.assets if self(path)})
 
 
 def link_rules(document: Document, site: Callable[[str], bool] | _SiteFiles) -> Iterator[Diagnostic]:

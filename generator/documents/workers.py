@@ -55,9 +55,9 @@ def _fork(work: Callable[[int, int], list[Item]], start: int, end: int) -> tuple
         code = 1
         try:
             os.close(reading)
-            payload = pickle.dumps(work(start, end), protocol=pickle.HIGHEST_PROTOCOL)
+            found = work(start, end)
             with os.fdopen(writing, "wb") as stream:
-                stream.write(payload)
+                pickle.dump(found, stream, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         finally:
             os._exit(code)
@@ -70,13 +70,13 @@ def _collect(child: tuple[int, int] | None) -> list[Item] | None:
     if child is None:
         return None
     pid, reading = child
+    received: list[Item] | None = None
     with os.fdopen(reading, "rb") as stream:
-        payload = stream.read()
+        try:
+            received = pickle.load(stream)  # as it arrives: the whole payload is never held at once
+        except Exception:
+            received = None
+        while stream.read(1 << 16):  # whatever follows is drained, so the child can end
+            received = None
     _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0 or not payload:
-        return None
-    try:
-        received: list[Item] = pickle.loads(payload)
-    except Exception:
-        return None
-    return received
+    return received if os.waitstatus_to_exitcode(status) == 0 else None
