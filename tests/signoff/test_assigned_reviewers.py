@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.commands import main
+from generator.documents.versions import read_version
 from generator.signoff.ledger import load_ledger
 from tests.fakegithub import FakeGitHub
 from tests.signoff.world import APPROVERS, REPO, REVIEW, TEAMS, World, check, review_text
@@ -99,3 +100,15 @@ def test_the_ledger_says_an_open_pull_request_waits_on_the_assigned_engineer_onl
     assert ledger is not None
     (waiting,) = ledger.open_pull_requests
     assert {w.role: w.people for w in waiting.waiting}["engineering"] == ["ern"]
+
+
+def test_an_old_version_that_no_longer_validates_still_binds_its_assignment():
+    broken = _assigned(review_text("in-review"), "eve").replace("opened: 2026-01-05", "opened: someday")
+    version = read_version(broken.encode(), REVIEW, "review")
+    assert version.error and version.assigned == {"engineering": frozenset({"eve"})}
+
+
+def test_an_assignment_that_cannot_be_read_lets_nobody_sign_for_the_team():
+    broken = review_text("in-review").replace("asks:\n", "assigned_reviewers:\n  engineering: {lead: eve}\nasks:\n", 1)
+    version = read_version(broken.encode(), REVIEW, "review")
+    assert version.error and version.assigned == {"engineering": frozenset({""})}
