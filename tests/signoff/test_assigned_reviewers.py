@@ -109,6 +109,7 @@ def test_an_old_version_that_no_longer_validates_still_binds_its_assignment():
 
 
 def test_an_assignment_that_cannot_be_read_lets_nobody_sign_for_the_team():
-    broken = review_text("in-review").replace("asks:\n", "assigned_reviewers:\n  engineering: {lead: eve}\nasks:\n", 1)
+    unreadable = "assigned_reviewers:\n  engineering: {lead: eve}\nasks:\n"
+    broken = review_text("in-review").replace("asks:\n", unreadable, 1)
     version = read_version(broken.encode(), REVIEW, "review")
     assert version.error and version.assigned == {"engineering": frozenset({""})}
