@@ -95,6 +95,7 @@ def read_pull(
     pushers: frozenset[str] = frozenset(),
     judging: bool = False,
     bot: str | None = None,
+    teams: TeamMembers | None = None,
 ) -> PullFacts:
     """The facts of one pull request. `judging` (the check, and open pull requests in the ledger): only a
     pull request into the default branch, under the default branch's policy, its documents compared with
@@ -135,7 +136,7 @@ def read_pull(
         pushed |= found
         notes.append(how)
     pull = PullRequest(number, facts[2], head_sha, files, reviews, commits, frozenset(pushed), faults, notes)
-    memberships = read_memberships(gh, policy, pull)
+    memberships = read_memberships(gh, policy, pull, teams)
     return PullFacts(
         repository, number, facts[0], facts[1], facts[2], facts[3], bool(facts[4]), facts[5], merge_sha,
         base_ref, base_sha, head_sha, facts[6], policy, pull, memberships, compared_to,
@@ -268,21 +269,25 @@ def relevant_teams(policy: Policy, pull: PullRequest) -> list[str]:
     return sorted({policy.team(t) for role in roles for t in policy.roles[role].teams})
 
 
-def read_memberships(gh: Github, policy: Policy, pull: PullRequest) -> Memberships:
-    """Membership state of each reviewer in each team that matters: members listed, others asked."""
+def read_memberships(
+    gh: Github, policy: Policy, pull: PullRequest, teams: TeamMembers | None = None
+) -> Memberships:
+    """Membership state of each reviewer in each team that matters: members listed (once per run, with
+    `teams`), others asked."""
+    teams = teams or TeamMembers(gh)
     # Everyone who reviewed, commenters too: a comment is a team's first feedback (engine.first_feedback).
     reviewers = sorted({review.login.lower() for review in pull.reviews if review.login})
     found: dict[str, dict[str, str]] = {}
     for team in relevant_teams(policy, pull):
         org_name, slug = team.split("/", 1)
         states = found.setdefault(team, {})
-        with guard(f"listing members of {team}"):
-            handle = gh.get_organization(org_name).get_team_by_slug(slug)
-            listed = {member.login.lower() for member in handle.get_members()}
+        listed = {login.lower() for login in teams(team)}
         for login in reviewers:
             if login in listed:
                 states[login] = "active"
                 continue
+            with guard(f"looking up {team}"):
+                handle = gh.get_organization(org_name).get_team_by_slug(slug)
             state = _membership(handle, login, team)
             if state:
                 states[login] = state

@@ -58,6 +58,7 @@ def collect(
     # again and replaces its old entries; one GitHub no longer answers for keeps them.
     upgrading = ledger.version < LEDGER_VERSION
     ledger.version = LEDGER_VERSION
+    teams = TeamMembers(gh)  # each team listed once in the run
     with guard("reading the repository"):
         repo = gh.get_repo(repository)
         branch = branch or repo.default_branch
@@ -71,7 +72,7 @@ def collect(
     for number, merged_at in closed:
         if merged_at is None or (number in seen and not upgrading):
             continue
-        merged = _merged_changes(gh, repository, number)
+        merged = _merged_changes(gh, repository, number, teams)
         if number in seen:
             for path in list(ledger.documents):
                 ledger.documents[path] = [c for c in ledger.documents[path] if c.pull_request != number]
@@ -84,14 +85,16 @@ def collect(
     for changes in ledger.documents.values():
         changes.sort(key=lambda c: (c.merged_at, c.pull_request))
     ledger.seen_pull_requests = sorted(seen)
-    ledger.open_pull_requests = _open(gh, repository, branch)
+    ledger.open_pull_requests = _open(gh, repository, branch, teams)
     ledger.generated_at = now
     return result
 
 
-def _merged_changes(gh: Github, repository: str, number: int) -> list[tuple[str, MergedChange]]:
+def _merged_changes(
+    gh: Github, repository: str, number: int, teams: TeamMembers
+) -> list[tuple[str, MergedChange]]:
     try:
-        facts = read_pull(gh, repository, number)
+        facts = read_pull(gh, repository, number, teams=teams)
     except PolicyError as exc:
         # Without a readable policy nothing can be shown to be signed: flagged, never assumed fine.
         return _unjudged(gh, repository, number, f"sign-off policy unreadable: {exc.diagnostics[0].message}")
@@ -177,18 +180,16 @@ def _feedback(entries: Iterable[engine.FirstReview]) -> list[FirstFeedback]:
     return [FirstFeedback(role=e.role, login=e.login, at=_utc(e.at), state=e.state) for e in first.values()]
 
 
-def _open(gh: Github, repository: str, branch: str) -> list[OpenPullRequest]:
+def _open(gh: Github, repository: str, branch: str, teams: TeamMembers) -> list[OpenPullRequest]:
     with guard("listing open pull requests"):
         numbers = [p.number for p in gh.get_repo(repository).get_pulls(state="open", base=branch)]
-    members = TeamMembers(gh)
-
     waiting = []
     for number in numbers:
         try:
-            facts = read_pull(gh, repository, number)
+            facts = read_pull(gh, repository, number, teams=teams)
         except PolicyError:
             continue  # the check itself reports it on the pull request
-        entry = open_pull_request_waiting(facts, members)
+        entry = open_pull_request_waiting(facts, teams)
         if entry is not None:
             waiting.append(entry)
     return waiting

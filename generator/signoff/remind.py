@@ -115,7 +115,7 @@ def find_overdue(
         if today <= due:
             continue
         try:
-            facts = read_pull(gh, repository, number)
+            facts = read_pull(gh, repository, number, teams=members)
         except PolicyError as exc:
             # The sign-off check reports the broken policy on the pull request itself.
             print(f"#{number}: skipped, the sign-off policy cannot be read: {exc}", file=sys.stderr)

@@ -177,3 +177,16 @@ def test_a_change_already_in_the_ledger_is_not_fetched_again_even_if_not_marked_
     assert again is not None
     assert [c.pull_request for c in again.changes(REVIEW)] == [1, 2]
     assert again.seen_pull_requests == [1, 2, 3]
+
+
+def test_a_run_lists_each_teams_members_once_however_many_pull_requests_need_it(world, tmp_path):
+    history(world)
+    world.pull(6, {REVIEW: (review_text("approved"), review_text("approved", title="Air gap, take 3"))})
+    world.approve(6, "eve")
+    collect(world.fake, tmp_path / "ledger.json")
+    listings = [
+        (r.path, r.query.get("page", "1"))
+        for r in world.fake.calls(r"GET (/orgs/[^/]+)?/teams/[^/]+/members")
+    ]
+    assert listings, "the teams behind the roles are listed"
+    assert len(listings) == len(set(listings)), sorted(listings)
