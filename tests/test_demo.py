@@ -288,3 +288,14 @@ def test_the_demo_covers_every_account_state_the_dashboards_show(moderate):
     assert any(a.renewal_health for a in accounts)
     assert {q.status for a in accounts for q in a.security_questionnaires} == set(QuestionnaireStatus)
     assert {q.status for a in accounts for q in a.qbrs} >= {QbrStatus.HELD, QbrStatus.SCHEDULED}
+
+
+def test_account_plans_give_the_renewal_window_of_the_handbook_yml_they_are_made_under(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "handbook.yml").write_text("renewal_window_days: 60\n", encoding="utf-8")
+    flags = ["--reviews", "0", "--accounts", "40", "--today", TODAY, "--config-from", str(source)]
+    assert main(["demo", *flags, str(tmp_path / "out")]) == 0
+    bodies = [p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "accounts").glob("*.md")]
+    assert any("The value-realization exercise starts 60 days before the renewal" in b for b in bodies)
+    assert not any("starts 90 days" in b for b in bodies)

@@ -83,6 +83,7 @@ def generate(
         files[f"reviews/{review.file_name}"] = document(front, text)
     for account in planned_accounts:
         slots = fill_values(rng, account, today)
+        slots["renewal_window_days"] = str(config.renewal_window_days)  # the process it is made under
         front = account_front_matter(rng, account, slots, today, cast.ces, calendar)
         sections = dict(ACCOUNT_SENTENCES)
         if account.health is Health.RED:

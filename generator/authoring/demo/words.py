@@ -247,7 +247,8 @@ ACCOUNT_SENTENCES: dict[str, tuple[str, ...]] = {
         "Usage grew {pct}% since last quarter, mostly from the {team} team.",
     ),
     "Value realization": (
-        "The value-realization exercise starts 90 days before the renewal on {renewal_date}.",
+        "The value-realization exercise starts {renewal_window_days} days before the renewal on "
+        "{renewal_date}.",
         "Their platform team estimates {hours} engineer-hours saved on the last migration.",
         "Incident resolution time went from {before_hours}h to {after_hours}h since the rollout.",
         "The economic buyer wants the numbers in the quarterly business review.",
