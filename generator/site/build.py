@@ -10,6 +10,7 @@ whole: a failed build never touches the last good site.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import shutil
@@ -34,7 +35,7 @@ from generator.process.config import DEFAULT as DEFAULT_CONFIG
 from generator.process.config import FILE_NAME, HandbookConfig, load_config
 from generator.signoff.ledger import Ledger, LedgerError, load_ledger
 from generator.site import engine as engines
-from generator.site import nav, plugin, shares
+from generator.site import nav, plugin, rebuild, shares
 from generator.site.hooks import HOOK_FILE, HOOK_SOURCE
 from generator.site.index import AccountEntry, Attention, Handbook, ReviewEntry
 from generator.site.links import LinkIndex
@@ -693,15 +694,21 @@ def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResu
         pages_built = [path for path in tree.files if path.endswith(".md")]
         pages = len(pages_built)
         links = tree.index
+        files_now = list(tree.files)
         del tree  # the pages are on disk now: mkdocs reads them from there, and gets the memory back
         started = time.perf_counter()
         options.out.parent.mkdir(parents=True, exist_ok=True)
         # A staging folder of this build's own: nothing that already exists is ever cleaned by mkdocs.
         staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}.staging-", dir=options.out.parent))
+        key = rebuild.fingerprint(options.docs, options.engine)
+        before = rebuild.previous(options.out, key, MARKER) if options.engine == engines.DEFAULT else None
         try:
-            warnings = run_engine(
-                options.engine, options.docs, staging, progress=progress, links=links, pages=pages_built
-            )
+            if before is not None:
+                warnings = _rebuild_in_place(options, staging, before, files_now, progress, links)
+            else:
+                warnings = run_engine(
+                    options.engine, options.docs, staging, progress=progress, links=links, pages=pages_built
+                )
             break
         except BuildError as exc:
             shutil.rmtree(staging, ignore_errors=True)
@@ -721,11 +728,37 @@ def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResu
             raise
     timings["mkdocs"] = time.perf_counter() - started
     try:
+        rebuild.forget(options.out)  # a site half swapped is never rebuilt in place
         publish(staging, options.out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    rebuild.save(options.out, key, files_now)
     return BuildResult(options.out, pages, written, timings, warnings, attention)
+
+
+def _rebuild_in_place(
+    options: BuildOptions,
+    staging: Path,
+    before: tuple[list[str], list[str]],
+    now: list[str],
+    progress: Progress | None,
+    links: LinkIndex | None,
+) -> list[str]:
+    """The last site, copied, with only the pages whose Markdown changed rebuilt (site/rebuild.py)."""
+    rebuild.prepare(options.out, staging, *before, now)
+    config = mkdocs_config(options.docs, staging)
+    if progress is not None:
+        config.plugins["handbook-progress"] = _progress_plugin(progress)
+    ours = site_plugin(config)
+    index_file = staging / "search" / "search_index.json"
+    try:
+        found = json.loads(index_file.read_text(encoding="utf-8")).get("docs", [])
+        ours.previous_search = [doc for doc in found if isinstance(doc, dict)]
+    except (OSError, ValueError, AttributeError):
+        ours.previous_search = []
+    warnings = build_with(config, dirty=True, links=links)
+    return [w for w in warnings if not w.startswith("A 'dirty' build is being performed")]
 
 
 def _link_fault(root: Path, page: str, written: str, target: str) -> Diagnostic:

@@ -75,6 +75,10 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         # share's pages are written to.
         self.order: list[str] = []
         self.built: list[str] = []
+        # A rebuild in place (generator/site/rebuild.py): the last site's search entries, and the pages
+        # this build rendered (the others keep their entries).
+        self.previous_search: list[dict[str, Any]] | None = None
+        self._rendered: set[str] = set()
 
     def on_config(self, config: Any, **_: Any) -> Any:
         if self.share is not None and self.share.part > 0:
@@ -101,6 +105,7 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.problems.clear()
         self._set_aside.clear()
         self._shared.clear()
+        self._rendered.clear()
         self.links = self.given
 
     def on_nav(self, nav: Any, config: Any, files: Any, **_: Any) -> Any:
@@ -136,6 +141,7 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_page_content(self, html: str, page: Any, config: Any, files: Any, **_: Any) -> str:
         head, marker, body = html.partition(BODY_MARKER)
         source = page.file.src_uri
+        self._rendered.add(page.url)
         own = self._set_aside.pop(source, None)
         if own is not None:
             if HTML_START not in head:
@@ -167,7 +173,14 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, config: Any, **_: Any) -> None:
-        add_search_entries(Path(config["docs_dir"]), Path(config["site_dir"]))
+        kept = None
+        if self.previous_search is not None:
+            kept = [
+                doc
+                for doc in self.previous_search
+                if str(doc.get("location", "")).split("#")[0] not in self._rendered
+            ]
+        add_search_entries(Path(config["docs_dir"]), Path(config["site_dir"]), kept)
         if self.problems:
             raise LinksGoNowhere(
                 "some internal links go nowhere:\n  " + "\n  ".join(link_problem(*p) for p in self.problems)
@@ -196,9 +209,10 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
-def add_search_entries(docs_dir: Path, site_dir: Path) -> None:
+def add_search_entries(docs_dir: Path, site_dir: Path, kept: list[dict[str, Any]] | None = None) -> None:
     """Put the documents' own search entries (written by the build) into Material's index, in place of
-    any earlier ones for the same pages (serve's rebuilds keep Material's index between builds)."""
+    any earlier ones for the same pages (serve's rebuilds keep Material's index between builds); `kept`
+    are the last site's entries of pages a rebuild in place did not render again."""
     entries_file = docs_dir / ENTRIES_FILE
     index_file = site_dir / "search" / "search_index.json"
     if not entries_file.is_file() or not index_file.is_file():
@@ -213,8 +227,10 @@ def add_search_entries(docs_dir: Path, site_dir: Path) -> None:
         for e in entries
     ]
     pages = {entry["location"] for entry in ours}
-    kept = [doc for doc in index.get("docs", []) if str(doc.get("location", "")).split("#")[0] not in pages]
-    index["docs"] = kept + ours
+    material = [*index.get("docs", []), *(kept or [])]
+    index["docs"] = [
+        doc for doc in material if str(doc.get("location", "")).split("#")[0] not in pages
+    ] + ours
     temporary = index_file.with_name(f".{index_file.name}.tmp")
     temporary.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     temporary.replace(index_file)
