@@ -319,3 +319,10 @@ def test_fiscal_year_start_is_the_short_spelling_of_the_start_month(tmp_path: Pa
     assert load_config(tmp_path).config.fiscal_year_start_month == 2
     write(tmp_path, "fiscal_year_start: 14\n")
     assert messages(tmp_path) == ["handbook.yml:1:20: fiscal_year_start: '14' is above the maximum 12"]
+
+
+def test_the_weeks_of_the_early_quarter_plan_deadline_are_one_to_thirteen(tmp_path: Path) -> None:
+    write(tmp_path, "plan_weeks: 14\n")
+    assert messages(tmp_path) == ["handbook.yml:1:13: plan_weeks: '14' is above the maximum 13"]
+    write(tmp_path, "plan_weeks: 0\n")
+    assert messages(tmp_path) == ["handbook.yml:1:13: plan_weeks: '0' is below the minimum 1"]

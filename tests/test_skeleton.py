@@ -172,3 +172,22 @@ def test_new_account_says_which_skeleton_lines_to_replace(
     err = capsys.readouterr().err
     assert "replace the skeleton's text before the plan is merged" in err
     assert str(len(skeleton.ACCOUNT_GUIDANCE) + 2) + " places" in err
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Two teams onboarded",
+        "Write-up shared with the CTO",
+        "TBDx is their team's name",
+        "Fix the TODO list app",
+    ],
+)
+def test_values_that_only_look_like_placeholders_are_content(value: str) -> None:
+    assert list(skeleton.rules({"objectives": [value]}, draft=False)) == []
+
+
+@pytest.mark.parametrize("value", ["TBD", "  TBD: ask Support", "(TODO) the sponsor", "FIXME"])
+def test_placeholder_words_are_found_however_they_open_a_value(value: str) -> None:
+    [fault] = skeleton.rules({"asks": {"support": [value]}}, draft=False)
+    assert fault.field == ("asks", "support", 0)

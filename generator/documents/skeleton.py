@@ -50,7 +50,8 @@ ASK = "TBD"
 
 FRONT_MATTER_TEXTS = frozenset({RED_STATUS, RED_ASK, RED_FIRST_ACTION, OBJECTIVE, NEXT_STEP})
 # Words that stand for content not written yet, alone or opening a value ("TBD: ask Support").
-_PLACEHOLDER = re.compile(r"^\W*(TBD|TBC|TODO|FIXME)\b")
+_WORDS = ("TBD", "TBC", "TODO", "FIXME")
+_PLACEHOLDER = re.compile(r"^\W*(" + "|".join(_WORDS) + r")\b")
 _HINT_LINE = re.compile(r"^\s*[_*]+(?P<text>.+?)[_*]+\s*$")
 
 MESSAGE = "is the skeleton text 'handbook new' wrote, not content"
@@ -130,6 +131,12 @@ _BODY_HINTS = {
     for guidance in (REVIEW_GUIDANCE, ACCOUNT_GUIDANCE, ONBOARDING_GUIDANCE)
     for name, text in guidance.items()
 }
+
+
+def may_hold_placeholders(body: str) -> bool:
+    """Whether a body can hold a skeleton hint or a placeholder word at all (one substring search each):
+    most bodies cannot, and their lines need no look."""
+    return any(word in body for word in _WORDS) or any(hint in body for hint in _BODY_HINTS)
 
 
 def body_placeholders(lines: list[str], section_at: Mapping[int, str]) -> Iterator[BodyPlaceholder]:

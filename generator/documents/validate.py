@@ -237,6 +237,8 @@ def unsubmitted(document: Document) -> bool:
 
 def placeholder_rules(document: Document) -> list[Diagnostic]:
     """Body lines that are still the skeleton's section hints or a placeholder word, each at its line."""
+    if not skeleton.may_hold_placeholders(document.body):
+        return []
     lines = document.body.split("\n")
     section_at: dict[int, str] = {}
     found = list(_headings(document.body))
