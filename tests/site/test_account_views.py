@@ -230,3 +230,20 @@ def test_customer_qbrs_due_are_the_scheduled_ones_soon_or_past_and_not_recorded(
         (dt.date(2026, 11, 18), True),
         (dt.date(2026, 12, 3), False),
     ]
+
+
+def test_the_security_ce_and_the_value_realization_owner_have_the_account_on_their_page(
+    tmp_path: Path,
+) -> None:
+    questionnaires = [_questionnaire("Annual review", "received", "2026-12-01")]
+    value = {"owner": "val-ae", "status": "done"}
+    _plan(
+        tmp_path,
+        "bank",
+        renewal_date="2027-01-15",
+        value_realization=value,
+        security_questionnaires=questionnaires,
+    )
+    everyone = index.people(_handbook(tmp_path))
+    assert [held for _, held in everyone["sam-ce"].accounts] == [["security CE"]]
+    assert [held for _, held in everyone["val-ae"].accounts] == [["owns the value realization"]]
