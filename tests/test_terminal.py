@@ -135,6 +135,12 @@ runpy.run_module("generator", run_name="__main__")
 """
 
 
+def _frames_in(traceback: bytes, package: str) -> bool:
+    """Whether any frame of a printed traceback lies in the package's own files."""
+    folder = f"{os.sep}{package}{os.sep}".encode()
+    return any(line.strip().startswith(b'File "') and folder in line for line in traceback.splitlines())
+
+
 @pytest.mark.parametrize("delay", [0.01, 0.03, 0.06, 0.1, 0.2, 0.4])
 def test_a_real_ctrl_c_soon_after_start_never_shows_a_traceback(repo: Path, delay: float) -> None:
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -150,6 +156,11 @@ def test_a_real_ctrl_c_soon_after_start_never_shows_a_traceback(repo: Path, dela
     time.sleep(delay)
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=60)
+    if b"Traceback" in err and not _frames_in(err, "generator"):
+        # On a loaded machine the signal can land in this script's own lines, after "ready" and before
+        # runpy reaches the package: CPython's report, not ours.
+        assert child.returncode in (1, -signal.SIGINT) and err.endswith(b"KeyboardInterrupt\n"), err
+        return
     assert b"Traceback" not in err
     if child.returncode == 130:
         assert err == b"handbook: interrupted\n"
