@@ -4,7 +4,8 @@ Every step is a child process, timed from start to exit, with the child's own pe
 - demo: `handbook demo` writing the repository;
 - floor: a script that only reads the same files and parses their front matter with PyYAML's
   fastest loader (CSafeLoader) — no positions, no models, no rules;
-- validate: `handbook validate` in the repository, the way users run it;
+- validate: `handbook validate` in the repository, the way users run it (two processes on two CPUs);
+- one process: the same with HANDBOOK_WORKERS=1, to show what the second process saves;
 - pull request: `handbook validate` of 5 changed files (with what they reference);
 - start-up: `handbook validate` of an empty repository (imports and argument parsing).
 One run each: numbers from a shared machine are indicative, the ratios more than the seconds.
@@ -52,11 +53,11 @@ class Run:
     output: str
 
 
-def run(command: list[str], cwd: Path) -> Run:
+def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """One child process: wall time to exit, and its own max RSS from wait4 (not other children's)."""
     with tempfile.TemporaryFile("w+", encoding="utf-8") as output:
         start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -93,12 +94,17 @@ def measure(reviews: int, accounts: int, work: Path) -> tuple[dict[str, Run], li
         return runs, problems
     runs["floor"] = run([sys.executable, str(floor_script)], root)
     runs["validate"] = run([*command, "validate"], root)
+    runs["one process"] = run([*command, "validate"], root, {**os.environ, "HANDBOOK_WORKERS": "1"})
     runs["pull request"] = run([*command, "validate", *changed_files(root, CHANGED_FILES)], root)
     runs["start-up"] = run([*command, "validate"], empty)
-    for step in ("floor", "validate", "pull request", "start-up"):
+    for step in ("floor", "validate", "one process", "pull request", "start-up"):
         if runs[step].code != 0:
             problems.append(f"{step} exited {runs[step].code}: {runs[step].output.strip()[-500:]}")
-    for step, count in (("validate", reviews + accounts), ("pull request", CHANGED_FILES)):
+    for step, count in (
+        ("validate", reviews + accounts),
+        ("one process", reviews + accounts),
+        ("pull request", CHANGED_FILES),
+    ):
         expected = f"{count} documents checked, no errors"
         if expected not in runs[step].output:
             problems.append(f"{step} did not report {expected!r}: {runs[step].output.strip()[-500:]}")
@@ -109,7 +115,7 @@ def table(documents: int, runs: dict[str, Run]) -> list[str]:
     floor = runs.get("floor")
     lines = [f"{'step':<14}{'seconds':>9}{'x floor':>9}{'max RSS MB':>12}"]
     for step, result in runs.items():
-        compared = floor and step in ("validate", "pull request")
+        compared = floor and step in ("validate", "one process", "pull request")
         ratio = f"{result.seconds / floor.seconds:.2f}" if floor and compared else "-"
         lines.append(f"{step:<14}{result.seconds:>9.2f}{ratio:>9}{result.megabytes:>12.0f}")
     if "validate" in runs and "pull request" in runs:
