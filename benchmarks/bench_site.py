@@ -356,6 +356,9 @@ def main() -> int:
                 print(f"PROBLEM at {size:,} documents: {exc}")
                 return 1
             print(f"  {size:,} documents measured in {time.perf_counter() - step:.0f} s", flush=True)
+            if size != sizes[-1]:  # the rows so far, in case a long run is stopped
+                done = sizes[: sizes.index(size) + 1]
+                print("\n".join(table(done, rows(done, results))), flush=True)
     print("\n".join(table(sizes, rows(sizes, results))))
     ends = os.getloadavg()[0]
     print(
