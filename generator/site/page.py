@@ -6,6 +6,10 @@ document's page) the body marker and the contributor's Markdown. mkdocs keeps HT
 
 from __future__ import annotations
 
+import functools
+
+import jinja2
+
 # Around the HTML the templates made: the hook hands it to the page as it is, without Markdown parsing it.
 HTML_START = "<!-- handbook:html -->"
 HTML_END = "<!-- /handbook:html -->"
@@ -13,3 +17,12 @@ HTML_END = "<!-- /handbook:html -->"
 BODY_MARKER = "<!-- handbook:document-body -->"
 # The front-matter key that says "a contributor's body follows the marker" (so the marker must be there).
 HAS_BODY = "document_body"
+
+
+@functools.cache
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between builds (the renderer's and Material's, through the plugin)."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except OSError:  # no private temporary folder: compile every time
+        return None

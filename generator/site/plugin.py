@@ -13,7 +13,6 @@ it to pass it through).
 
 from __future__ import annotations
 
-import functools
 import json
 import posixpath
 import re
@@ -22,12 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from generator.site.links import LinkIndex
-from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START
+from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START, bytecode_cache
 from generator.site.sanitize import clean_body_html, link_problem, page_url
 from generator.site.search import ENTRIES_FILE
 
@@ -167,7 +165,7 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """The theme's templates compiled once per user (checked against their source, like .pyc files),
         not on every build: mkdocs makes a new template environment for each build and each rebuild."""
         if env.bytecode_cache is None:
-            env.bytecode_cache = _bytecode_cache()
+            env.bytecode_cache = bytecode_cache()
         env.globals["handbook_shared"] = self.shared
         return env
 
@@ -199,14 +197,6 @@ def _add_to_toc(page: Any, own: str) -> None:
     if len(items) == 1 and items[0].level == 1:
         items = items[0].children  # the page's title: the toc lists its sections, not the title again
     page.toc.items = links + items
-
-
-@functools.cache
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    try:
-        return jinja2.FileSystemBytecodeCache()
-    except OSError:  # no private temporary folder: compile every time
-        return None
 
 
 def add_search_entries(docs_dir: Path, site_dir: Path, kept: list[dict[str, Any]] | None = None) -> None:

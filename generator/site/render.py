@@ -28,7 +28,7 @@ from generator.signoff import clock
 from generator.site import charts, exports, gaps, index, lists, nav, search
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
 from generator.site.links import LinkIndex
-from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START
+from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START, bytecode_cache
 from generator.site.sanitize import body_markdown, markdown_heading_text, page_url, web_url
 
 SITE_SOURCE = Path(__file__).resolve().parents[2] / "site"
@@ -145,7 +145,7 @@ class Renderer:
             keep_trailing_newline=True,
             # Compiled templates are kept (per user, checked against the source) like .pyc files: compiling
             # them is most of a small site's render time.
-            bytecode_cache=_bytecode_cache(),
+            bytecode_cache=bytecode_cache(),
         )
         self.env.filters.update(heading=_heading, date=_date, label=_label, money=_money)
         self.env.tests["match_handle"] = index.is_handle
@@ -314,14 +314,6 @@ class Renderer:
                 pager=pager,
                 **context,
             )
-
-
-@functools.cache
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    try:
-        return jinja2.FileSystemBytecodeCache()
-    except OSError:  # no private temporary folder: compile every time
-        return None
 
 
 def render_tree(
