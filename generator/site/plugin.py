@@ -218,9 +218,10 @@ def add_search_entries(docs_dir: Path, site_dir: Path, kept: list[dict[str, Any]
     ]
     pages = {entry["location"] for entry in ours}
     material = [*index.get("docs", []), *(kept or [])]
-    index["docs"] = [
-        doc for doc in material if str(doc.get("location", "")).split("#")[0] not in pages
-    ] + ours
+    merged = [doc for doc in material if str(doc.get("location", "")).split("#")[0] not in pages] + ours
+    # One entry per location: a page indexed twice (a rebuild's kept entries beside a fresh build's, or
+    # two processes' shares) would otherwise be found twice.
+    index["docs"] = list({str(doc.get("location", "")): doc for doc in reversed(merged)}.values())[::-1]
     temporary = index_file.with_name(f".{index_file.name}.tmp")
     temporary.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     temporary.replace(index_file)
