@@ -11,6 +11,7 @@ from generator.commands.options import bot_flag, github_flags, github_target, gi
 from generator.errors import Exit
 from generator.process.calendar import DateProblem, parse_date
 from generator.process.calendar import today as process_today
+from generator.process.facts import FEEDBACK_BUSINESS_DAYS
 
 
 def _date(value: str) -> dt.date:
@@ -24,7 +25,8 @@ def _date(value: str) -> dt.date:
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subcommands.add_parser(
         "remind",
-        help="remind reviewers of tech reviews past their feedback deadline (3 business days by default)",
+        help="remind reviewers of tech reviews past their feedback deadline "
+        f"({FEEDBACK_BUSINESS_DAYS} business days by default)",
         description="One comment per overdue pull request naming the roles and people who have not "
         "approved; edited in place, at most once a day. The token is read from GITHUB_TOKEN. "
         "Exit 0 done, 2 usage error, 3 GitHub unreachable or erroring.",
