@@ -27,6 +27,7 @@ from generator.documents.assets import read_asset
 from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.documents.files import SourceFiles, source_files
 from generator.documents.gaps import gap_rules
+from generator.documents.index import that_may_matter
 from generator.documents.links import body_links, generated, goes_nowhere
 from generator.documents.load import Document, FieldPath, dotted
 from generator.documents.load import read_document as _read
@@ -337,17 +338,38 @@ def validate_repository(
     read: Reader = read_and_check,
     workers: int = 1,
     keep_bodies: bool = True,
+    narrow: bool = False,
 ) -> Report:
     """Check every document and asset under root, or only `targets` (with what they reference), with
     dates read inside the plausible window of the repository's handbook.yml: the one assembly of a
     repository's report (validate, build, serve and the sign-off's tree check all come here).
     `workers` > 1 reads the documents in that many processes (see documents.workers); the report is
     the same. Without `keep_bodies`, the report's documents come without their text (what a run that
-    only tells the faults needs: it then holds less)."""
+    only tells the faults needs: it then holds less). With `narrow` and `targets`, only the documents
+    that can matter to the targets' faults are read (see documents.index): the same diagnostics, but
+    the report's `checked` holds only those documents."""
     with using_window(load_config(root).config.plausible_dates.window):
+        if narrow and targets is not None:
+            try:
+                return _validate_repository(
+                    root,
+                    targets,
+                    today=today,
+                    read=read,
+                    workers=workers,
+                    keep_bodies=keep_bodies,
+                    narrow=True,
+                )
+            except _NeedsEveryDocument:
+                pass
         return _validate_repository(
-            root, targets, today=today, read=read, workers=workers, keep_bodies=keep_bodies
+            root, targets, today=today, read=read, workers=workers, keep_bodies=keep_bodies, narrow=False
         )
+
+
+class _NeedsEveryDocument(Exception):
+    """A narrowed read met what only every document can say (a dangling reference's "did you mean", an
+    unreadable file's implied id): the run starts again, reading them all."""
 
 
 def _validate_repository(
@@ -358,6 +380,7 @@ def _validate_repository(
     read: Reader,
     workers: int,
     keep_bodies: bool,
+    narrow: bool,
 ) -> Report:
     files = source_files(root)
     all_files = files.documents
@@ -410,7 +433,12 @@ def _validate_repository(
             found.append(item)
         return found
 
-    for path, item in zip(every, in_parallel(read_some, len(every), workers), strict=True):
+    selected = that_may_matter(every, target_paths, read_some) if narrow and not extra else None
+    if selected is not None:
+        every, items = selected
+    else:
+        items = in_parallel(read_some, len(every), workers)
+    for path, item in zip(every, items, strict=True):
         if isinstance(item, Checked):
             checked.append(item)
         else:
@@ -438,7 +466,10 @@ def _validate_repository(
         for document in documents:
             if document.path in target_paths:
                 diagnostics += link_rules(document, site)
-    diagnostics += [d for d in cross_document_rules(checked, target_paths, unreadable, files.unreadable)]
+    complete = selected is None
+    diagnostics += cross_document_rules(
+        checked, target_paths, unreadable, files.unreadable, complete=complete
+    )
     checked_count = len(target_paths & ({c.path for c in checked} | {f.path for f in faults}))
     diagnostics += _config_rules(root)
     return Report(checked_count, sort_diagnostics(diagnostics), checked, assets)
@@ -534,9 +565,12 @@ def cross_document_rules(
     targets: set[str],
     unreadable: Collection[tuple[Kind, str]] = (),
     unreadable_kinds: Collection[Kind] = (),
+    *,
+    complete: bool = True,
 ) -> Iterator[Diagnostic]:
     """References between documents; one to an unreadable file (or into a folder that cannot be read)
-    is that file's or folder's fault, not a dangling one."""
+    is that file's or folder's fault, not a dangling one. Not `complete`: `checked` holds only the
+    documents that may matter to the targets, and a reference found nowhere raises _NeedsEveryDocument."""
     if unreadable_kinds:
         unreadable = _Unreadable(unreadable, unreadable_kinds)
     reviews = {key: c for c in checked if c.document.kind == "review" and (key := c.id)}
@@ -551,6 +585,8 @@ def cross_document_rules(
             )
             if not involved:
                 continue
+            if model.customer not in accounts and not complete:
+                raise _NeedsEveryDocument()
             if model.customer not in accounts and ("account", model.customer) not in unreadable:
                 hint = _suggest(model.customer, accounts)
                 yield _at(
@@ -560,6 +596,8 @@ def cross_document_rules(
                     hint or f"create accounts/{model.customer}.md first",
                 )
             for index, related in enumerate(model.related_reviews):
+                if related not in reviews and item.path in targets and not complete:
+                    raise _NeedsEveryDocument()
                 if related not in reviews and item.path in targets and ("review", related) not in unreadable:
                     yield _at(
                         item.document,
@@ -568,7 +606,7 @@ def cross_document_rules(
                         _suggest(related, reviews),
                     )
         elif isinstance(model, AccountPlan):
-            yield from _opportunity_rules(item, model, reviews, targets, unreadable)
+            yield from _opportunity_rules(item, model, reviews, targets, unreadable, complete)
 
 
 class _Unreadable(Collection[tuple[Kind, str]]):
@@ -651,6 +689,7 @@ def _opportunity_rules(
     reviews: dict[str, Checked],
     targets: set[str],
     unreadable: Collection[tuple[Kind, str]],
+    complete: bool,
 ) -> Iterator[Diagnostic]:
     for index, opportunity in enumerate(plan.opportunities):
         for name in ("tech_review", "production_review"):
@@ -662,6 +701,8 @@ def _opportunity_rules(
             if item.path not in targets and not (target and target.path in targets):
                 continue
             if target is None:
+                if not complete:
+                    raise _NeedsEveryDocument()
                 if ("review", linked) not in unreadable:
                     yield _at(
                         item.document,

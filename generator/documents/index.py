@@ -1,0 +1,128 @@
+"""Which files of a repository can matter to the cross-document faults of a few target documents.
+
+A pull request names a handful of documents; their references (ids, opportunity ids, gap keys, the
+customer) are resolved against every other document. Parsing every front matter for that costs most
+of a full run, but a document can only take part in a target's cross-document rule if its front
+matter holds one of the ids or keys the target defines or references. Such a value is a run of
+`[A-Za-z0-9._-]` characters, which YAML can spell differently only inside a double-quoted string,
+with a backslash escape (`"TR-\\x300001"`); a single-quoted or block scalar, a plain scalar or an
+anchor's text holds it verbatim. So a file whose bytes hold none of the targets' ids and keys, and no
+backslash, plays no part; the others are read as usual.
+
+A gap key is cited by many documents, but a target's citation is compared only with the key's first
+citation in the listing: the files after that first one matter only when the first is a target's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.documents.diagnostics import Diagnostic
+from generator.documents.load import MAX_FILE_BYTES, display_path
+from generator.documents.models import AccountPlan, TechReview
+from generator.documents.models.gaps import citations
+
+if TYPE_CHECKING:
+    from generator.documents.validate import Checked
+
+# What a byte search finds whatever the YAML spelling (save a backslash escape): no quote, no space.
+_VERBATIM = re.compile(r"[A-Za-z0-9._-]+")
+ReadSome = Callable[[int, int], "list[Checked | Diagnostic]"]
+
+
+def mentioned(item: Checked) -> tuple[set[str], set[str]] | None:
+    """The ids a document defines or references (its id, customer, related reviews, opportunity ids and
+    the reviews they link) and the gap keys it cites; None when one could be spelled so that a byte
+    search would miss it."""
+    ids = {item.id} if item.id is not None else set()
+    model = item.model
+    if isinstance(model, TechReview):
+        ids |= {model.customer, *model.related_reviews}
+    elif isinstance(model, AccountPlan):
+        for opportunity in model.opportunities:
+            ids |= {opportunity.id, opportunity.tech_review or "", opportunity.production_review or ""}
+    ids.discard("")
+    keys = {citation.gap.key for citation in citations(model)}
+    return (ids, keys) if all(_VERBATIM.fullmatch(value) for value in ids | keys) else None
+
+
+def _cites(item: Checked | Diagnostic, key: str) -> bool:
+    model = getattr(item, "model", None)
+    return model is not None and any(citation.gap.key == key for citation in citations(model))
+
+
+def that_may_matter(
+    every: Sequence[Path], targets: set[str], read_some: ReadSome
+) -> tuple[list[Path], list[Checked | Diagnostic]] | None:
+    """The targets and the other files that may take part in their cross-document rules, each read,
+    in the listing's order; None when the targets' references cannot be searched for as bytes."""
+    read: dict[int, Checked | Diagnostic] = {}
+    ids: set[str] = set()
+    keys: set[str] = set()
+    for index, path in enumerate(every):
+        if display_path(path) in targets:
+            [read[index]] = read_some(index, index + 1)
+            item = read[index]
+            if not isinstance(item, Diagnostic):
+                found = mentioned(item)
+                if found is None:
+                    return None
+                ids |= found[0]
+                keys |= found[1]
+    keys -= ids  # a key that is also an id is searched for as one
+    needles = [b"\\", *(value.encode() for value in sorted(ids))]
+    key_bytes = [(key, key.encode()) for key in sorted(keys)]
+    cited: dict[str, list[int]] = {key: [] for key in keys}  # the other files whose bytes hold the key
+    for index, path in enumerate(every):
+        if index in read:
+            continue
+        raw = _bytes(path)
+        if raw is None or any(map(raw.__contains__, needles)):
+            [read[index]] = read_some(index, index + 1)
+            continue
+        for key, needle in key_bytes:
+            if needle in raw:
+                cited[key].append(index)
+    for key, holding in cited.items():
+        first_target = min(i for i in read if display_path(every[i]) in targets and _cites(read[i], key))
+        for index in holding:
+            if index > first_target:
+                # The key's first citation is a target's: every later citation is compared with it.
+                for later in holding:
+                    if later > first_target and later not in read:
+                        [read[later]] = read_some(later, later + 1)
+                break
+            if index not in read:
+                [read[index]] = read_some(index, index + 1)
+            if _cites(read[index], key):
+                break  # the key's first citation, before every target's
+    order = sorted(read)
+    return [every[index] for index in order], [read[index] for index in order]
+
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _bytes(path: Path) -> bytes | None:
+    """The regular file's bytes, or None for anything else (a link, a pipe, a file over the limit, one
+    that cannot be opened): then reading it as a document says why, as a full run would."""
+    try:
+        handle = os.open(path, _FLAGS)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None
+        raw = os.read(handle, MAX_FILE_BYTES + 1)
+        # A file that grew, or a short read: not judged from part of it.
+        return raw if len(raw) == info.st_size else None
+    except OSError:
+        return None
+    finally:
+        os.close(handle)

@@ -1,0 +1,164 @@
+"""A pull request's documents checked from the files that may matter to them give exactly the faults
+of a run that reads every document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.documents.validate import Report, validate_repository
+from tests.test_demo import TODAY, demo
+
+CORPUS = Path(__file__).parent / "corpus"
+DAY = dt.date.fromisoformat(TODAY)
+# Every review and account plan of the broken-document corpus (base/ and each case's files).
+POOL = sorted(
+    (path.parent.name, path.read_bytes())
+    for path in CORPUS.glob("*/*/*.md")
+    if path.parent.name in ("reviews", "accounts") and path.is_file() and not path.is_symlink()
+)
+NAMES = {
+    "reviews": [f"tr-000{n}-{slug}.md" for n in (1, 2, 5) for slug in ("acme-air-gapped", "x")],
+    "accounts": ["acme-corp.md", "globex.md", "initech.md"],
+}
+_ID_LINE = re.compile(rb"^(id|customer|  - id|    tech_review|  - key): ([A-Za-z0-9-]+)$", re.MULTILINE)
+
+
+def _escaped(raw: bytes) -> bytes:
+    """The ids and keys written as double-quoted strings with an escape: the same values, other bytes."""
+    return _ID_LINE.sub(
+        lambda m: m.group(1) + b': "\\x' + b"%02x" % m.group(2)[0] + m.group(2)[1:] + b'"', raw
+    )
+
+
+def _both(root: Path, targets: list[Path]) -> tuple[Report, Report]:
+    narrowed = validate_repository(root, targets, today=DAY, narrow=True)
+    full = validate_repository(root, targets, today=DAY)
+    return narrowed, full
+
+
+def _same(narrowed: Report, full: Report) -> None:
+    assert narrowed.diagnostics == full.diagnostics
+    assert narrowed.documents == full.documents
+
+
+def test_a_pull_request_reads_only_the_documents_its_targets_mention(tmp_path: Path) -> None:
+    assert demo(tmp_path, reviews=40, accounts=10, seed=2) == 0
+    target = sorted((tmp_path / "reviews").glob("*.md"))[0]
+    narrowed = validate_repository(tmp_path, [target], today=DAY, narrow=True)
+    values = re.findall(r"^(?:id|customer|  - key): (.+)$", target.read_text(), re.MULTILINE)
+    assert len(values) >= 3
+    mentioning = {p for p in tmp_path.glob("*/*.md") if any(v in p.read_text() for v in values)}
+    read = {Path(item.path).resolve() for item in narrowed.checked}
+    assert read <= mentioning
+    assert target.resolve() in read
+    assert len(read) < 50 / 2
+
+
+def test_an_escaped_duplicate_id_is_found(tmp_path: Path) -> None:
+    for folder in ("reviews", "accounts"):
+        (tmp_path / folder).mkdir()
+        for path in (CORPUS / "base" / folder).iterdir():
+            (tmp_path / folder / path.name).write_bytes(path.read_bytes())
+    review = tmp_path / "reviews" / "tr-0001-acme-air-gapped.md"
+    (tmp_path / "reviews" / "tr-0001-copy.md").write_bytes(_escaped(review.read_bytes()))
+    narrowed, full = _both(tmp_path, [review])
+    assert any("already used" in d.message or "also used" in d.message for d in full.diagnostics)
+    _same(narrowed, full)
+
+
+def test_a_dangling_reference_gets_the_hint_that_knows_every_id(tmp_path: Path) -> None:
+    assert demo(tmp_path, reviews=20, accounts=5, seed=4) == 0
+    target = sorted((tmp_path / "reviews").glob("*.md"))[0]
+    text = target.read_text()
+    customer = re.search(r"^customer: (.+)$", text, re.MULTILINE)
+    assert customer is not None
+    target.write_text(text.replace(f"customer: {customer.group(1)}", f"customer: {customer.group(1)}x"))
+    narrowed, full = _both(tmp_path, [target])
+    assert any("did you mean" in d.hint for d in full.diagnostics)
+    _same(narrowed, full)
+
+
+_FILE = st.tuples(
+    st.integers(0, len(POOL) - 1),
+    st.integers(0, 5),
+    st.sampled_from(["as is", "as is", "escaped", "not UTF-8", "a folder"]),
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=dt.timedelta(seconds=10),
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    files=st.lists(_FILE, min_size=1, max_size=12), chosen=st.sets(st.integers(0, 11), min_size=1, max_size=5)
+)
+def test_narrowed_reading_reports_what_reading_everything_reports(
+    files: list[tuple[int, int, str]], chosen: set[int]
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        written: list[Path] = []
+        for pool_index, name_index, how in files:
+            kind, raw = POOL[pool_index]
+            names = NAMES[kind]
+            path = root / kind / names[name_index % len(names)]
+            path.parent.mkdir(exist_ok=True)
+            if path.is_dir() or path in written:
+                continue
+            if how == "a folder":
+                path.mkdir()
+            else:
+                changed = {"escaped": _escaped(raw), "not UTF-8": b"\xff" + raw}.get(how, raw)
+                path.write_bytes(changed)
+            written.append(path)
+        targets = [written[i % len(written)] for i in sorted(chosen)]
+        narrowed, full = _both(root, list(dict.fromkeys(targets)))
+        _same(narrowed, full)
+        assert all(os.path.lexists(p) for p in targets)
+
+
+def _citing(root: Path, key: str) -> list[Path]:
+    """The documents citing `key`, in the listing's order (reviews/, then accounts/)."""
+    listed = [*sorted(root.glob("reviews/*.md")), *sorted(root.glob("accounts/*.md"))]
+    return [p for p in listed if f"- key: {key}\n" in p.read_text()]
+
+
+def test_a_gap_title_conflict_with_a_targets_first_citation_is_found_in_any_later_file(
+    tmp_path: Path,
+) -> None:
+    assert demo(tmp_path, reviews=60, accounts=15, seed=5) == 0
+    key = re.findall(
+        r"- key: (GAP-[0-9]+)\n",
+        (tmp_path / "reviews").joinpath(sorted(os.listdir(tmp_path / "reviews"))[0]).read_text(),
+    )[0]
+    citing = _citing(tmp_path, key)
+    assert len(citing) >= 3
+    last = citing[-1]
+    last.write_text(re.sub(rf"(- key: {key}\n\s+title: )[^\n]+", r"\1Another title", last.read_text()))
+    narrowed, full = _both(tmp_path, [citing[0]])
+    assert any(d.path.endswith(last.name) and "has the title" in d.message for d in full.diagnostics)
+    _same(narrowed, full)
+
+
+def test_a_targets_gap_title_is_compared_with_the_first_citation_elsewhere(tmp_path: Path) -> None:
+    assert demo(tmp_path, reviews=60, accounts=15, seed=5) == 0
+    key = re.findall(
+        r"- key: (GAP-[0-9]+)\n",
+        (tmp_path / "reviews").joinpath(sorted(os.listdir(tmp_path / "reviews"))[0]).read_text(),
+    )[0]
+    citing = _citing(tmp_path, key)
+    target = citing[-1]
+    target.write_text(re.sub(rf"(- key: {key}\n\s+title: )[^\n]+", r"\1Another title", target.read_text()))
+    narrowed, full = _both(tmp_path, [target])
+    assert any(citing[0].name in d.message for d in full.diagnostics)
+    _same(narrowed, full)
+    assert len(narrowed.checked) < len(citing)
