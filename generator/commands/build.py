@@ -40,13 +40,6 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "instead of building nothing (the publish workflow's mode)",
     )
     build.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="how faults are printed")
-    build.add_argument(
-        "--engine",
-        choices=ENGINES,
-        default=DEFAULT_ENGINE,
-        help="what builds the site from the docs tree (default: %(default)s; ProperDocs, the fork of "
-        "MkDocs 1.6 by its maintainers, needs `pip install properdocs`)",
-    )
     build.set_defaults(run=_build)
 
 
@@ -61,6 +54,13 @@ def site_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--repo-url", metavar="URL", help="GitHub repository for 'edit this page' links")
     parser.add_argument("--site-url", metavar="URL", help="public address of the site (for the feed)")
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help=f"what builds the site from the docs tree (default: handbook.yml's site_engine, else "
+        f"{DEFAULT_ENGINE}; ProperDocs, the fork of MkDocs 1.6 by its maintainers, needs `pip install "
+        "properdocs`)",
+    )
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
@@ -89,7 +89,7 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
         repo_url=args.repo_url,
         site_url=args.site_url,
         needs_attention=getattr(args, "needs_attention", False),
-        engine=getattr(args, "engine", DEFAULT_ENGINE),
+        engine=getattr(args, "engine", None),
     )
 
 

@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BeforeValidator, Field, ValidationError
 from pydantic_core import PydanticCustomError
@@ -42,6 +42,8 @@ from generator.process.calendar import (
 )
 
 FILE_NAME = "handbook.yml"
+# What may build the site from the docs tree: MkDocs, or ProperDocs (its maintainers' fork of MkDocs 1.6).
+SiteEngine = Literal["mkdocs", "properdocs"]
 SHORT_FISCAL_START = "fiscal_year_start"
 
 
@@ -137,6 +139,11 @@ class HandbookConfig(Strict):
     reporting_currency: Currency = Field("USD", description="Dashboards rank and total revenue in it")
     exchange_rates: dict[Currency, Annotated[float, Field(gt=0)]] = Field(
         default_factory=dict, description="What one unit of a currency is worth in the reporting currency"
+    )
+    site_engine: SiteEngine = Field(
+        "mkdocs",
+        description="What builds the site from the docs tree: mkdocs, or properdocs (the fork of MkDocs 1.6 "
+        "by its maintainers); `handbook build --engine` overrides it",
     )
 
     @property

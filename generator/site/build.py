@@ -627,8 +627,8 @@ class BuildOptions:
     source: Path = SITE_SOURCE
     # Publish every valid document and list the invalid ones, instead of stopping at the first.
     needs_attention: bool = False
-    # What turns the docs tree into the site (generator/site/engine.py).
-    engine: str = engines.DEFAULT
+    # What turns the docs tree into the site (generator/site/engine.py); None: handbook.yml's site_engine.
+    engine: str | None = None
 
 
 def render_site(
@@ -686,7 +686,14 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         raise BuildError(f"cannot write the site: {exc.strerror or exc}{where}") from exc
 
 
+def chosen_engine(options: BuildOptions) -> str:
+    """The engine given for this build, or else the one handbook.yml chooses."""
+    return options.engine or process_config(options.root).site_engine
+
+
 def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResult:
+    engine = chosen_engine(options)
+    options = replace(options, engine=engine)
     timings: dict[str, float] = {}
     extra: list[Diagnostic] = []
     while True:
@@ -700,14 +707,14 @@ def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResu
         options.out.parent.mkdir(parents=True, exist_ok=True)
         # A staging folder of this build's own: nothing that already exists is ever cleaned by mkdocs.
         staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}.staging-", dir=options.out.parent))
-        key = rebuild.fingerprint(options.docs, options.engine)
-        before = rebuild.previous(options.out, key, MARKER) if options.engine == engines.DEFAULT else None
+        key = rebuild.fingerprint(options.docs, engine)
+        before = rebuild.previous(options.out, key, MARKER) if engine == engines.DEFAULT else None
         try:
             if before is not None:
                 warnings = _rebuild_in_place(options, staging, before, files_now, progress, links)
             else:
                 warnings = run_engine(
-                    options.engine, options.docs, staging, progress=progress, links=links, pages=pages_built
+                    engine, options.docs, staging, progress=progress, links=links, pages=pages_built
                 )
             break
         except BuildError as exc:

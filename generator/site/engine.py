@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-ENGINES = ("mkdocs", "properdocs")
-DEFAULT = "mkdocs"
+from generator import ENGINE_FIRST
+from generator.process.config import DEFAULT as DEFAULT_CONFIG
+from generator.process.config import SiteEngine
+
+ENGINES: tuple[str, ...] = get_args(SiteEngine)
+DEFAULT: str = DEFAULT_CONFIG.site_engine
 
 
 class EngineMissing(Exception):
@@ -31,6 +36,23 @@ def check(engine: str) -> None:
         raise ValueError(f"unknown engine {engine!r}: choose {' or '.join(ENGINES)}")
     if engine != DEFAULT and importlib.util.find_spec(engine) is None:
         raise EngineMissing(f"the {engine} engine is not installed (pip install {engine})")
+
+
+def running(engine: str) -> bool:
+    """Whether this process's mkdocs is `engine` (ProperDocs takes mkdocs' place only when its
+    replacement is imported before anything imports mkdocs)."""
+    mkdocs = sys.modules.get("mkdocs")
+    under_properdocs = mkdocs is not None and mkdocs is sys.modules.get("properdocs")
+    return under_properdocs == (engine == "properdocs")
+
+
+def restart_under(engine: str, argv: list[str]) -> None:
+    """Replace this process by `handbook ARGV` with `engine` in mkdocs' place from its first import
+    (the live preview builds in its own process, so it cannot switch engines once mkdocs is loaded)."""
+    check(engine)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "generator", ENGINE_FIRST, engine, *argv])
 
 
 def start_child(
