@@ -31,6 +31,7 @@ from generator.documents.load import display_path, read_document
 from generator.documents.models import AccountPlan, TechReview
 from generator.documents.paths import kind_of
 from generator.documents.validate import Report, validate_repository
+from generator.documents.workers import default_workers
 from generator.process.config import DEFAULT as DEFAULT_CONFIG
 from generator.process.config import FILE_NAME, HandbookConfig, load_config
 from generator.signoff.ledger import Ledger, LedgerError, load_ledger
@@ -90,12 +91,14 @@ def load_handbook(
     *,
     needs_attention: bool = False,
     extra: Sequence[Diagnostic] = (),
+    workers: int = 1,
 ) -> Handbook:
     """Validated documents and the sign-off ledger; raises BuildError when either is unusable.
+    `workers` > 1 reads the documents in that many processes (documents.workers): the same handbook.
 
     With `needs_attention`, invalid documents do not stop the build: the valid ones are published,
     and every fault is listed on the "Needs attention" page (see `handbook_from`)."""
-    report = validate_repository(root)
+    report = validate_repository(root, workers=workers)
     if extra:  # faults only the mkdocs build could find (links to generated pages)
         report = replace(report, diagnostics=sort_diagnostics([*report.diagnostics, *extra]))
     if not report.ok and not needs_attention:
@@ -658,7 +661,12 @@ def _generate(
     timings = timings if timings is not None else {}
     started = time.perf_counter()
     handbook = load_handbook(
-        options.root, options.ledger, options.today, needs_attention=options.needs_attention, extra=extra
+        options.root,
+        options.ledger,
+        options.today,
+        needs_attention=options.needs_attention,
+        extra=extra,
+        workers=default_workers(),
     )
     timings["load"] = time.perf_counter() - started
     started = time.perf_counter()
