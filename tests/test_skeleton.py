@@ -8,9 +8,13 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.commands import main
 from generator.documents import skeleton
+from generator.documents.diagnostics import DocumentError
+from generator.documents.models.common import Fault
 from generator.documents.validate import validate_repository
 
 TODAY = "2026-11-23"
@@ -191,3 +195,68 @@ def test_values_that_only_look_like_placeholders_are_content(value: str) -> None
 def test_placeholder_words_are_found_however_they_open_a_value(value: str) -> None:
     [fault] = skeleton.rules({"asks": {"support": [value]}}, draft=False)
     assert fault.field == ("asks", "support", 0)
+
+
+# --- the front-matter pre-check: a front matter without the rule's words has no skeleton fault ------
+
+_CORPUS = Path(__file__).parent / "corpus"
+_SPELLED = ("TBD", "TBC", "TODO", "FIXME", *sorted(skeleton.FRONT_MATTER_TEXTS), "Write", "tbd", "x")
+
+
+def _faults(front: str) -> list[Fault]:
+    from generator.documents.load import front_matter_data
+
+    return list(skeleton.rules(front_matter_data(front, "x.md"), draft=False))
+
+
+def test_a_front_matter_the_pre_check_passes_over_has_no_skeleton_fault_in_the_corpus() -> None:
+    from generator.documents.load import parse_document
+
+    for path in sorted(p for p in _CORPUS.glob("*/*/*.md") if p.is_file() and not p.is_symlink()):
+        try:
+            document = parse_document(path.read_bytes(), str(path), "review")
+        except DocumentError:
+            continue
+        if not skeleton.front_may_hold_placeholders(document.front):
+            assert list(skeleton.rules(document.data, draft=False)) == [], path
+
+
+def _escaped(text: str, escape: list[bool]) -> str:
+    """`text` as a double-quoted YAML scalar, each character written as a \\x or \\u escape where asked."""
+    out = ""
+    for char, wanted in zip(text, escape + [False] * len(text), strict=False):
+        if wanted or char in '"\\' or not char.isprintable():
+            out += f"\\u{ord(char):04x}" if ord(char) > 0xFF else f"\\x{ord(char):02x}"
+        else:
+            out += char
+    return f'"{out}"'
+
+
+@given(
+    words=st.lists(st.sampled_from(_SPELLED), min_size=1, max_size=4),
+    breaks=st.lists(st.sampled_from([" ", "\n    ", "\n\n    ", "  "]), min_size=4, max_size=4),
+    style=st.sampled_from(["plain", "single", "double", "folded", "literal", "list"]),
+    escape=st.lists(st.booleans(), max_size=40),
+)
+@settings(max_examples=400, deadline=None)
+def test_a_front_matter_the_pre_check_passes_over_has_no_skeleton_fault(
+    words: list[str], breaks: list[str], style: str, escape: list[bool]
+) -> None:
+    text = "".join(word + sep for word, sep in zip(words, breaks, strict=False)).rstrip()
+    if style == "plain":
+        value = text
+    elif style == "single":
+        value = "'" + text.replace("'", "''") + "'"
+    elif style == "double":
+        value = _escaped(text, escape)
+    elif style == "list":
+        value = "\n  - " + text.replace("\n", "\n  ")
+    else:
+        value = ("|" if style == "literal" else ">") + "\n    " + text.replace("\n", "\n    ")
+    front = f"title: {value}\n"
+    try:
+        faults = _faults(front)
+    except DocumentError:
+        return
+    if not skeleton.front_may_hold_placeholders(front):
+        assert faults == []
