@@ -132,15 +132,18 @@ def _citing(root: Path, key: str) -> list[Path]:
     return [p for p in listed if f"- key: {key}\n" in p.read_text()]
 
 
+def _cited_gap(root: Path) -> tuple[str, list[Path]]:
+    """A demo repository's gap key cited by its first review, and the documents citing it."""
+    assert demo(root, reviews=60, accounts=15, seed=5) == 0
+    first = (root / "reviews").joinpath(sorted(os.listdir(root / "reviews"))[0])
+    key = re.findall(r"- key: (GAP-[0-9]+)\n", first.read_text())[0]
+    return key, _citing(root, key)
+
+
 def test_a_gap_title_conflict_with_a_targets_first_citation_is_found_in_any_later_file(
     tmp_path: Path,
 ) -> None:
-    assert demo(tmp_path, reviews=60, accounts=15, seed=5) == 0
-    key = re.findall(
-        r"- key: (GAP-[0-9]+)\n",
-        (tmp_path / "reviews").joinpath(sorted(os.listdir(tmp_path / "reviews"))[0]).read_text(),
-    )[0]
-    citing = _citing(tmp_path, key)
+    key, citing = _cited_gap(tmp_path)
     assert len(citing) >= 3
     last = citing[-1]
     last.write_text(re.sub(rf"(- key: {key}\n\s+title: )[^\n]+", r"\1Another title", last.read_text()))
@@ -150,12 +153,7 @@ def test_a_gap_title_conflict_with_a_targets_first_citation_is_found_in_any_late
 
 
 def test_a_targets_gap_title_is_compared_with_the_first_citation_elsewhere(tmp_path: Path) -> None:
-    assert demo(tmp_path, reviews=60, accounts=15, seed=5) == 0
-    key = re.findall(
-        r"- key: (GAP-[0-9]+)\n",
-        (tmp_path / "reviews").joinpath(sorted(os.listdir(tmp_path / "reviews"))[0]).read_text(),
-    )[0]
-    citing = _citing(tmp_path, key)
+    key, citing = _cited_gap(tmp_path)
     target = citing[-1]
     target.write_text(re.sub(rf"(- key: {key}\n\s+title: )[^\n]+", r"\1Another title", target.read_text()))
     narrowed, full = _both(tmp_path, [target])
