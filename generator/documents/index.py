@@ -15,9 +15,7 @@ citation in the listing: the files after that first one matter only when the fir
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +24,7 @@ from generator.documents.diagnostics import Diagnostic
 from generator.documents.load import MAX_FILE_BYTES, display_path
 from generator.documents.models import AccountPlan, TechReview
 from generator.documents.models.gaps import citations
+from generator.documents.regular import NotRegular, SymbolicLink, TooLarge, read_regular
 
 if TYPE_CHECKING:
     from generator.documents.validate import Checked
@@ -105,24 +104,10 @@ def that_may_matter(
     return [every[index] for index in order], [read[index] for index in order]
 
 
-_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-
-
 def _bytes(path: Path) -> bytes | None:
     """The regular file's bytes, or None for anything else (a link, a pipe, a file over the limit, one
     that cannot be opened): then reading it as a document says why, as a full run would."""
     try:
-        handle = os.open(path, _FLAGS)
-    except OSError:
+        return read_regular(path, MAX_FILE_BYTES)
+    except (SymbolicLink, NotRegular, TooLarge, OSError):
         return None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-            return None
-        raw = os.read(handle, MAX_FILE_BYTES + 1)
-        # A file that grew, or a short read: not judged from part of it.
-        return raw if len(raw) == info.st_size else None
-    except OSError:
-        return None
-    finally:
-        os.close(handle)
