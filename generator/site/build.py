@@ -701,7 +701,6 @@ def chosen_engine(options: BuildOptions) -> str:
 
 def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResult:
     engine = chosen_engine(options)
-    options = replace(options, engine=engine)
     timings: dict[str, float] = {}
     extra: list[Diagnostic] = []
     while True:
