@@ -64,10 +64,27 @@ def read_regular(path: Path, limit: int, *, follow_links: bool = False) -> bytes
             raise NotRegular(file_type(info.st_mode))
         if info.st_size > limit:
             raise TooLarge(info.st_size)
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            raw = stream.read(limit + 1)
+        raw = _read_upto(handle, min(info.st_size, limit) + 1, limit)
     finally:
         os.close(handle)
     if len(raw) > limit:
         raise TooLarge(len(raw))
     return raw
+
+
+def _read_upto(handle: int, expected: int, limit: int) -> bytes:
+    """Everything the file holds, or its first `limit` + 1 bytes. The first read asks for the size fstat
+    gave (plus one, to see it did not grow): a buffer of `limit` bytes for each small file was most of
+    the cost of reading a repository. A file larger than it said (or a /proc file, which says 0) is
+    read on to its end or past the limit."""
+    first = os.read(handle, expected)
+    if len(first) < expected:
+        return first
+    chunks, total = [first], len(first)
+    while total <= limit:
+        more = os.read(handle, min(1 << 16, limit + 1 - total))
+        if not more:
+            break
+        chunks.append(more)
+        total += len(more)
+    return b"".join(chunks)
