@@ -28,7 +28,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     root = root_of(args)
     targets = _expand(args.paths, root) if args.paths else None
-    report = validate_repository(root, targets, workers=default_workers(), keep_bodies=False, narrow=True)
+    report = validate_repository(root, targets, workers=default_workers(), keep_models=False, narrow=True)
     summary = summarize(report.documents, report.diagnostics)
     sys.stdout.write(FORMATTERS[args.format](report.diagnostics, summary))
     if args.format == "github":

@@ -7,21 +7,18 @@ from typing import TYPE_CHECKING
 
 from generator.documents.diagnostics import Diagnostic
 from generator.documents.load import dotted
-from generator.documents.models.gaps import Citation, citations
 
 if TYPE_CHECKING:
-    from generator.documents.validate import Checked
+    from generator.documents.entries import CitedGap, Entry
 
 
-def gap_rules(checked: Sequence[Checked], targets: set[str]) -> Iterator[Diagnostic]:
+def gap_rules(entries: Sequence[Entry], targets: set[str]) -> Iterator[Diagnostic]:
     """A key cited with another title or area than where it was first cited is a fault at the later
     citation, naming the first one (file:line): the registry could not say which is the gap."""
-    first: dict[str, tuple[Checked, Citation]] = {}
-    for item in checked:
-        if item.model is None:
-            continue
-        for citation in citations(item.model):
-            key = citation.gap.key
+    first: dict[str, tuple[Entry, CitedGap]] = {}
+    for item in entries:
+        for citation in item.gaps:
+            key = citation.key
             if key not in first:
                 first[key] = (item, citation)
                 continue
@@ -29,7 +26,7 @@ def gap_rules(checked: Sequence[Checked], targets: set[str]) -> Iterator[Diagnos
             if item.path not in targets and earlier.path not in targets:
                 continue
             for name in ("title", "area"):
-                ours, theirs = getattr(citation.gap, name), getattr(cited.gap, name)
+                ours, theirs = getattr(citation, name), getattr(cited, name)
                 if ours == theirs:
                     continue
                 field = (*citation.field, name)

@@ -22,45 +22,41 @@ from typing import TYPE_CHECKING
 
 from generator.documents.diagnostics import Diagnostic
 from generator.documents.load import MAX_FILE_BYTES, display_path
-from generator.documents.models import AccountPlan, TechReview
-from generator.documents.models.gaps import citations
 from generator.documents.regular import NotRegular, SymbolicLink, TooLarge, read_regular
 
 if TYPE_CHECKING:
-    from generator.documents.validate import Checked
+    from generator.documents.entries import Entry
 
 # What a byte search finds whatever the YAML spelling (save a backslash escape): no quote, no space.
 _VERBATIM = re.compile(r"[A-Za-z0-9._-]+")
-ReadSome = Callable[[int, int], "list[Checked | Diagnostic]"]
+ReadSome = Callable[[int, int], "list[Entry | Diagnostic]"]
 
 
-def mentioned(item: Checked) -> tuple[set[str], set[str]] | None:
+def mentioned(item: Entry) -> tuple[set[str], set[str]] | None:
     """The ids a document defines or references (its id, customer, related reviews, opportunity ids and
     the reviews they link) and the gap keys it cites; None when one could be spelled so that a byte
     search would miss it."""
     ids = {item.id} if item.id is not None else set()
-    model = item.model
-    if isinstance(model, TechReview):
-        ids |= {model.customer, *model.related_reviews}
-    elif isinstance(model, AccountPlan):
-        for opportunity in model.opportunities:
+    if item.review is not None:
+        ids |= {item.review.customer, *item.review.related_reviews}
+    elif item.plan is not None:
+        for opportunity in item.plan.opportunities:
             ids |= {opportunity.id, opportunity.tech_review or "", opportunity.production_review or ""}
     ids.discard("")
-    keys = {citation.gap.key for citation in citations(model)}
+    keys = {citation.key for citation in item.gaps}
     return (ids, keys) if all(_VERBATIM.fullmatch(value) for value in ids | keys) else None
 
 
-def _cites(item: Checked | Diagnostic, key: str) -> bool:
-    model = getattr(item, "model", None)
-    return model is not None and any(citation.gap.key == key for citation in citations(model))
+def _cites(item: Entry | Diagnostic, key: str) -> bool:
+    return not isinstance(item, Diagnostic) and any(citation.key == key for citation in item.gaps)
 
 
 def that_may_matter(
     every: Sequence[Path], targets: set[str], read_some: ReadSome
-) -> tuple[list[Path], list[Checked | Diagnostic]] | None:
+) -> tuple[list[Path], list[Entry | Diagnostic]] | None:
     """The targets and the other files that may take part in their cross-document rules, each read,
     in the listing's order; None when the targets' references cannot be searched for as bytes."""
-    read: dict[int, Checked | Diagnostic] = {}
+    read: dict[int, Entry | Diagnostic] = {}
     ids: set[str] = set()
     keys: set[str] = set()
     for index, path in enumerate(every):

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from generator.documents import skeleton
 from generator.documents.assets import read_asset
 from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
+from generator.documents.entries import Entry, OpportunityFacts, PlanFacts, ReviewFacts, entry_of
 from generator.documents.files import SourceFiles, source_files
 from generator.documents.gaps import gap_rules
 from generator.documents.index import that_may_matter
@@ -32,7 +33,7 @@ from generator.documents.links import body_links, generated, goes_nowhere
 from generator.documents.load import Document, FieldPath, dotted
 from generator.documents.load import read_document as _read
 from generator.documents.model_faults import fault_at, from_pydantic
-from generator.documents.models import AccountPlan, Opportunity, TechReview, model_for
+from generator.documents.models import AccountPlan, TechReview, model_for
 from generator.documents.models.account import PHASE_LABELS, TechWinPhase, past_tech_design
 from generator.documents.models.common import reserved_page_name
 from generator.documents.models.review import Moment, ReviewStatus
@@ -339,17 +340,18 @@ def validate_repository(
     today: dt.date | None = None,
     read: Reader = read_and_check,
     workers: int = 1,
-    keep_bodies: bool = True,
+    keep_models: bool = True,
     narrow: bool = False,
 ) -> Report:
     """Check every document and asset under root, or only `targets` (with what they reference), with
     dates read inside the plausible window of the repository's handbook.yml: the one assembly of a
     repository's report (validate, build, serve and the sign-off's tree check all come here).
     `workers` > 1 reads the documents in that many processes (see documents.workers); the report is
-    the same. Without `keep_bodies`, the report's documents come without their text (what a run that
-    only tells the faults needs: it then holds less). With `narrow` and `targets`, only the documents
-    that can matter to the targets' faults are read (see documents.index): the same diagnostics, but
-    the report's `checked` holds only those documents."""
+    the same. Without `keep_models`, the report has no documents (`checked` is empty): each one is
+    kept as its entry of the index (documents.entries) while the rules run, which is all a run that
+    only tells the faults needs, and a tenth of the memory. With `narrow` and `targets`, only the
+    documents that can matter to the targets' faults are read (see documents.index): the same
+    diagnostics, but the report's `checked` holds only those documents."""
     with using_window(load_config(root).config.plausible_dates.window):
         if narrow and targets is not None:
             try:
@@ -359,13 +361,13 @@ def validate_repository(
                     today=today,
                     read=read,
                     workers=workers,
-                    keep_bodies=keep_bodies,
+                    keep_models=keep_models,
                     narrow=True,
                 )
             except _NeedsEveryDocument:
                 pass
         return _validate_repository(
-            root, targets, today=today, read=read, workers=workers, keep_bodies=keep_bodies, narrow=False
+            root, targets, today=today, read=read, workers=workers, keep_models=keep_models, narrow=False
         )
 
 
@@ -381,7 +383,7 @@ def _validate_repository(
     today: dt.date | None,
     read: Reader,
     workers: int,
-    keep_bodies: bool,
+    keep_models: bool,
     narrow: bool,
 ) -> Report:
     files = source_files(root)
@@ -407,7 +409,7 @@ def _validate_repository(
     wanted = _without_config(root, wanted)
     target_paths = {display_path(p) for p in wanted}
     extra = [p for p in wanted if os.path.abspath(p) not in in_repo]
-    checked: list[Checked] = []
+    entries: list[Entry] = []
     faults: list[Diagnostic] = []
     unreadable: set[tuple[Kind, str]] = set()
     every = [*all_files, *extra]
@@ -415,9 +417,11 @@ def _validate_repository(
     # Without files named from outside the listing, every page a body may link to is known before
     # reading: links are checked as each document is read (in its worker), and its body let go.
     early = _SiteFiles(root, files, [], {}) if not extra else None
+    # A run that only reports faults keeps each document's entry, not the document and its model.
+    keep = keep_models or early is None
 
-    def read_some(start: int, end: int) -> list[Checked | Diagnostic]:
-        found: list[Checked | Diagnostic] = []
+    def read_some(start: int, end: int) -> list[Entry | Diagnostic]:
+        found: list[Entry | Diagnostic] = []
         for index in range(start, end):
             try:
                 with_body = bodies[index] if bodies is not None else True
@@ -430,9 +434,7 @@ def _validate_repository(
                 item = dataclasses.replace(
                     item, diagnostics=[*item.diagnostics, *link_rules(item.document, early)]
                 )
-                if not keep_bodies:
-                    item.document.body = ""
-            found.append(item)
+            found.append(entry_of(item, keep=keep))
         return found
 
     selected = that_may_matter(every, target_paths, read_some) if narrow and not extra else None
@@ -441,13 +443,13 @@ def _validate_repository(
     else:
         items = in_parallel(read_some, len(every), workers)
     for path, item in zip(every, items, strict=True):
-        if isinstance(item, Checked):
-            checked.append(item)
+        if isinstance(item, Entry):
+            entries.append(item)
         else:
             faults.append(item)
             if found := implied_id(source_path(path, root)):
                 unreadable.add(found)
-    documents = [item.document for item in checked]
+    checked = [item.checked for item in entries if item.checked is not None]
     faults = [f for f in faults if f.path in target_paths]
     diagnostics = list(faults)
     for fault in files.faults:
@@ -460,21 +462,21 @@ def _validate_repository(
             assets[Path(path).relative_to(root).as_posix()] = read_asset(path, display_path(path))
         except DocumentError as exc:
             diagnostics.append(exc.diagnostic)
-    for item in checked:
+    for item in entries:
         if item.path in target_paths:
             diagnostics += item.diagnostics
     if early is None:
-        site = _SiteFiles(root, files, documents, assets)
-        for document in documents:
-            if document.path in target_paths:
-                diagnostics += link_rules(document, site)
+        site = _SiteFiles(root, files, [c.document.source for c in checked], assets)
+        for kept in checked:
+            if kept.path in target_paths:
+                diagnostics += link_rules(kept.document, site)
     complete = selected is None
     diagnostics += cross_document_rules(
-        checked, target_paths, unreadable, files.unreadable, complete=complete
+        entries, target_paths, unreadable, files.unreadable, complete=complete
     )
-    checked_count = len(target_paths & ({c.path for c in checked} | {f.path for f in faults}))
+    checked_count = len(target_paths & ({e.path for e in entries} | {f.path for f in faults}))
     diagnostics += _config_rules(root)
-    return Report(checked_count, sort_diagnostics(diagnostics), checked, assets)
+    return Report(checked_count, sort_diagnostics(diagnostics), checked if keep_models else [], assets)
 
 
 class _SiteFiles:
@@ -483,10 +485,10 @@ class _SiteFiles:
     the site generates. An asset not checked yet is checked when a body first links it."""
 
     def __init__(
-        self, root: Path, files: SourceFiles, documents: Sequence[Document], assets: dict[str, bytes]
+        self, root: Path, files: SourceFiles, documents: Sequence[str], assets: dict[str, bytes]
     ) -> None:
         self.pages = {source for p in files.documents if kind_of(source := source_path(p, root))}
-        self.pages |= {d.source for d in documents}
+        self.pages |= set(documents)  # documents named from outside the listing, by their source
         self.assets = {Path(a).relative_to(root).as_posix(): a for a in files.assets}
         self.fit: dict[str, bool] = {path: True for path in assets}
 
@@ -563,7 +565,7 @@ def implied_id(source: str) -> tuple[Kind, str] | None:
 
 
 def cross_document_rules(
-    checked: Sequence[Checked],
+    checked: Sequence[Entry],
     targets: set[str],
     unreadable: Collection[tuple[Kind, str]] = (),
     unreadable_kinds: Collection[Kind] = (),
@@ -575,13 +577,13 @@ def cross_document_rules(
     documents that may matter to the targets, and a reference found nowhere raises _NeedsEveryDocument."""
     if unreadable_kinds:
         unreadable = _Unreadable(unreadable, unreadable_kinds)
-    reviews = {key: c for c in checked if c.document.kind == "review" and (key := c.id)}
-    accounts = {key: c for c in checked if c.document.kind == "account" and (key := c.id)}
+    reviews = {key: c for c in checked if c.kind == "review" and (key := c.id)}
+    accounts = {key: c for c in checked if c.kind == "account" and (key := c.id)}
     yield from _unique_ids(checked, targets)
     yield from gap_rules(checked, targets)
     for item in checked:
-        model = item.model
-        if isinstance(model, TechReview):
+        if item.review is not None:
+            model = item.review
             involved = item.path in targets or (
                 accounts.get(model.customer) and accounts[model.customer].path in targets
             )
@@ -607,8 +609,8 @@ def cross_document_rules(
                         f"no tech review has the id {related!r}",
                         _suggest(related, reviews),
                     )
-        elif isinstance(model, AccountPlan):
-            yield from _opportunity_rules(item, model, reviews, targets, unreadable, complete)
+        elif item.plan is not None:
+            yield from _opportunity_rules(item, item.plan, reviews, targets, unreadable, complete)
 
 
 class _Unreadable(Collection[tuple[Kind, str]]):
@@ -633,17 +635,17 @@ def _where(document: Document, path: FieldPath) -> str:
     return f"{position.line}:{position.column}"
 
 
-def _suggest(value: str, known: dict[str, Checked]) -> str:
+def _suggest(value: str, known: dict[str, Entry]) -> str:
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else ""
 
 
-def _unique_ids(checked: Sequence[Checked], targets: set[str]) -> Iterator[Diagnostic]:
-    first: dict[tuple[str, str], Checked] = {}
+def _unique_ids(checked: Sequence[Entry], targets: set[str]) -> Iterator[Diagnostic]:
+    first: dict[tuple[str, str], Entry] = {}
     for item in checked:
         if not item.id:
             continue
-        key = (item.document.kind, item.id)
+        key = (item.kind, item.id)
         if key in first:
             if item.path in targets or first[key].path in targets:
                 yield _at(
@@ -662,10 +664,10 @@ def _unique_ids(checked: Sequence[Checked], targets: set[str]) -> Iterator[Diagn
                 )
         else:
             first[key] = item
-    seen: dict[str, tuple[Checked, int]] = {}
+    seen: dict[str, tuple[Entry, int]] = {}
     for item in checked:
-        if isinstance(item.model, AccountPlan):
-            for index, opportunity in enumerate(item.model.opportunities):
+        if item.plan is not None:
+            for index, opportunity in enumerate(item.plan.opportunities):
                 other, at = seen.get(opportunity.id, (None, 0))
                 if other and other.path != item.path and item.path in targets:
                     yield _at(
@@ -686,9 +688,9 @@ def _unique_ids(checked: Sequence[Checked], targets: set[str]) -> Iterator[Diagn
 
 
 def _opportunity_rules(
-    item: Checked,
-    plan: AccountPlan,
-    reviews: dict[str, Checked],
+    item: Entry,
+    plan: PlanFacts,
+    reviews: dict[str, Entry],
     targets: set[str],
     unreadable: Collection[tuple[Kind, str]],
     complete: bool,
@@ -713,8 +715,8 @@ def _opportunity_rules(
                         _suggest(linked, reviews),
                     )
                 continue
-            review = target.model
-            if not isinstance(review, TechReview):
+            review = target.review
+            if review is None:
                 continue  # that file's own errors are reported against it
             problem = _linked_review_problem(opportunity, name, review, plan)
             if problem is None:
@@ -743,7 +745,7 @@ _KEEP_APPROVED = "keep it approved, or first move that opportunity's phase back"
 
 
 def _linked_review_problem(
-    opportunity: Opportunity, name: str, review: TechReview, plan: AccountPlan
+    opportunity: OpportunityFacts, name: str, review: ReviewFacts, plan: PlanFacts
 ) -> _LinkProblem | None:
     """What is wrong with the review an opportunity links as its pre-trial or pre-production review."""
     if review.customer != plan.id:
