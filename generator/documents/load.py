@@ -427,11 +427,24 @@ def _plain_mapping(node: yaml.Node, depth: int, seen: set[int]) -> dict[str, Any
 
 # An anchor (&a) or alias (*a) starts a node: at a line's start, after a space or tab, or after a flow
 # indicator or the colon of a flow pair ({"a":*x}). An '&' or '*' inside a word (R&D, AT&T, 4*5) is text.
-_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:])[&*]", re.MULTILINE)
+_BEFORE_A_NODE = frozenset("[]{},:")
+
+
+def may_hold_anchors(front: str) -> bool:
+    """An '&' or '*' stands where a node starts: the text may hold anchors or aliases. Each mark is
+    looked at where it is (a regex tried at every position cost more than composing the text)."""
+    for mark in "&*":
+        at = front.find(mark)
+        while at >= 0:
+            before = front[at - 1] if at else "\n"
+            if before.isspace() or before in _BEFORE_A_NODE:
+                return True
+            at = front.find(mark, at + 1)
+    return False
 
 
 def _could_be_hostile(front: str) -> bool:
-    if ("&" in front or "*" in front) and _MAYBE_ANCHOR.search(front):
+    if may_hold_anchors(front):
         return True  # anchors or aliases may be present: check exactly
     bound = front.count("\n") + front.count("[") + front.count("{") + front.count("- ") + front.count("? ")
     return bound > _C_SAFE_NESTING_BOUND

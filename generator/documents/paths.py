@@ -20,6 +20,9 @@ SUFFIX = ".md"
 
 def kind_of(source: str) -> Kind | None:
     """The kind of the document at `source`, a path in the repository; None when it is no document."""
+    folder, _, name = source.partition("/")
+    if folder in FOLDERS and name.endswith(SUFFIX) and "/" not in name and name != SUFFIX:
+        return FOLDERS[folder]  # reviews/x.md as written: what PurePosixPath would make of it
     parts = PurePosixPath(source).parts
     if len(parts) == 2 and parts[1].endswith(SUFFIX):
         return FOLDERS.get(parts[0])

@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import gc
 import os
 import posixpath
@@ -175,6 +176,7 @@ class Heading:
     content: int  # offset of the first line after the heading (after its underline, for setext)
 
 
+@functools.lru_cache(maxsize=4096)  # the same headings come back in every review
 def _normal(heading: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", heading.casefold()).split())
 

@@ -55,7 +55,14 @@ def _review_id(value: str) -> str:
     return value
 
 
+# The usual web address, for which urlsplit's answer is known (scheme http or https, a host): matched
+# in C. Anything else (ports with letters, brackets, non-ASCII, spaces...) is split as before.
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?:[/?#][!-~]*)?")
+
+
 def _url(value: str) -> str:
+    if _PLAIN_WEB_URL.fullmatch(value):
+        return value
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or _SPACE.search(value):
         raise PydanticCustomError(

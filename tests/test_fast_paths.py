@@ -1,0 +1,97 @@
+"""Shortcuts taken for speed give the answer of the general code they stand in front of, on any input.
+
+Each pins one fast path against its reference (the code that still runs when the shortcut does not
+apply, or the exact rule it replaces), on inputs Hypothesis writes to break it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from generator.documents.load import may_hold_anchors
+from generator.documents.models.common import _url
+from generator.documents.paths import FOLDERS, SUFFIX, kind_of
+
+# The rule as first written: a mark at a line's start, after whitespace, a flow indicator or a colon.
+ANCHOR_RULE = re.compile(r"(?:^|[\s\[\]{},:])[&*]", re.MULTILINE)
+YAMLISH = st.text(alphabet=st.sampled_from(list("ab &*:[]{},-\n\t\u00a0\u2028R&DT")), max_size=40)
+
+
+@given(YAMLISH)
+@example("R&D and AT&T")
+@example("&a")
+@example("x:\u00a0*b")
+@example("- [a,*b]")
+@settings(max_examples=600)
+def test_the_anchor_search_finds_what_the_anchor_rule_finds(text: str) -> None:
+    assert may_hold_anchors(text) == bool(ANCHOR_RULE.search(text))
+
+
+def _url_accepted(value: str) -> bool:
+    try:
+        _url(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _split_accepts(value: str) -> bool:
+    """The rule without the shortcut: urlsplit says http(s) and a host, and there is no space."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"\s", value)
+
+
+URLISH = st.builds(
+    "".join,
+    st.lists(
+        st.sampled_from(["http", "https", "HTTP", ":", "//", "/", "a", "b.c", "-", "[", "]", "?", "#",
+                         "8080", ":x", " ", "\t", "\n", "é", "%20", "@", "\\", "~"]),
+        max_size=12,
+    ),
+)  # fmt: skip
+
+
+# Shaped like an address: a scheme, a separator, a host, then anything printable or not.
+ADDRESS = st.builds(
+    "{}{}{}{}".format,
+    st.sampled_from(["http", "https", "HTTPS", "ftp", ""]),
+    st.sampled_from(["://", ":/", "//", ":"]),
+    st.text(alphabet=st.sampled_from(list("ab0.-:[]@é_ ")), max_size=8),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=8),
+)
+
+
+@given(st.one_of(URLISH, ADDRESS))
+@example("https://example.com/a?b#c")
+@example("https://a.b/c d")
+@example("https://ex ample.com")
+@example("https://[::1/")
+@example("http://a:99999999")
+@settings(max_examples=800)
+def test_a_web_address_is_accepted_exactly_when_urlsplit_accepts_it(value: str) -> None:
+    assert _url_accepted(value) == _split_accepts(value)
+
+
+PATHISH = st.builds(
+    "".join,
+    st.lists(st.sampled_from([*FOLDERS, "/", ".", "..", "x", SUFFIX, "a.md", "//", " "]), max_size=6),
+)
+
+
+@given(PATHISH)
+@example("reviews/.md")
+@example("reviews//a.md")
+@example("./reviews/a.md")
+@settings(max_examples=600)
+def test_a_documents_kind_is_what_its_path_parts_say(source: str) -> None:
+    parts = PurePosixPath(source).parts
+    expected = FOLDERS.get(parts[0]) if len(parts) == 2 and parts[1].endswith(SUFFIX) else None
+    assert kind_of(source) == expected
