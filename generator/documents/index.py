@@ -77,6 +77,8 @@ def that_may_matter(
         if index in read:
             continue
         raw = _bytes(path)
+        if raw is not None:
+            raw = front_bytes(raw)
         if raw is None or any(map(raw.__contains__, needles)):
             [read[index]] = read_some(index, index + 1)
             continue
@@ -98,6 +100,19 @@ def that_may_matter(
                 break  # the key's first citation, before every target's
     order = sorted(read)
     return [every[index] for index in order], [read[index] for index in order]
+
+
+# A line of '---' (spaces, tabs or carriage returns after it aside), after the first line, closes the
+# front matter as documents.load splits it. A closing line written otherwise (other trailing white
+# space, a lone carriage return before it) is not found here: then more is searched, never less.
+_CLOSING = re.compile(rb"\n---[ \t\r]*\n")
+
+
+def front_bytes(raw: bytes) -> bytes:
+    """The bytes up to the end of the front matter, or more: every id and key a document defines or
+    cites is in its front matter, and the body is most of a file."""
+    closing = _CLOSING.search(raw)
+    return raw[: closing.start()] if closing else raw
 
 
 def _bytes(path: Path) -> bytes | None:

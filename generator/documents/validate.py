@@ -390,14 +390,16 @@ def _validate_repository(
 ) -> Report:
     files = source_files(root)
     all_files = files.documents
-    # A target is the repository's file however it is spelled (./x, a/../x, absolute, from a subfolder):
-    # otherwise it would match no document and be checked by nobody.
-    in_repo = {os.path.abspath(f): f for f in all_files}
-    assets_in_repo = {os.path.abspath(f): f for f in files.assets}
     named: set[str] = set()
+    in_repo: dict[str, Path] = {}
     if targets is None:
+        # Every file the walk listed, and nothing else (handbook.yml is never in reviews/ or accounts/).
         wanted, wanted_assets = all_files, files.assets
     else:
+        # A target is the repository's file however it is spelled (./x, a/../x, absolute, from a
+        # subfolder): otherwise it would match no document and be checked by nobody.
+        in_repo = {os.path.abspath(f): f for f in all_files}
+        assets_in_repo = {os.path.abspath(f): f for f in files.assets}
         # What the walk already reported (a link, a hidden or '.MD' document) is not read again.
         reported = {fault.path for fault in files.faults}
         wanted = [
@@ -408,9 +410,9 @@ def _validate_repository(
         ]
         wanted_assets = [assets_in_repo[a] for p in targets if (a := os.path.abspath(p)) in assets_in_repo]
         named = {display_path(p) for p in targets}
-    wanted = _without_config(root, wanted)
+        wanted = _without_config(root, wanted)
     target_paths = {display_path(p) for p in wanted}
-    extra = [p for p in wanted if os.path.abspath(p) not in in_repo]
+    extra = [p for p in wanted if os.path.abspath(p) not in in_repo] if targets is not None else []
     entries: list[Entry] = []
     faults: list[Diagnostic] = []
     unreadable: set[tuple[Kind, str]] = set()
