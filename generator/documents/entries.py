@@ -60,7 +60,7 @@ class PlanFacts:
 
 
 @dataclass(slots=True)
-class Entry:
+class IndexEntry:
     """One document file as the cross-document rules see it (see the module's docstring)."""
 
     path: str
@@ -95,7 +95,7 @@ class Entry:
         return self._document
 
 
-def entry_of(checked: Checked, *, keep: bool) -> Entry:
+def entry_of(checked: Checked, *, keep: bool) -> IndexEntry:
     """The entry of a checked document; with `keep`, it holds the document and model too."""
     document, model = checked.document, checked.model
     review = plan = None
@@ -119,7 +119,7 @@ def entry_of(checked: Checked, *, keep: bool) -> Entry:
             ),
         )
     gaps = tuple(CitedGap(c.gap.key, c.gap.title, c.gap.area, c.field) for c in citations(model))
-    return Entry(
+    return IndexEntry(
         document.path,
         document.source,
         document.kind,

@@ -9,13 +9,13 @@ from generator.documents.diagnostics import Diagnostic
 from generator.documents.load import dotted
 
 if TYPE_CHECKING:
-    from generator.documents.entries import CitedGap, Entry
+    from generator.documents.entries import CitedGap, IndexEntry
 
 
-def gap_rules(entries: Sequence[Entry], targets: set[str]) -> Iterator[Diagnostic]:
+def gap_rules(entries: Sequence[IndexEntry], targets: set[str]) -> Iterator[Diagnostic]:
     """A key cited with another title or area than where it was first cited is a fault at the later
     citation, naming the first one (file:line): the registry could not say which is the gap."""
-    first: dict[str, tuple[Entry, CitedGap]] = {}
+    first: dict[str, tuple[IndexEntry, CitedGap]] = {}
     for item in entries:
         for citation in item.gaps:
             key = citation.key

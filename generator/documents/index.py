@@ -25,14 +25,14 @@ from generator.documents.load import MAX_FILE_BYTES, display_path
 from generator.documents.regular import NotRegular, SymbolicLink, TooLarge, read_regular
 
 if TYPE_CHECKING:
-    from generator.documents.entries import Entry
+    from generator.documents.entries import IndexEntry
 
 # What a byte search finds whatever the YAML spelling (save a backslash escape): no quote, no space.
 _VERBATIM = re.compile(r"[A-Za-z0-9._-]+")
-ReadSome = Callable[[int, int], "list[Entry | Diagnostic]"]
+ReadSome = Callable[[int, int], "list[IndexEntry | Diagnostic]"]
 
 
-def mentioned(item: Entry) -> tuple[set[str], set[str]] | None:
+def mentioned(item: IndexEntry) -> tuple[set[str], set[str]] | None:
     """The ids a document defines or references (its id, customer, related reviews, opportunity ids and
     the reviews they link) and the gap keys it cites; None when one could be spelled so that a byte
     search would miss it."""
@@ -47,16 +47,16 @@ def mentioned(item: Entry) -> tuple[set[str], set[str]] | None:
     return (ids, keys) if all(_VERBATIM.fullmatch(value) for value in ids | keys) else None
 
 
-def _cites(item: Entry | Diagnostic, key: str) -> bool:
+def _cites(item: IndexEntry | Diagnostic, key: str) -> bool:
     return not isinstance(item, Diagnostic) and any(citation.key == key for citation in item.gaps)
 
 
 def that_may_matter(
     every: Sequence[Path], targets: set[str], read_some: ReadSome
-) -> tuple[list[Path], list[Entry | Diagnostic]] | None:
+) -> tuple[list[Path], list[IndexEntry | Diagnostic]] | None:
     """The targets and the other files that may take part in their cross-document rules, each read,
     in the listing's order; None when the targets' references cannot be searched for as bytes."""
-    read: dict[int, Entry | Diagnostic] = {}
+    read: dict[int, IndexEntry | Diagnostic] = {}
     ids: set[str] = set()
     keys: set[str] = set()
     for index, path in enumerate(every):

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from generator.documents import skeleton
 from generator.documents.assets import read_asset
 from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
-from generator.documents.entries import Entry, OpportunityFacts, PlanFacts, ReviewFacts, entry_of
+from generator.documents.entries import IndexEntry, OpportunityFacts, PlanFacts, ReviewFacts, entry_of
 from generator.documents.files import SourceFiles, source_files
 from generator.documents.gaps import gap_rules
 from generator.documents.index import that_may_matter
@@ -413,7 +413,7 @@ def _validate_repository(
         wanted = _without_config(root, wanted)
     target_paths = {display_path(p) for p in wanted}
     extra = [p for p in wanted if os.path.abspath(p) not in in_repo] if targets is not None else []
-    entries: list[Entry] = []
+    entries: list[IndexEntry] = []
     faults: list[Diagnostic] = []
     unreadable: set[tuple[Kind, str]] = set()
     every = [*all_files, *extra]
@@ -424,8 +424,8 @@ def _validate_repository(
     # A run that only reports faults keeps each document's entry, not the document and its model.
     keep = keep_models or early is None
 
-    def read_some(start: int, end: int) -> list[Entry | Diagnostic]:
-        found: list[Entry | Diagnostic] = []
+    def read_some(start: int, end: int) -> list[IndexEntry | Diagnostic]:
+        found: list[IndexEntry | Diagnostic] = []
         for index in range(start, end):
             try:
                 with_body = bodies[index] if bodies is not None else True
@@ -447,7 +447,7 @@ def _validate_repository(
     else:
         items = in_parallel(read_some, len(every), workers)
     for path, item in zip(every, items, strict=True):
-        if isinstance(item, Entry):
+        if isinstance(item, IndexEntry):
             entries.append(item)
         else:
             faults.append(item)
@@ -569,7 +569,7 @@ def implied_id(source: str) -> tuple[Kind, str] | None:
 
 
 def cross_document_rules(
-    checked: Sequence[Entry],
+    checked: Sequence[IndexEntry],
     targets: set[str],
     unreadable: Collection[tuple[Kind, str]] = (),
     unreadable_kinds: Collection[Kind] = (),
@@ -639,13 +639,13 @@ def _where(document: Document, path: FieldPath) -> str:
     return f"{position.line}:{position.column}"
 
 
-def _suggest(value: str, known: dict[str, Entry]) -> str:
+def _suggest(value: str, known: dict[str, IndexEntry]) -> str:
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else ""
 
 
-def _unique_ids(checked: Sequence[Entry], targets: set[str]) -> Iterator[Diagnostic]:
-    first: dict[tuple[str, str], Entry] = {}
+def _unique_ids(checked: Sequence[IndexEntry], targets: set[str]) -> Iterator[Diagnostic]:
+    first: dict[tuple[str, str], IndexEntry] = {}
     for item in checked:
         if not item.id:
             continue
@@ -668,7 +668,7 @@ def _unique_ids(checked: Sequence[Entry], targets: set[str]) -> Iterator[Diagnos
                 )
         else:
             first[key] = item
-    seen: dict[str, tuple[Entry, int]] = {}
+    seen: dict[str, tuple[IndexEntry, int]] = {}
     for item in checked:
         if item.plan is not None:
             for index, opportunity in enumerate(item.plan.opportunities):
@@ -692,9 +692,9 @@ def _unique_ids(checked: Sequence[Entry], targets: set[str]) -> Iterator[Diagnos
 
 
 def _opportunity_rules(
-    item: Entry,
+    item: IndexEntry,
     plan: PlanFacts,
-    reviews: dict[str, Entry],
+    reviews: dict[str, IndexEntry],
     targets: set[str],
     unreadable: Collection[tuple[Kind, str]],
     complete: bool,
