@@ -10,10 +10,12 @@ whole: a failed build never touches the last good site.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import logging
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -368,11 +370,13 @@ def run_mkdocs(
     share_from: int = shares.SHARE_FROM_PAGES,
     share: plugin.Share | None = None,
     built: list[str] | None = None,
+    spawned: list[subprocess.Popen[str]] | None = None,
 ) -> list[str]:
     """Build the docs tree with mkdocs into site_dir; returns mkdocs' warnings.
 
     Given the tree's `pages` (docs-tree paths), a large site's pages are shared among `parts`
-    processes (generator/site/shares.py); `share` is the part a child process builds."""
+    processes (generator/site/shares.py); `share` is the part a child process builds. The children
+    are taken from `spawned` (engine.spawn, for MkDocs) while it has any."""
     config = mkdocs_config(docs, site_dir)
     if progress is not None:
         config.plugins["handbook-progress"] = _progress_plugin(progress)
@@ -386,7 +390,12 @@ def run_mkdocs(
     index = sorted(links.paths) if links is not None else None
     children = [
         engines.start_child(
-            engines.DEFAULT, docs, shares.part_folder(site_dir, part), index, (part, split[part])
+            engines.DEFAULT,
+            docs,
+            shares.part_folder(site_dir, part),
+            index,
+            (part, split[part]),
+            spawned.pop() if spawned else None,
         )
         for part in range(1, parts)
     ]
@@ -446,16 +455,19 @@ def run_engine(
     progress: Progress | None = None,
     links: LinkIndex | None = None,
     pages: Sequence[str] | None = None,
+    spawned: list[subprocess.Popen[str]] | None = None,
 ) -> list[str]:
-    """Build the docs tree with the chosen engine: MkDocs here, ProperDocs in a child process."""
+    """Build the docs tree with the chosen engine: MkDocs here, ProperDocs in a child process (each
+    child taken from `spawned`, children engine.spawn made for this engine, while it has any)."""
     if name == engines.DEFAULT:
-        return run_mkdocs(docs, site_dir, progress=progress, links=links, pages=pages)
+        return run_mkdocs(docs, site_dir, progress=progress, links=links, pages=pages, spawned=spawned)
     try:
         engines.check(name)
     except (ValueError, engines.EngineMissing) as exc:
         raise BuildError(str(exc)) from exc
+    child = spawned.pop() if spawned else None
     answer = engines.finish_child(
-        engines.start_child(name, docs, site_dir, sorted(links.paths) if links else None)
+        engines.start_child(name, docs, site_dir, sorted(links.paths) if links else None, spawned=child)
     )
     if "warnings" in answer:
         return list(answer["warnings"])
@@ -701,6 +713,39 @@ def chosen_engine(options: BuildOptions) -> str:
 
 def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResult:
     engine = chosen_engine(options)
+    spawned = _early_children(options, engine)
+    try:
+        return _build_with_children(options, progress, engine, spawned)
+    finally:
+        for child in spawned:  # not needed after all (or the build failed first)
+            engines.dismiss(child)
+
+
+def _early_children(options: BuildOptions, engine: str) -> list[subprocess.Popen[str]]:
+    """The engine's child processes a first build will need, started now so that their imports overlap
+    the reading and rendering of the documents: ProperDocs' one, or MkDocs' second when the site will
+    be shared (it has at least as many pages as documents). A rebuild in place needs none."""
+    if rebuild.state_file(options.out).exists():
+        return []
+    if engine != engines.DEFAULT:
+        return [engines.spawn(engine)] if importlib.util.find_spec(engine) is not None else []
+    documents = sum(_count_files(options.root / folder) for folder in _FOLDERS)
+    if documents < shares.SHARE_FROM_PAGES:
+        return []
+    return [engines.spawn(engine) for _ in range(1, shares.PARTS)]
+
+
+def _count_files(folder: Path) -> int:
+    try:
+        with os.scandir(folder) as listing:
+            return sum(1 for entry in listing if entry.name.endswith(".md"))
+    except OSError:
+        return 0
+
+
+def _build_with_children(
+    options: BuildOptions, progress: Progress | None, engine: str, spawned: list[subprocess.Popen[str]]
+) -> BuildResult:
     timings: dict[str, float] = {}
     extra: list[Diagnostic] = []
     while True:
@@ -721,7 +766,13 @@ def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResu
                 warnings = _rebuild_in_place(options, staging, before, files_now, progress, links)
             else:
                 warnings = run_engine(
-                    engine, options.docs, staging, progress=progress, links=links, pages=pages_built
+                    engine,
+                    options.docs,
+                    staging,
+                    progress=progress,
+                    links=links,
+                    pages=pages_built,
+                    spawned=spawned,
                 )
             break
         except BuildError as exc:

@@ -55,24 +55,41 @@ def restart_under(engine: str, argv: list[str]) -> None:
     os.execv(sys.executable, [sys.executable, "-m", "generator", ENGINE_FIRST, engine, *argv])
 
 
-def start_child(
-    engine: str,
-    docs: Path,
-    site_dir: Path,
-    links: list[str] | None,
-    share: tuple[int, frozenset[str]] | None = None,
-) -> subprocess.Popen[str]:
-    """A child process building the docs tree with `engine` (all of it, or one share of its pages)."""
-    request: dict[str, Any] = {"docs": str(docs), "site": str(site_dir), "links": links}
-    if share is not None:
-        request["share"] = [share[0], sorted(share[1])]
-    child = subprocess.Popen(
+def spawn(engine: str) -> subprocess.Popen[str]:
+    """A child process that loads `engine` (and the site's plugin) now, then waits for what to build:
+    started before the documents are read, its second or so of imports overlaps the build's own work."""
+    return subprocess.Popen(
         [sys.executable, "-m", "generator.site.engine", engine],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def dismiss(child: subprocess.Popen[str]) -> None:
+    """A spawned child that will not be given a build: stopped (it has only been importing) and reaped."""
+    if child.stdin is not None:
+        child.kill()
+        child.stdin.close()
+        child.stdin = None
+    child.communicate()
+
+
+def start_child(
+    engine: str,
+    docs: Path,
+    site_dir: Path,
+    links: list[str] | None,
+    share: tuple[int, frozenset[str]] | None = None,
+    spawned: subprocess.Popen[str] | None = None,
+) -> subprocess.Popen[str]:
+    """A child process building the docs tree with `engine` (all of it, or one share of its pages):
+    `spawned` (made by `spawn` for this engine), or a new one."""
+    request: dict[str, Any] = {"docs": str(docs), "site": str(site_dir), "links": links}
+    if share is not None:
+        request["share"] = [share[0], sorted(share[1])]
+    child = spawned or spawn(engine)
     assert child.stdin is not None
     child.stdin.write(json.dumps(request))
     child.stdin.close()
@@ -97,7 +114,10 @@ def _child(engine: str, read: Callable[[], str]) -> int:
     from generator.site.links import LinkIndex
     from generator.site.plugin import Share
 
-    request = json.loads(read())
+    text = read()
+    if not text:
+        return 0  # dismissed: the build needed no child after all
+    request = json.loads(text)
     links = LinkIndex(request["links"]) if request["links"] is not None else None
     share = Share(request["share"][0], frozenset(request["share"][1])) if "share" in request else None
     try:

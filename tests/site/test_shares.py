@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.build import BuildError, generate, run_mkdocs
+from generator.site import engine as engines
+from generator.site import shares
+from generator.site.build import BuildError, build_site, generate, run_mkdocs
+from generator.site.build import _early_children as early_children_of
 from generator.site.shares import part_folder, shares_of
 from tests.site.conftest import options_for
 
@@ -57,3 +60,67 @@ def test_a_broken_link_in_the_second_processes_pages_is_reported(sample_repo: Pa
         run_mkdocs(options.docs, sample_repo / "two", links=tree.index, pages=pages, parts=2, share_from=0)
     assert failure.value.broken_links == [(page, "nowhere.md", "reviews/nowhere.md")]
     assert not part_folder(sample_repo / "two", 1).exists()
+
+
+def _engine_children() -> list[str]:
+    """This process's child processes that are site engines (Linux: /proc lists a task's children)."""
+    found = []
+    for task in Path("/proc/self/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            if b"generator.site.engine" in cmdline:
+                found.append(pid)
+    return found
+
+
+def test_a_child_spawned_before_the_build_builds_the_same_site_as_one(sample_repo: Path) -> None:
+    options = options_for(sample_repo, sample_repo / "build")
+    tree, _ = generate(options)
+    pages = [path for path in tree.files if path.endswith(".md")]
+    spawned = [engines.spawn(engines.DEFAULT)]
+    run_mkdocs(options.docs, sample_repo / "one", links=tree.index, pages=pages, parts=1)
+    run_mkdocs(
+        options.docs,
+        sample_repo / "two",
+        links=tree.index,
+        pages=pages,
+        parts=2,
+        share_from=0,
+        spawned=spawned,
+    )
+    assert spawned == []  # taken, not started anew
+    one, two = _files(sample_repo / "one"), _files(sample_repo / "two")
+    assert [path for path in one if one.get(path) != two.get(path)] == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads Linux's /proc")
+def test_a_large_sites_first_build_starts_its_second_process_before_reading_documents(
+    sample_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shares, "SHARE_FROM_PAGES", 1)  # the sample is "large"
+    options = options_for(sample_repo, tmp_path / "out")
+    spawned = early_children_of(options, engines.DEFAULT)
+    assert len(spawned) == 1 and str(spawned[0].pid) in _engine_children()
+    engines.dismiss(spawned[0])
+    assert str(spawned[0].pid) not in _engine_children()  # dismissed: it is not left running
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads Linux's /proc")
+def test_a_build_that_fails_on_its_documents_leaves_no_engine_process(
+    sample_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shares, "SHARE_FROM_PAGES", 1)
+    (sample_repo / "reviews" / "tr-0099-broken.md").write_text("no front matter\n", encoding="utf-8")
+    before = set(_engine_children())
+    with pytest.raises(BuildError):
+        build_site(options_for(sample_repo, tmp_path / "out"))
+    assert set(_engine_children()) - before == set()
+
+
+def test_a_rebuild_in_place_starts_no_early_process(
+    sample_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = options_for(sample_repo, tmp_path / "out")
+    build_site(options)
+    monkeypatch.setattr(shares, "SHARE_FROM_PAGES", 1)
+    assert early_children_of(options, engines.DEFAULT) == []
