@@ -77,6 +77,8 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         # this build rendered (the others keep their entries).
         self.previous_search: list[dict[str, Any]] | None = None
         self._rendered: set[str] = set()
+        # The URLs of the site's pages now: a kept entry of a page gone since is dropped.
+        self._pages: set[str] = set()
 
     def on_config(self, config: Any, **_: Any) -> Any:
         if self.share is not None and self.share.part > 0:
@@ -85,6 +87,7 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_files(self, files: Any, config: Any, **_: Any) -> Any:
         """A share builds its own pages only; the others stay known to it (links to them resolve)."""
+        self._pages = {file.url for file in files.documentation_pages()}
         if self.share is None:
             return files
         from mkdocs.structure.files import InclusionLevel
@@ -176,7 +179,8 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             kept = [
                 doc
                 for doc in self.previous_search
-                if str(doc.get("location", "")).split("#")[0] not in self._rendered
+                if (page := str(doc.get("location", "")).split("#")[0]) not in self._rendered
+                and page in self._pages
             ]
         add_search_entries(Path(config["docs_dir"]), Path(config["site_dir"]), kept)
         if self.problems:

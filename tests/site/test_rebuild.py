@@ -51,6 +51,14 @@ def test_a_removed_documents_page_is_gone_after_a_rebuild(sample_repo: Path, tmp
     assert _pages(rebuilt.site) == _pages(build_site(options_for(sample_repo, tmp_path / "fresh")).site)
 
 
+def test_a_removed_document_leaves_the_search_index_in_a_rebuild(sample_repo: Path, tmp_path: Path) -> None:
+    options = options_for(sample_repo, tmp_path / "kept")
+    build_site(options)
+    (sample_repo / "reviews" / "tr-0002-korean.md").unlink()
+    rebuilt = build_site(options)
+    assert _search(rebuilt.site) == _search(build_site(options_for(sample_repo, tmp_path / "fresh")).site)
+
+
 def test_a_state_file_that_is_not_ours_means_a_full_build(sample_repo: Path, tmp_path: Path) -> None:
     options = options_for(sample_repo, tmp_path / "kept")
     build_site(options)
