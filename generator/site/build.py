@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -38,10 +38,11 @@ from generator.process.config import DEFAULT as DEFAULT_CONFIG
 from generator.process.config import FILE_NAME, HandbookConfig, load_config
 from generator.signoff.ledger import Ledger, LedgerError, load_ledger
 from generator.site import engine as engines
-from generator.site import nav, plugin, rebuild, shares
+from generator.site import nav, pagecache, plugin, rebuild, shares
 from generator.site.hooks import HOOK_FILE, HOOK_SOURCE
 from generator.site.index import AccountEntry, Attention, Handbook, ReviewEntry
 from generator.site.links import LinkIndex
+from generator.site.pagecache import PageStore
 from generator.site.plugin import HandbookPlugin
 from generator.site.render import SITE_SOURCE, PageMemo, Settings, Tree, render_tree
 from generator.site.sanitize import link_problem
@@ -245,16 +246,22 @@ def docs_tree(tree: Tree, config: dict[str, Any], source: Path) -> dict[str, str
 
 
 def write_tree(
-    files: dict[str, str | bytes], docs: Path, previous: dict[str, str | bytes] | None = None
+    files: dict[str, str | bytes],
+    docs: Path,
+    previous: dict[str, str | bytes] | None = None,
+    unchanged: Collection[str] = frozenset(),
 ) -> int:
     """Write what changed, remove what is gone; returns how many files were written.
 
     `previous` is the tree last written to `docs` (kept by `serve`): then only it is compared, in memory,
-    instead of reading every file back from disk.
+    instead of reading every file back from disk. `unchanged` files were just read back from `docs`
+    (the page cache's hits): they are not read again.
     """
     written = 0
     docs.mkdir(parents=True, exist_ok=True)
     for relative, content in files.items():
+        if relative in unchanged:
+            continue
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = docs / relative
         if previous is not None:
@@ -647,11 +654,23 @@ class BuildOptions:
 
 
 def render_site(
-    handbook: Handbook, options: BuildOptions, memo: PageMemo | None = None
+    handbook: Handbook, options: BuildOptions, memo: PageMemo | None = None, *, cached: bool = False
 ) -> tuple[Tree, dict[str, str | bytes]]:
-    """The rendered pages and the whole docs tree (pages, mkdocs.yml, overrides, hook), links checked."""
+    """The rendered pages and the whole docs tree (pages, mkdocs.yml, overrides, hook), links checked.
+    `cached`: pages whose inputs are unchanged since the last build are taken from the docs tree it
+    wrote (site/pagecache.py); the cache of this render is saved at once (each hit is checked against
+    the docs tree's files, so a tree not written after all only means those pages are rendered again)."""
     config = site_config(options.source, options.repo_url, options.site_url)
-    tree = render_tree(handbook, settings_for(config), options.source, memo)
+    settings = settings_for(config)
+    store = None
+    if cached and memo is None:
+        store = PageStore.open(options.out, options.docs / PAGES, options.source, settings)
+    tree = render_tree(handbook, settings, options.source, memo, store)
+    if store is not None:
+        try:
+            store.save()
+        except OSError:  # a cache that cannot be written is no cache
+            pagecache.forget(options.out)
     for path, content in handbook.assets.items():
         tree.files.setdefault(path, content)
     tree.index = link_index(tree)
@@ -682,11 +701,11 @@ def _generate(
     )
     timings["load"] = time.perf_counter() - started
     started = time.perf_counter()
-    tree, files = render_site(handbook, options)
+    tree, files = render_site(handbook, options, cached=True)
     timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
     check_output_folder(options.docs)
-    written = write_tree(files, options.docs)
+    written = write_tree(files, options.docs, unchanged={f"{PAGES}/{path}" for path in tree.cached})
     timings["write"] = time.perf_counter() - started
     return tree, written, handbook.attention
 

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,10 +25,11 @@ from generator.documents.models.review import TRIGGER_LABELS, Outcome, ReviewSta
 from generator.process.calendar import day_of
 from generator.process.config import process_globals
 from generator.signoff import clock
-from generator.site import charts, exports, gaps, index, lists, nav, search
+from generator.site import charts, exports, gaps, index, lists, nav, pagecache, search
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
 from generator.site.links import LinkIndex
 from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START, bytecode_cache
+from generator.site.pagecache import PageStore
 from generator.site.sanitize import body_markdown, markdown_heading_text, page_url, web_url
 
 SITE_SOURCE = Path(__file__).resolve().parents[2] / "site"
@@ -65,6 +66,8 @@ class Tree:
     links: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # The site's files as every link check sees them (made by the build once the tree is complete).
     index: LinkIndex | None = None
+    # Files taken from the page cache (site/pagecache.py): the docs tree already holds them as they are.
+    cached: list[str] = field(default_factory=list)
 
 
 def review_page(source: str) -> str:
@@ -128,13 +131,20 @@ class PageMemo:
 
 class Renderer:
     def __init__(
-        self, handbook: Handbook, settings: Settings, source: Path, memo: PageMemo | None = None
+        self,
+        handbook: Handbook,
+        settings: Settings,
+        source: Path,
+        memo: PageMemo | None = None,
+        store: PageStore | None = None,
     ) -> None:
         self.handbook = handbook
         self.settings = settings
         self.source = source
         self.tree = Tree()
         self.memo = memo
+        self.store = store
+        self._digest: str | None = None
         self._remembered: dict[str, tuple[Inputs, str | bytes, list[tuple[str, str]]]] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(source / "templates"),
@@ -252,9 +262,12 @@ class Renderer:
         )
 
     def reuse(self, path: str, inputs: Inputs) -> bool:
-        """Take the page from the memo when it was made from the same inputs."""
+        """Take the page from the memo (or the page cache) when it was made from the same inputs."""
         if self.memo is None:
-            return False
+            if self.store is None:
+                return False
+            self._digest = self.store.digest(path, *inputs)
+            return self.store.take(path, self._digest, self.tree.files, self.tree.links)
         found = self.memo.lookup(path, (self.settings, *inputs))
         if found is None:
             return False
@@ -265,6 +278,10 @@ class Renderer:
         return True
 
     def remember(self, path: str, inputs: Inputs) -> None:
+        if self.store is not None and self.memo is None and self._digest is not None:
+            links = self.tree.links.get(path)
+            made = {path: pagecache.sha256_of(self.tree.files[path])}
+            self.store.keep(path, pagecache.Entry(self._digest, made, {path: list(links)} if links else {}))
         if self.memo is not None:
             self.memo.rendered += 1
             self._remembered[path] = (
@@ -277,6 +294,20 @@ class Renderer:
         """The memo now holds this render's pages only (documents gone are forgotten)."""
         if self.memo is not None:
             self.memo.pages = self._remembered
+        if self.store is not None:
+            self.tree.cached = self.store.cached
+
+    def group(self, name: str, digest: str | None, render: Callable[[], None]) -> None:
+        """Pages rendered together, taken from the page cache whole when `digest` is unchanged."""
+        store = self.store
+        if store is not None and store.take(name, digest, self.tree.files, self.tree.links):
+            return
+        if store is None or digest is None:
+            render()
+            return
+        files, links = dict(self.tree.files), pagecache.link_counts(self.tree.links)
+        render()
+        store.keep(name, pagecache.produced(files, self.tree.files, links, self.tree.links, digest))
 
     def bounded(self, page: str, name: str, table: lists.Table, limit: int) -> dict[str, Any]:
         """A list shown on `page` to its first `limit` rows; when it is longer, the whole list is written
@@ -317,20 +348,58 @@ class Renderer:
 
 
 def render_tree(
-    handbook: Handbook, settings: Settings, source: Path = SITE_SOURCE, memo: PageMemo | None = None
+    handbook: Handbook,
+    settings: Settings,
+    source: Path = SITE_SOURCE,
+    memo: PageMemo | None = None,
+    store: PageStore | None = None,
 ) -> Tree:
     """Every page and static file of the site, in memory; with a memo, unchanged document pages are
-    reused (lists, dashboards and people pages are always rendered: they read every document)."""
-    r = Renderer(handbook, settings, source, memo)
+    reused (lists, dashboards and people pages are always rendered then: they read every document).
+    With a page store, unchanged pages of every kind are taken from the docs tree the last build wrote."""
+    r = Renderer(handbook, settings, source, memo, store)
     _documents(r)
-    everyone = index.people(handbook)
-    _dashboards(r, everyone)
-    _browse(r, everyone)
+    people: list[dict[str, index.Person]] = []
+
+    def everyone() -> dict[str, index.Person]:
+        if not people:
+            people.append(index.people(handbook))
+        return people[0]
+
+    lists_digest = _lists_digest(r)
+
+    def lists_pages() -> None:
+        _dashboards(r, everyone())
+        _browse(r, everyone())
+
+    r.group("lists", lists_digest, lists_pages)
+    r.group("search", _search_digest(r, lists_digest), lambda: _search_entries(r, everyone()))
     _handbook_pages(r)
-    _exports(r)
+    r.group("exports", lists_digest, lambda: _exports(r))
     _static(r)
     r.close()
     return r.tree
+
+
+def _lists_digest(r: Renderer) -> str | None:
+    """What the lists, dashboards, people pages and exports read: every document but its body."""
+    hb = r.handbook
+    if r.store is None:
+        return None
+    return r.store.digest(
+        "lists",
+        [(e.review, e.source, e.attention) for e in hb.reviews],
+        [(e.plan, e.source, e.attention) for e in hb.accounts],
+        hb.ledger, hb.today, hb.updated, hb.config, hb.history, hb.attention,
+    )  # fmt: skip
+
+
+def _search_digest(r: Renderer, lists_digest: str | None) -> str | None:
+    """The search entries read what the lists read, and each document's body."""
+    hb = r.handbook
+    if r.store is None or lists_digest is None:
+        return None
+    return r.store.digest("search", lists_digest, [e.body for e in hb.reviews], [e.body for e in hb.accounts])
 
 
 def _review_inputs(hb: Handbook, entry: ReviewEntry) -> Inputs:
@@ -616,7 +685,6 @@ def _browse(r: Renderer, everyone: dict[str, index.Person]) -> None:
             tech_win_rows=by_ce.get(person.key, []),
         )
     r.paged_table(nav.PEOPLE.path, "people.md.j2", lists.people_list(everyone.values()))
-    r.tree.files[search.ENTRIES_FILE] = search.entries_json(search.entries(hb, everyone.values()))
     by_trigger = index.reviews_by_trigger(hb)
     by_segment = index.accounts_by_segment(hb)
     for trigger, entries in by_trigger.items():
@@ -636,6 +704,10 @@ def _browse(r: Renderer, everyone: dict[str, index.Person]) -> None:
             intro="Account plans in this segment.",
         )
     r.page(nav.TAGS.path, "tags.md.j2", by_trigger=by_trigger, by_segment=by_segment)
+
+
+def _search_entries(r: Renderer, everyone: dict[str, index.Person]) -> None:
+    r.tree.files[search.ENTRIES_FILE] = search.entries_json(search.entries(r.handbook, everyone.values()))
 
 
 def _handbook_pages(r: Renderer) -> None:

@@ -1,0 +1,457 @@
+"""The render stage's memory across builds: pages whose inputs are unchanged are taken from the docs tree.
+
+Each cached entry is a page of one document, or a group of pages rendered together (the lists and
+dashboards, which read every document's front matter but no body), keyed by a digest of everything
+it is made from: a canonical encoding of its inputs, the settings, the templates' sources and the
+generator's own code. The cache file (`.<out>.pages.cache`, beside the site folder like the state
+file) holds, per entry, that digest and the sha256 and links of each file it made; the files
+themselves are not stored twice: the docs tree the last build wrote holds them, and a hit reads them
+back from there, checked against the sha256 (a file changed or gone since is rendered again).
+
+The cache file is untrusted input. It is authenticated with HMAC-SHA256 under a key of the user's own
+kept outside the checkout ($XDG_CACHE_HOME/handbook/cache-key); anything unexpected in it (a bad
+MAC, a truncated or oversized file, JSON of the wrong shape, a path outside the tree) means no
+cache: a full render, never a crash and never a page made from something else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from pydantic import BaseModel
+
+import generator
+
+MAGIC = b"handbook-pages 1\n"
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+# A page file of the docs tree is read back only up to this size (the renderer makes none larger).
+MAX_PAGE_BYTES = 64 * 1024 * 1024
+KEY_BYTES = 32
+_GENERATOR = Path(generator.__file__).resolve().parent
+_LIBRARIES = ("jinja2", "markupsafe", "pydantic")
+
+# A file of an entry: its sha256 and whether the renderer made text ("t") or bytes ("b").
+FileRecord = tuple[str, str]
+Links = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one page or group was made from (`digest`) and what it made: files in the order they were
+    made, and the internal links each page made."""
+
+    digest: str
+    files: dict[str, FileRecord]
+    links: dict[str, Links] = field(default_factory=dict)
+
+
+def cache_file(out: Path) -> Path:
+    return out.with_name(f".{out.name}.pages.cache")
+
+
+# --- the user's key ------------------------------------------------------------------------------
+
+
+def key_folder() -> Path:
+    """$XDG_CACHE_HOME/handbook, or ~/.cache/handbook (a relative XDG_CACHE_HOME is ignored, as the
+    XDG specification says)."""
+    configured = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(configured) if os.path.isabs(configured) else Path.home() / ".cache"
+    return base / "handbook"
+
+
+def user_key() -> bytes | None:
+    """The user's cache key, made (0600 in a 0700 folder) when absent; None when it cannot be made or
+    is not private to the user (then there is no cache)."""
+    try:
+        folder = key_folder()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+            return None
+        path = folder / "cache-key"
+        try:
+            return _read_key(path)
+        except FileNotFoundError:
+            _make_key(path)
+            return _read_key(path)
+    except (OSError, RuntimeError, KeyError):  # KeyError: no home folder for this user
+        return None
+
+
+def _read_key(path: Path) -> bytes | None:
+    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+            return None
+        key = os.read(handle, KEY_BYTES + 1)
+    finally:
+        os.close(handle)
+    return key if len(key) == KEY_BYTES else None
+
+
+def _make_key(path: Path) -> None:
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:  # another build made it first
+        return
+    try:
+        os.write(handle, secrets.token_bytes(KEY_BYTES))
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+# --- digests -------------------------------------------------------------------------------------
+
+
+class Uncacheable(Exception):
+    """An input the canonical encoding does not know: its page is rendered, never cached."""
+
+
+class Digester:
+    """Canonical digests of render inputs. Pydantic models are digested once per build (most inputs are
+    the same document models again and again), from their JSON dump: their fields hold no sets."""
+
+    def __init__(self) -> None:
+        self._models: dict[int, tuple[BaseModel, str]] = {}
+
+    def digest(self, *values: object) -> str:
+        encoded = json.dumps(
+            [self.canonical(value) for value in values], ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+    def model(self, value: BaseModel) -> str:
+        known = self._models.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        name = f"{type(value).__module__}.{type(value).__qualname__}"
+        made = hashlib.sha256(f"{name}\0{value.model_dump_json()}".encode()).hexdigest()
+        self._models[id(value)] = (value, made)  # kept alive, so its id is never another's
+        return made
+
+    def canonical(self, value: object) -> object:
+        """A JSON value that differs whenever `value` differs; each kind tagged so none reads as another."""
+        if value is None or (isinstance(value, bool | int) and not isinstance(value, enum.Enum)):
+            return value
+        if isinstance(value, enum.Enum):
+            return ["enum", f"{type(value).__qualname__}", self.canonical(value.value)]
+        if isinstance(value, str):
+            return value
+        if isinstance(value, float):
+            return ["float", repr(value)]
+        if isinstance(value, BaseModel):
+            return ["model", self.model(value)]
+        if isinstance(value, dt.datetime):
+            return ["datetime", value.isoformat()]
+        if isinstance(value, dt.date):
+            return ["date", value.isoformat()]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = [self.canonical(getattr(value, f.name)) for f in dataclasses.fields(value)]
+            return ["dataclass", type(value).__qualname__, fields]
+        if isinstance(value, list | tuple):
+            return ["list", [self.canonical(item) for item in value]]
+        if isinstance(value, dict):
+            pairs = [[self.canonical(k), self.canonical(v)] for k, v in value.items()]
+            return ["dict", sorted(pairs, key=_sort_key)]
+        if isinstance(value, set | frozenset):
+            return ["set", sorted((self.canonical(item) for item in value), key=_sort_key)]
+        raise Uncacheable(type(value).__qualname__)
+
+
+def _sort_key(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def code_version(source: Path) -> str:
+    """The generator's code (every .py file: a checkout's edits count, not only its version number),
+    the libraries that render, and the site's templates."""
+    digest = hashlib.sha256(f"handbook {generator.__version__}\n".encode())
+    for package in _LIBRARIES:
+        try:
+            digest.update(f"{package} {metadata.version(package)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package} -\n".encode())
+    for root, pattern in ((_GENERATOR, "*.py"), (source / "templates", "*")):
+        for path in sorted(root.rglob(pattern)):
+            if path.is_file():
+                name = path.relative_to(root).as_posix()
+                digest.update(f"{name}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# --- the cache file ------------------------------------------------------------------------------
+
+
+def load(out: Path, key: bytes) -> dict[str, Entry]:
+    """The last build's entries; empty when the file is absent or anything in it is unexpected."""
+    try:
+        handle = os.open(cache_file(out), os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return {}
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES + 1024:
+            return {}
+        raw = _read_all(handle, MAX_CACHE_BYTES + 1024)
+    except OSError:
+        return {}
+    finally:
+        os.close(handle)
+    return _parse(raw, key) or {}
+
+
+def _read_all(handle: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = os.read(handle, 1024 * 1024)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _parse(raw: bytes, key: bytes) -> dict[str, Entry] | None:
+    if not raw.startswith(MAGIC):
+        return None
+    mac, newline, body = raw[len(MAGIC) :].partition(b"\n")
+    if not newline or len(body) > MAX_CACHE_BYTES:
+        return None
+    expected = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+    if not hmac.compare_digest(mac, expected):
+        return None
+    try:
+        loaded = json.loads(body)
+    except ValueError:  # not JSON, or not UTF-8
+        return None
+    if not isinstance(loaded, dict) or loaded.get("version") != 1:
+        return None
+    entries = loaded.get("entries")
+    if not isinstance(entries, dict):
+        return None
+    parsed: dict[str, Entry] = {}
+    for name, entry in entries.items():
+        made = _entry(entry)
+        if made is None:
+            return None  # one entry that is not ours: none is trusted
+        parsed[name] = made
+    return parsed
+
+
+def _entry(value: object) -> Entry | None:
+    if not isinstance(value, dict) or not isinstance(value.get("digest"), str):
+        return None
+    files, links = value.get("files"), value.get("links")
+    if not isinstance(files, dict) or not isinstance(links, dict):
+        return None
+    records: dict[str, FileRecord] = {}
+    for path, record in files.items():
+        if not inside(path) or not _is_record(record):
+            return None
+        records[path] = (record[0], record[1])
+    made: dict[str, Links] = {}
+    for path, listed in links.items():
+        if not inside(path) or not isinstance(listed, list):
+            return None
+        if not all(_is_pair(link) for link in listed):
+            return None
+        made[path] = [(written, target) for written, target in listed]
+    return Entry(value["digest"], records, made)
+
+
+def _is_record(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and len(value[0]) == 64
+        and value[1] in ("t", "b")
+    )
+
+
+def _is_pair(value: object) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(part, str) for part in value)
+
+
+def inside(path: object) -> bool:
+    """A docs-tree path that stays inside the tree: relative, no `..`, `.` or empty part, no backslash."""
+    if not isinstance(path, str) or not path or "\\" in path or "\0" in path:
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+def save(out: Path, key: bytes, entries: dict[str, Entry]) -> None:
+    body = json.dumps(
+        {
+            "version": 1,
+            "entries": {
+                name: {"digest": e.digest, "files": e.files, "links": e.links} for name, e in entries.items()
+            },
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+    if len(body) > MAX_CACHE_BYTES:
+        forget(out)
+        return
+    mac = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+    path = cache_file(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.tmp")
+    temporary.unlink(missing_ok=True)
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(handle, "wb") as written:
+        written.write(MAGIC + mac + b"\n" + body)
+    temporary.replace(path)
+
+
+def forget(out: Path) -> None:
+    cache_file(out).unlink(missing_ok=True)
+
+
+# --- files of the docs tree ----------------------------------------------------------------------
+
+
+def sha256_of(content: str | bytes) -> FileRecord:
+    if isinstance(content, str):
+        return hashlib.sha256(content.encode("utf-8")).hexdigest(), "t"
+    return hashlib.sha256(content).hexdigest(), "b"
+
+
+def read_back(pages: Path, files: dict[str, FileRecord]) -> dict[str, str | bytes] | None:
+    """The files of an entry as the docs tree holds them, when every one is still what it was."""
+    found: dict[str, str | bytes] = {}
+    for path, (sha, kind) in files.items():
+        data = _regular_file(pages / path)
+        if data is None or hashlib.sha256(data).hexdigest() != sha:
+            return None
+        if kind == "b":
+            found[path] = data
+            continue
+        try:
+            found[path] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return found
+
+
+def _regular_file(path: Path) -> bytes | None:
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PAGE_BYTES:
+            return None
+        return _read_all(handle, MAX_PAGE_BYTES)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+def produced(
+    before_files: dict[str, str | bytes],
+    files: dict[str, str | bytes],
+    before_links: dict[str, int],
+    links: dict[str, Links],
+    digest: str,
+) -> Entry:
+    """The entry of what a render added to the tree: files new or replaced, links appended."""
+    made = {
+        path: sha256_of(content)
+        for path, content in files.items()
+        if path not in before_files or before_files[path] is not content
+    }
+    added = {
+        path: listed[before_links.get(path, 0) :]
+        for path, listed in links.items()
+        if len(listed) > before_links.get(path, 0)
+    }
+    return Entry(digest, made, added)
+
+
+def link_counts(links: dict[str, Links]) -> dict[str, int]:
+    return {path: len(listed) for path, listed in links.items()}
+
+
+def paths_of(entries: Iterable[Entry]) -> set[str]:
+    return {path for entry in entries for path in entry.files}
+
+
+# --- one build's use of the cache ----------------------------------------------------------------
+
+
+class PageStore:
+    """The cache as one render uses it: `take` restores an entry whose digest is unchanged and whose
+    files the docs tree still holds; `keep` records what was rendered. `save` writes the cache of
+    this render only (pages gone are forgotten)."""
+
+    def __init__(self, out: Path, pages: Path, key: bytes, base: str) -> None:
+        self.out = out
+        self.pages = pages
+        self.key = key
+        self.base = base  # the code, templates and settings every entry is made with
+        self.digester = Digester()
+        self.previous = load(out, key)
+        self.entries: dict[str, Entry] = {}
+        # Docs-tree paths (below pages/) read back from the docs tree just now: write_tree skips them.
+        self.verified: set[str] = set()
+        self.cached: list[str] = []
+
+    @classmethod
+    def open(cls, out: Path, pages: Path, source: Path, settings: object) -> PageStore | None:
+        key = user_key()
+        if key is None:
+            return None
+        try:
+            base = Digester().digest(code_version(source), settings)
+        except (OSError, Uncacheable):
+            return None
+        return cls(out, pages, key, base)
+
+    def digest(self, *inputs: object) -> str | None:
+        try:
+            return self.digester.digest(self.base, *inputs)
+        except Uncacheable:
+            return None
+
+    def take(
+        self, name: str, digest: str | None, files: dict[str, str | bytes], links: dict[str, Links]
+    ) -> bool:
+        entry = self.previous.get(name)
+        if digest is None or entry is None or not hmac.compare_digest(entry.digest, digest):
+            return False
+        found = read_back(self.pages, entry.files)
+        if found is None:
+            return False
+        files.update(found)
+        for path, listed in entry.links.items():
+            links.setdefault(path, []).extend(listed)
+        self.entries[name] = entry
+        self.verified.update(found)
+        self.cached.extend(found)
+        return True
+
+    def keep(self, name: str, entry: Entry) -> None:
+        if entry.digest:
+            self.entries[name] = entry
+
+    def save(self) -> None:
+        save(self.out, self.key, self.entries)
