@@ -48,7 +48,7 @@ Links = list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
-class Entry:
+class CacheEntry:
     """What one page or group was made from (`digest`) and what it made: files in the order they were
     made, and the internal links each page made."""
 
@@ -197,7 +197,7 @@ def code_version(source: Path) -> str:
 # --- the cache file ------------------------------------------------------------------------------
 
 
-def load(out: Path, key: bytes) -> dict[str, Entry]:
+def load(out: Path, key: bytes) -> dict[str, CacheEntry]:
     """The last build's entries; empty when the file is absent or anything in it is unexpected."""
     try:
         handle = os.open(cache_file(out), os.O_RDONLY | os.O_NOFOLLOW)
@@ -227,7 +227,7 @@ def _read_all(handle: int, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _parse(raw: bytes, key: bytes) -> dict[str, Entry] | None:
+def _parse(raw: bytes, key: bytes) -> dict[str, CacheEntry] | None:
     if not raw.startswith(MAGIC):
         return None
     mac, newline, body = raw[len(MAGIC) :].partition(b"\n")
@@ -245,7 +245,7 @@ def _parse(raw: bytes, key: bytes) -> dict[str, Entry] | None:
     entries = loaded.get("entries")
     if not isinstance(entries, dict):
         return None
-    parsed: dict[str, Entry] = {}
+    parsed: dict[str, CacheEntry] = {}
     for name, entry in entries.items():
         made = _entry(entry)
         if made is None:
@@ -254,7 +254,7 @@ def _parse(raw: bytes, key: bytes) -> dict[str, Entry] | None:
     return parsed
 
 
-def _entry(value: object) -> Entry | None:
+def _entry(value: object) -> CacheEntry | None:
     if not isinstance(value, dict) or not isinstance(value.get("digest"), str):
         return None
     files, links = value.get("files"), value.get("links")
@@ -272,7 +272,7 @@ def _entry(value: object) -> Entry | None:
         if not all(_is_pair(link) for link in listed):
             return None
         made[path] = [(written, target) for written, target in listed]
-    return Entry(value["digest"], records, made)
+    return CacheEntry(value["digest"], records, made)
 
 
 def _is_record(value: object) -> bool:
@@ -296,7 +296,7 @@ def inside(path: object) -> bool:
     return all(part not in ("", ".", "..") for part in path.split("/"))
 
 
-def save(out: Path, key: bytes, entries: dict[str, Entry]) -> None:
+def save(out: Path, key: bytes, entries: dict[str, CacheEntry]) -> None:
     body = json.dumps(
         {
             "version": 1,
@@ -372,7 +372,7 @@ def produced(
     before_links: dict[str, int],
     links: dict[str, Links],
     digest: str,
-) -> Entry:
+) -> CacheEntry:
     """The entry of what a render added to the tree: files new or replaced, links appended."""
     made = {
         path: sha256_of(content)
@@ -384,14 +384,14 @@ def produced(
         for path, listed in links.items()
         if len(listed) > before_links.get(path, 0)
     }
-    return Entry(digest, made, added)
+    return CacheEntry(digest, made, added)
 
 
 def link_counts(links: dict[str, Links]) -> dict[str, int]:
     return {path: len(listed) for path, listed in links.items()}
 
 
-def paths_of(entries: Iterable[Entry]) -> set[str]:
+def paths_of(entries: Iterable[CacheEntry]) -> set[str]:
     return {path for entry in entries for path in entry.files}
 
 
@@ -410,7 +410,7 @@ class PageStore:
         self.base = base  # the code, templates and settings every entry is made with
         self.digester = Digester()
         self.previous = load(out, key)
-        self.entries: dict[str, Entry] = {}
+        self.entries: dict[str, CacheEntry] = {}
         # Docs-tree paths (below pages/) read back from the docs tree just now: write_tree skips them.
         self.verified: set[str] = set()
         self.cached: list[str] = []
@@ -449,7 +449,7 @@ class PageStore:
         self.cached.extend(found)
         return True
 
-    def keep(self, name: str, entry: Entry) -> None:
+    def keep(self, name: str, entry: CacheEntry) -> None:
         if entry.digest:
             self.entries[name] = entry
 

@@ -281,7 +281,9 @@ class Renderer:
         if self.store is not None and self.memo is None and self._digest is not None:
             links = self.tree.links.get(path)
             made = {path: pagecache.sha256_of(self.tree.files[path])}
-            self.store.keep(path, pagecache.Entry(self._digest, made, {path: list(links)} if links else {}))
+            self.store.keep(
+                path, pagecache.CacheEntry(self._digest, made, {path: list(links)} if links else {})
+            )
         if self.memo is not None:
             self.memo.rendered += 1
             self._remembered[path] = (
