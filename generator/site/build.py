@@ -830,7 +830,7 @@ def _rebuild_in_place(
     links: LinkIndex | None,
 ) -> list[str]:
     """The last site, copied, with only the pages whose Markdown changed rebuilt (site/rebuild.py)."""
-    rebuild.prepare(options.out, staging, *before, now)
+    rebuild.prepare(options.out, staging, *before, now, options.docs / PAGES)
     config = mkdocs_config(options.docs, staging)
     if progress is not None:
         config.plugins["handbook-progress"] = _progress_plugin(progress)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Sequence
 from importlib import metadata
@@ -86,17 +87,45 @@ def forget(out: Path) -> None:
     state_file(out).unlink(missing_ok=True)
 
 
-def prepare(out: Path, staging: Path, before: Sequence[str], site: Sequence[str], now: Sequence[str]) -> None:
-    """The files the last build made, copied into the staging folder with their mtimes (nothing else
-    in the site folder is kept), without what the docs files gone since made."""
+def prepare(
+    out: Path,
+    staging: Path,
+    before: Sequence[str],
+    site: Sequence[str],
+    now: Sequence[str],
+    pages: Path | None = None,
+) -> None:
+    """The files the last build made, put into the staging folder with their mtimes (nothing else
+    in the site folder is kept), without what the docs files gone since made.
+
+    Given the docs tree's `pages` folder, a file mkdocs' dirty mode will not write again (made from a
+    docs file no newer than it: mkdocs' own test) is linked, not copied: the link shares the published
+    file's bytes and mtime. Every other file is copied, so that nothing mkdocs or the plugin writes
+    in the staging folder can reach the published site through a link."""
     gone = {page_url(path) if path.endswith(".md") else path for path in set(before) - set(now)}
+    sources = {page_url(path) if path.endswith(".md") else path: path for path in now} if pages else {}
     for relative in site:
         source = out / relative
         if relative in gone or source.is_symlink() or not source.is_file():
             continue
         target = staging / relative
         target.parent.mkdir(parents=True, exist_ok=True)
+        made_from = sources.get(relative)
+        if pages is not None and made_from is not None and _kept_by_mkdocs(source, pages / made_from):
+            try:
+                os.link(source, target)
+                continue
+            except OSError:  # another file system, or no hard links here: a copy does the same
+                pass
         shutil.copy2(source, target)
+
+
+def _kept_by_mkdocs(built: Path, source: Path) -> bool:
+    """mkdocs' dirty mode leaves a file alone when its source is not newer (File.is_modified)."""
+    try:
+        return os.path.getmtime(built) >= os.path.getmtime(source)
+    except OSError:
+        return False
 
 
 def _inside(path: str) -> bool:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.site.build import build_site
+import pytest
+
+from generator.site.build import BuildError, build_site
 from generator.site.rebuild import state_file
 from tests.site.conftest import options_for
 
@@ -70,3 +72,30 @@ def test_a_state_file_that_is_not_ours_means_a_full_build(sample_repo: Path, tmp
         assert "A line added since." in (rebuilt.site / f"{REVIEW}.html").read_text(encoding="utf-8")
     saved = json.loads(state.read_text(encoding="utf-8"))
     assert f"{REVIEW}.md" in saved["files"]
+
+
+def test_a_rebuild_keeps_the_pages_it_does_not_render_without_copying_them(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    options = options_for(sample_repo, tmp_path / "kept")
+    build_site(options)
+    untouched = options.out / "accounts" / "northwind-test.html"
+    inode = untouched.stat().st_ino
+    _edit(sample_repo)
+    build_site(options)
+    assert untouched.stat().st_ino == inode
+
+
+def test_a_failed_rebuild_leaves_every_file_of_the_last_site_as_it_was(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    options = options_for(sample_repo, tmp_path / "kept")
+    build_site(options)
+    before = {p: p.read_bytes() for p in options.out.rglob("*") if p.is_file()}
+    review = sample_repo / f"{REVIEW}.md"
+    review.write_text(
+        review.read_text(encoding="utf-8") + "\nAsk [nobody](../people/nobody.md).\n", encoding="utf-8"
+    )
+    with pytest.raises(BuildError):
+        build_site(options)
+    assert {p: p.read_bytes() for p in options.out.rglob("*") if p.is_file()} == before
