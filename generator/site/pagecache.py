@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import hmac
 import json
@@ -146,12 +147,13 @@ class Digester:
 
     def canonical(self, value: object) -> object:
         """A JSON value that differs whenever `value` differs; each kind tagged so none reads as another."""
-        if value is None or (isinstance(value, bool | int) and not isinstance(value, enum.Enum)):
+        kind = type(value)
+        if kind is str or kind is int or kind is bool or value is None:  # the most common, first
             return value
         if isinstance(value, enum.Enum):
-            return ["enum", f"{type(value).__qualname__}", self.canonical(value.value)]
-        if isinstance(value, str):
-            return value
+            return ["enum", kind.__qualname__, self.canonical(value.value)]
+        if isinstance(value, str | int):  # bool is an int
+            return [kind.__qualname__, value]
         if isinstance(value, float):
             return ["float", repr(value)]
         if isinstance(value, BaseModel):
@@ -160,17 +162,27 @@ class Digester:
             return ["datetime", value.isoformat()]
         if isinstance(value, dt.date):
             return ["date", value.isoformat()]
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            fields = [self.canonical(getattr(value, f.name)) for f in dataclasses.fields(value)]
-            return ["dataclass", type(value).__qualname__, fields]
         if isinstance(value, list | tuple):
             return ["list", [self.canonical(item) for item in value]]
         if isinstance(value, dict):
+            if all(type(k) is str for k in value):
+                return ["dict", [[k, self.canonical(value[k])] for k in sorted(value)]]
             pairs = [[self.canonical(k), self.canonical(v)] for k, v in value.items()]
             return ["dict", sorted(pairs, key=_sort_key)]
         if isinstance(value, set | frozenset):
             return ["set", sorted((self.canonical(item) for item in value), key=_sort_key)]
-        raise Uncacheable(type(value).__qualname__)
+        names = _field_names(kind)
+        if names is None:
+            raise Uncacheable(kind.__qualname__)
+        return ["dataclass", kind.__qualname__, [self.canonical(getattr(value, name)) for name in names]]
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's fields (dataclasses.fields is slow, and a timeline has thousands of changes)."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def _sort_key(value: object) -> str:
