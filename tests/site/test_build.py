@@ -13,7 +13,7 @@ import pytest
 
 from generator.commands import main
 from generator.documents.links import generated
-from generator.site.build import BuildError, build_site, generate
+from generator.site.build import BuildError, build_site, generate, mkdocs_config
 from tests.site import content
 from tests.site.conftest import HOSTILE_TITLE, TODAY, BuiltSite, options_for
 
@@ -398,3 +398,15 @@ def test_in_the_needs_attention_mode_the_tech_win_dashboard_shows_real_gate_viol
         "gate: gate &#39;champion identified&#39; is not answered: it blocks leaving Initial Conversations"
         in (violations)
     )
+
+
+def test_a_build_copies_the_theme_files_mkdocs_itself_lists(sample_site: BuiltSite, tmp_path: Path) -> None:
+    import jinja2
+    from mkdocs.structure.files import Files
+
+    config = mkdocs_config(sample_site.options.docs, tmp_path / "site")
+    ours, plain = Files([]), Files([])
+    ours.add_files_from_theme(config.theme.get_env(), config)
+    plain.add_files_from_theme(jinja2.Environment(loader=jinja2.FileSystemLoader(config.theme.dirs)), config)
+    assert [f.src_uri for f in ours] == [f.src_uri for f in plain]
+    assert len(plain) > 10
