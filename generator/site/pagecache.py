@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import functools
 import hashlib
 import hmac
 import json
@@ -30,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import cast
 
 from pydantic import BaseModel
 
@@ -40,6 +40,8 @@ MAX_CACHE_BYTES = 64 * 1024 * 1024
 # A page file of the docs tree is read back only up to this size (the renderer makes none larger).
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 KEY_BYTES = 32
+# Texts this long are digested on their own, once per build.
+LONG_TEXT = 512
 _GENERATOR = Path(generator.__file__).resolve().parent
 _LIBRARIES = ("jinja2", "markupsafe", "pydantic")
 
@@ -129,6 +131,7 @@ class Digester:
 
     def __init__(self) -> None:
         self._models: dict[int, tuple[BaseModel, str]] = {}
+        self._texts: dict[int, tuple[str, str]] = {}
 
     def digest(self, *values: object) -> str:
         encoded = json.dumps(
@@ -145,10 +148,23 @@ class Digester:
         self._models[id(value)] = (value, made)  # kept alive, so its id is never another's
         return made
 
+    def text(self, value: str) -> str:
+        """A long text (a body) by its digest, made once per build: the search entries read every body
+        again."""
+        known = self._texts.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        made = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+        self._texts[id(value)] = (value, made)
+        return made
+
     def canonical(self, value: object) -> object:
         """A JSON value that differs whenever `value` differs; each kind tagged so none reads as another."""
         kind = type(value)
-        if kind is str or kind is int or kind is bool or value is None:  # the most common, first
+        if kind is str:
+            text = cast(str, value)
+            return text if len(text) < LONG_TEXT else ["text", self.text(text)]
+        if kind is int or kind is bool or value is None:
             return value
         if isinstance(value, enum.Enum):
             return ["enum", kind.__qualname__, self.canonical(value.value)]
@@ -177,12 +193,15 @@ class Digester:
         return ["dataclass", kind.__qualname__, [self.canonical(getattr(value, name)) for name in names]]
 
 
-@functools.cache
+# Each dataclass's field names (dataclasses.fields is slow, and a timeline has thousands of changes).
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
 def _field_names(kind: type) -> tuple[str, ...] | None:
-    """A dataclass's fields (dataclasses.fields is slow, and a timeline has thousands of changes)."""
-    if not dataclasses.is_dataclass(kind):
-        return None
-    return tuple(f.name for f in dataclasses.fields(kind))
+    if kind not in _FIELDS:
+        made = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+        _FIELDS[kind] = made
+    return _FIELDS[kind]
 
 
 def _sort_key(value: object) -> str:
@@ -267,38 +286,34 @@ def _parse(raw: bytes, key: bytes) -> dict[str, CacheEntry] | None:
 
 
 def _entry(value: object) -> CacheEntry | None:
-    if not isinstance(value, dict) or not isinstance(value.get("digest"), str):
+    """One entry, checked field by field (plain loops: the cache holds tens of thousands of links)."""
+    if type(value) is not dict:
         return None
-    files, links = value.get("files"), value.get("links")
-    if not isinstance(files, dict) or not isinstance(links, dict):
+    digest, files, links = value.get("digest"), value.get("files"), value.get("links")
+    if type(digest) is not str or type(files) is not dict or type(links) is not dict:
         return None
     records: dict[str, FileRecord] = {}
     for path, record in files.items():
-        if not inside(path) or not _is_record(record):
+        if not inside(path) or type(record) is not list or len(record) != 2:
             return None
-        records[path] = (record[0], record[1])
+        sha, kind = record
+        if type(sha) is not str or len(sha) != 64 or kind not in ("t", "b"):
+            return None
+        records[path] = (sha, kind)
     made: dict[str, Links] = {}
     for path, listed in links.items():
-        if not inside(path) or not isinstance(listed, list):
+        if not inside(path) or type(listed) is not list:
             return None
-        if not all(_is_pair(link) for link in listed):
-            return None
-        made[path] = [(written, target) for written, target in listed]
-    return CacheEntry(value["digest"], records, made)
-
-
-def _is_record(value: object) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == 2
-        and isinstance(value[0], str)
-        and len(value[0]) == 64
-        and value[1] in ("t", "b")
-    )
-
-
-def _is_pair(value: object) -> bool:
-    return isinstance(value, list) and len(value) == 2 and all(isinstance(part, str) for part in value)
+        pairs: Links = []
+        for link in listed:
+            if type(link) is not list or len(link) != 2:
+                return None
+            written, target = link
+            if type(written) is not str or type(target) is not str:
+                return None
+            pairs.append((written, target))
+        made[path] = pairs
+    return CacheEntry(digest, records, made)
 
 
 def inside(path: object) -> bool:
