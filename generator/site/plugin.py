@@ -27,7 +27,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from generator.site.links import LinkIndex
 from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START, bytecode_cache
 from generator.site.sanitize import clean_body_html, link_problem, page_url
-from generator.site.search import ENTRIES_FILE
+from generator.site.search import ENTRIES_FILE, PEOPLE_ENTRIES_FILE
 
 # The plugin's name in mkdocs' plugin collection.
 NAME = "handbook"
@@ -204,7 +204,8 @@ def _add_to_toc(page: Any, own: str) -> None:
 
 
 def add_search_entries(docs_dir: Path, site_dir: Path, kept: list[dict[str, Any]] | None = None) -> None:
-    """Put the documents' own search entries (written by the build) into Material's index, in place of
+    """Put the documents' and people's own search entries (written by the build: the documents', then
+    the people's file) into Material's index, in place of
     any earlier ones for the same pages (serve's rebuilds keep Material's index between builds); `kept`
     are the last site's entries of pages a rebuild in place did not render again."""
     entries_file = docs_dir / ENTRIES_FILE
@@ -213,6 +214,9 @@ def add_search_entries(docs_dir: Path, site_dir: Path, kept: list[dict[str, Any]
         return  # no entries written, or the search plugin is off: nothing to add them to
     try:
         entries = json.loads(entries_file.read_text(encoding="utf-8"))
+        people_file = docs_dir / PEOPLE_ENTRIES_FILE
+        if people_file.is_file():
+            entries += json.loads(people_file.read_text(encoding="utf-8"))
         index = json.loads(index_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise PluginError(f"the search index cannot be completed: {exc}") from exc

@@ -361,21 +361,15 @@ def render_tree(
     With a page store, unchanged pages of every kind are taken from the docs tree the last build wrote."""
     r = Renderer(handbook, settings, source, memo, store)
     _documents(r)
-    people: list[dict[str, index.Person]] = []
-
-    def everyone() -> dict[str, index.Person]:
-        if not people:
-            people.append(index.people(handbook))
-        return people[0]
-
     lists_digest = _lists_digest(r)
 
     def lists_pages() -> None:
-        _dashboards(r, everyone())
-        _browse(r, everyone())
+        everyone = index.people(handbook)
+        _dashboards(r, everyone)
+        _browse(r, everyone)
 
     r.group("lists", lists_digest, lists_pages)
-    r.group("search", _search_digest(r, lists_digest), lambda: _search_entries(r, everyone()))
+    r.group("search", _search_digest(r, lists_digest), lambda: _search_entries(r))
     _handbook_pages(r)
     r.group("exports", lists_digest, lambda: _exports(r))
     _static(r)
@@ -687,6 +681,7 @@ def _browse(r: Renderer, everyone: dict[str, index.Person]) -> None:
             tech_win_rows=by_ce.get(person.key, []),
         )
     r.paged_table(nav.PEOPLE.path, "people.md.j2", lists.people_list(everyone.values()))
+    r.tree.files[search.PEOPLE_ENTRIES_FILE] = search.entries_json(search.people_entries(everyone.values()))
     by_trigger = index.reviews_by_trigger(hb)
     by_segment = index.accounts_by_segment(hb)
     for trigger, entries in by_trigger.items():
@@ -708,8 +703,9 @@ def _browse(r: Renderer, everyone: dict[str, index.Person]) -> None:
     r.page(nav.TAGS.path, "tags.md.j2", by_trigger=by_trigger, by_segment=by_segment)
 
 
-def _search_entries(r: Renderer, everyone: dict[str, index.Person]) -> None:
-    r.tree.files[search.ENTRIES_FILE] = search.entries_json(search.entries(r.handbook, everyone.values()))
+def _search_entries(r: Renderer) -> None:
+    """The documents' search entries (the people's are among the lists: they read no body)."""
+    r.tree.files[search.ENTRIES_FILE] = search.entries_json(search.document_entries(r.handbook))
 
 
 def _handbook_pages(r: Renderer) -> None:

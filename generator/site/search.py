@@ -22,6 +22,8 @@ from generator.site.index import AccountEntry, Handbook, Person, ReviewEntry
 
 # Where the build writes the entries among the pages: a dot file, which mkdocs never publishes.
 ENTRIES_FILE = "assets/.search-entries.json"
+# The people's entries, apart: they read no body, so an edited body leaves them as they were.
+PEOPLE_ENTRIES_FILE = "assets/.search-people.json"
 SNIPPET_CHARS = 220
 _ID_NUMBER = re.compile(r"^[A-Za-z]+-0*(\d+)$")
 _MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]*>|[*_`#>|]+")
@@ -125,10 +127,17 @@ def person_entry(person: Person) -> SearchEntry:
 
 
 def entries(handbook: Handbook, people: Iterable[Person]) -> list[SearchEntry]:
+    return document_entries(handbook) + people_entries(people)
+
+
+def document_entries(handbook: Handbook) -> list[SearchEntry]:
     found = [review_entry(handbook, e) for e in handbook.reviews]
     found += [account_entry(e) for e in handbook.accounts]
-    found += [person_entry(p) for p in people]
     return found
+
+
+def people_entries(people: Iterable[Person]) -> list[SearchEntry]:
+    return [person_entry(p) for p in people]
 
 
 def entries_json(found: list[SearchEntry]) -> str:

@@ -93,6 +93,7 @@ def test_a_body_edit_renders_its_page_and_the_search_entries_only(sample_repo: P
     after, _ = generate(options)
     assert REVIEW not in after.cached
     assert "assets/.search-entries.json" not in after.cached
+    assert "assets/.search-people.json" in after.cached  # people read no body
     assert {ACCOUNT, *EVERYWHERE} <= set(after.cached)
     assert all(after.files[page] == before.files[page] for page in EVERYWHERE)
     assert "A line added since." in str(after.files[REVIEW])
