@@ -25,6 +25,7 @@ import json
 import os
 import secrets
 import stat
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -43,7 +44,7 @@ KEY_BYTES = 32
 # Texts this long are digested on their own, once per build.
 LONG_TEXT = 512
 _GENERATOR = Path(generator.__file__).resolve().parent
-_LIBRARIES = ("jinja2", "markupsafe", "pydantic")
+_LIBRARIES = ("jinja2", "markupsafe", "pydantic", "pygal")
 
 # A file of an entry: its sha256 and whether the renderer made text ("t") or bytes ("b").
 FileRecord = tuple[str, str]
@@ -210,8 +211,8 @@ def _sort_key(value: object) -> str:
 
 def code_version(source: Path) -> str:
     """The generator's code (every .py file: a checkout's edits count, not only its version number),
-    the libraries that render, and the site's templates."""
-    digest = hashlib.sha256(f"handbook {generator.__version__}\n".encode())
+    Python and the libraries that render (charts are pygal's SVG), and the site's templates."""
+    digest = hashlib.sha256(f"handbook {generator.__version__} python {sys.version}\n".encode())
     for package in _LIBRARIES:
         try:
             digest.update(f"{package} {metadata.version(package)}\n".encode())

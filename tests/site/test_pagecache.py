@@ -264,3 +264,15 @@ def test_a_key_others_can_read_is_not_used(sample_repo: Path, tmp_path: Path, us
     os.chmod(user_cache / "handbook" / "cache-key", 0o644)
     tree, _ = generate(options)
     assert tree.cached == []
+
+
+def test_a_cache_file_that_is_a_link_is_not_followed(sample_repo: Path, tmp_path: Path) -> None:
+    options = _options(sample_repo, tmp_path / "out")
+    generate(options)
+    cache = pagecache.cache_file(options.out)
+    elsewhere = tmp_path / "elsewhere.cache"
+    cache.replace(elsewhere)
+    cache.symlink_to(elsewhere)
+    tree, _ = generate(options)
+    assert tree.cached == []
+    assert not cache.is_symlink()  # the new cache replaced the link, not what it pointed to
