@@ -53,6 +53,9 @@ def registry(handbook: Handbook) -> list[GapRow]:
     """Every cited gap, the highest ARR first (then the most citations, then the key). A review brings
     its customer's account: the gap stands in the way of that account's revenue too."""
     rows: dict[str, GapRow] = {}
+    # The documents each row already lists, by source (an entry's identity: `in` on the lists compared
+    # whole models, thousands of times per gap).
+    listed: dict[str, set[str]] = {}
 
     def cite(gap: ProductGap, dated: dt.date) -> GapRow:
         row = rows.get(gap.key)
@@ -64,18 +67,25 @@ def registry(handbook: Handbook) -> list[GapRow]:
             row.impact = gap.impact
         return row
 
+    def first_time(row: GapRow, source: str) -> bool:
+        seen = listed.setdefault(row.key, set())
+        if source in seen:
+            return False
+        seen.add(source)
+        return True
+
     for review in handbook.reviews:
         for citation in citations(review.review):
             row = cite(citation.gap, review.review.opened)
-            if review not in row.reviews:
+            if first_time(row, review.source):
                 row.reviews.append(review)
             account = handbook.account_by_id.get(review.review.customer)
-            if account is not None and account not in row.accounts:
+            if account is not None and first_time(row, account.source):
                 row.accounts.append(account)
     for account in handbook.accounts:
         for citation in citations(account.plan):
             row = cite(citation.gap, account.plan.last_revisited)
-            if account not in row.accounts:
+            if first_time(row, account.source):
                 row.accounts.append(account)
     for row in rows.values():
         row.accounts.sort(key=lambda e: e.plan.name.casefold())

@@ -94,6 +94,8 @@ class Handbook:
     reviews_by_customer: dict[str, list[ReviewEntry]] = field(init=False)
     review_by_source: dict[str, ReviewEntry] = field(init=False)
     account_by_source: dict[str, AccountEntry] = field(init=False)
+    # Each document's open pull requests (ledger order): looked up per document, not scanned for.
+    pulls_by_source: dict[str, list[OpenPullRequest]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.reviews = sorted(self.reviews, key=lambda e: e.review.id)
@@ -105,6 +107,10 @@ class Handbook:
         self.reviews_by_customer = defaultdict(list)
         for entry in self.reviews:
             self.reviews_by_customer[entry.review.customer].append(entry)
+        self.pulls_by_source = defaultdict(list)
+        for pull in self.ledger.open_pull_requests if self.ledger is not None else ():
+            for source in dict.fromkeys(pull.documents):
+                self.pulls_by_source[source].append(pull)
 
     @property
     def calendar(self) -> Calendar:
@@ -129,7 +135,7 @@ def blockers(handbook: Handbook, source: str) -> list[Blocker]:
     if handbook.ledger is None:
         return []
     found = []
-    pulls = [pr for pr in handbook.ledger.open_pull_requests if source in pr.documents and not pr.satisfied]
+    pulls = [pr for pr in handbook.pulls_by_source.get(source, ()) if not pr.satisfied]
     for pull in sorted(pulls, key=lambda pr: (pr.opened_at, pr.pull_request)):
         waited = handbook.calendar.business_days_between(day_of(pull.opened_at), handbook.today)
         for waiting in pull.waiting:
@@ -155,7 +161,7 @@ def feedback_start(handbook: Handbook, entry: ReviewEntry) -> dt.date:
     """When this review's reviewers were asked: the asking day of its oldest open pull request (the
     start `handbook remind` counts from: `day_of` its opening), else the day the review was opened."""
     if handbook.ledger is not None:
-        pulls = [pr for pr in handbook.ledger.open_pull_requests if entry.source in pr.documents]
+        pulls = handbook.pulls_by_source.get(entry.source, [])
         if pulls:
             return min(day_of(pr.opened_at) for pr in pulls)
     return entry.review.opened
@@ -974,7 +980,7 @@ def signoffs(handbook: Handbook, source: str) -> SignOffView:
     ledger = handbook.ledger
     if ledger is None:
         return SignOffView(False, None, [])
-    pulls = [pr for pr in ledger.open_pull_requests if source in pr.documents]
+    pulls = list(handbook.pulls_by_source.get(source, ()))
     bypassed = [change for change in ledger.changes(source) if change.bypassed]
     return SignOffView(True, ledger.latest(source), pulls, bypassed)
 
