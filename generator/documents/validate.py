@@ -7,12 +7,10 @@ handful), so a small change never costs a parse of every body in the repository.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import difflib
 import functools
-import gc
 import os
 import posixpath
 import re
@@ -23,6 +21,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
+from generator import collector
 from generator.documents import skeleton
 from generator.documents.assets import read_asset
 from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
@@ -318,23 +317,7 @@ def load(paths: Iterable[Path], root: Path | None = None) -> tuple[list[Document
     return documents, faults
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reading builds millions of long-lived objects with no cycles among them: the cycle collector
-    would rescan them again and again (a third of a 10,000-document run) and free nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            # Through the permanent generation into the oldest: the next collection is not a sweep of all.
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
-
-
-@_collector_paused()
+@collector.paused()
 def validate_repository(
     root: Path,
     targets: Sequence[Path] | None = None,

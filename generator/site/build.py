@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from generator import collector
 from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
 from generator.documents.history import UNAVAILABLE, read_history
 from generator.documents.links import body_links
@@ -692,7 +693,8 @@ def render_site(
     store = None
     if cached and memo is None:
         store = PageStore.open(options.out, options.docs / PAGES, options.source, settings)
-    tree = render_tree(handbook, settings, options.source, memo, store)
+    with collector.relaxed():
+        tree = render_tree(handbook, settings, options.source, memo, store)
     if store is not None:
         try:
             store.save()
