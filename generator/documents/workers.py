@@ -5,18 +5,23 @@ here, each other one in a forked child that sends its results back pickled throu
 our own processes only: nothing read from disk is unpickled). A child that fails or dies is not
 trusted for anything: its part is done again here, so the outcome is what one process gives.
 Workers are used only where it pays (many documents, more than one CPU, no other threads that a fork
-could leave holding a lock) and never when HANDBOOK_WORKERS=1.
+could leave holding a lock) and never when HANDBOOK_WORKERS=1. `apart(work)` begins one piece of work
+in a child the same way, while this process does another (the site's lists while its documents'
+pages are rendered).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 # Below this many documents a fork and a transfer cost more than they save.
 MIN_PER_WORKER = 500
@@ -37,7 +42,7 @@ def in_parallel(work: Callable[[int, int], list[Item]], count: int, workers: int
     if parts <= 1 or threading.active_count() > 1:
         return work(0, count)
     bounds = [count * part // parts for part in range(parts + 1)]
-    children = [_fork(work, bounds[part], bounds[part + 1]) for part in range(1, parts)]
+    children = [_fork(functools.partial(work, bounds[part], bounds[part + 1])) for part in range(1, parts)]
     results = work(bounds[0], bounds[1])
     for part, child in enumerate(children, start=1):
         received: list[Item] | None = _collect(child)
@@ -45,17 +50,49 @@ def in_parallel(work: Callable[[int, int], list[Item]], count: int, workers: int
     return results
 
 
-def _fork(work: Callable[[int, int], list[Item]], start: int, end: int) -> tuple[int, int] | None:
+class Pending(Generic[Result]):
+    """Work begun in a forked child (see `apart`)."""
+
+    def __init__(self, child: tuple[int, int] | None) -> None:
+        self._child = child
+
+    def result(self) -> Result | None:
+        """What the work returned, or None when it could not be done apart (no fork, the child failed
+        or died): then the caller does it itself, and the outcome is the same."""
+        child, self._child = self._child, None
+        received: Result | None = _collect(child)
+        return received
+
+    def cancel(self) -> None:
+        """The result is not wanted after all: the child is stopped and reaped."""
+        child, self._child = self._child, None
+        if child is not None:
+            pid, reading = child
+            os.kill(pid, signal.SIGKILL)
+            os.close(reading)
+            os.waitpid(pid, 0)
+
+
+def apart(work: Callable[[], Result]) -> Pending[Result]:
+    """work() begun in a forked child, while this process goes on with something else; its result is
+    sent back pickled (between our own processes only). Nothing is forked where a fork is unsafe
+    (other threads could leave a lock held) or impossible: `result()` is None then."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return Pending(None)
+    return Pending(_fork(work))
+
+
+def _fork(work: Callable[[], object]) -> tuple[int, int] | None:
     try:
         reading, writing = os.pipe()
         pid = os.fork()
     except OSError:
         return None
-    if pid == 0:  # the child: its part, pickled into the pipe, and out without running any cleanup
+    if pid == 0:  # the child: its work, pickled into the pipe, and out without running any cleanup
         code = 1
         try:
             os.close(reading)
-            found = work(start, end)
+            found = work()
             with os.fdopen(writing, "wb") as stream:
                 pickle.dump(found, stream, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
@@ -65,12 +102,12 @@ def _fork(work: Callable[[int, int], list[Item]], start: int, end: int) -> tuple
     return pid, reading
 
 
-def _collect(child: tuple[int, int] | None) -> list[Item] | None:
-    """The child's results, or None when it failed (nothing it sent is used then)."""
+def _collect(child: tuple[int, int] | None) -> Result | None:
+    """The child's result, or None when it failed (nothing it sent is used then)."""
     if child is None:
         return None
     pid, reading = child
-    received: list[Item] | None = None
+    received: Result | None = None
     with os.fdopen(reading, "rb") as stream:
         try:
             received = pickle.load(stream)  # as it arrives: the whole payload is never held at once

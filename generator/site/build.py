@@ -682,19 +682,25 @@ class BuildOptions:
 
 
 def render_site(
-    handbook: Handbook, options: BuildOptions, memo: PageMemo | None = None, *, cached: bool = False
+    handbook: Handbook,
+    options: BuildOptions,
+    memo: PageMemo | None = None,
+    *,
+    cached: bool = False,
+    workers: int = 1,
 ) -> tuple[Tree, dict[str, str | bytes]]:
     """The rendered pages and the whole docs tree (pages, mkdocs.yml, overrides, hook), links checked.
     `cached`: pages whose inputs are unchanged since the last build are taken from the docs tree it
     wrote (site/pagecache.py); the cache of this render is saved at once (each hit is checked against
-    the docs tree's files, so a tree not written after all only means those pages are rendered again)."""
+    the docs tree's files, so a tree not written after all only means those pages are rendered again).
+    `workers` > 1 renders a large site in that many processes (render.render_tree): the same tree."""
     config = site_config(options.source, options.repo_url, options.site_url)
     settings = settings_for(config)
     store = None
     if cached and memo is None:
         store = PageStore.open(options.out, options.docs / PAGES, options.source, settings)
     with collector.relaxed():
-        tree = render_tree(handbook, settings, options.source, memo, store)
+        tree = render_tree(handbook, settings, options.source, memo, store, workers)
     if store is not None:
         try:
             store.save()
@@ -730,7 +736,7 @@ def _generate(
     )
     timings["load"] = time.perf_counter() - started
     started = time.perf_counter()
-    tree, files = render_site(handbook, options, cached=True)
+    tree, files = render_site(handbook, options, cached=True, workers=default_workers())
     timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
     check_output_folder(options.docs)

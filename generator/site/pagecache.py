@@ -460,6 +460,11 @@ class PageStore:
         except Uncacheable:
             return None
 
+    def has(self, name: str, digest: str | None) -> bool:
+        """The last render kept `name` made from `digest` (`take` still checks its files)."""
+        entry = self.previous.get(name)
+        return digest is not None and entry is not None and hmac.compare_digest(entry.digest, digest)
+
     def take(
         self, name: str, digest: str | None, files: dict[str, str | bytes], links: dict[str, Links]
     ) -> bool:

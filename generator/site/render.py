@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
+from generator.documents import workers as workers_of
 from generator.documents.models.account import PHASE_LABELS, TRAINING_LABELS, Health, Money, Segment
 from generator.documents.models.review import TRIGGER_LABELS, Outcome, ReviewStatus, Trigger
 from generator.process.calendar import day_of
@@ -299,6 +300,11 @@ class Renderer:
         if self.store is not None:
             self.tree.cached = self.store.cached
 
+    def has_cached(self, digest: str | None, name: str) -> bool:
+        """Whether the page cache has pages of `name` made from `digest` (they may still fail to be
+        taken, if the docs tree lost them)."""
+        return self.store is not None and self.store.has(name, digest)
+
     def group(self, name: str, digest: str | None, render: Callable[[], None]) -> None:
         """Pages rendered together, taken from the page cache whole when `digest` is unchanged."""
         store = self.store
@@ -355,12 +361,14 @@ def render_tree(
     source: Path = SITE_SOURCE,
     memo: PageMemo | None = None,
     store: PageStore | None = None,
+    workers: int = 1,
 ) -> Tree:
     """Every page and static file of the site, in memory; with a memo, unchanged document pages are
     reused (lists, dashboards and people pages are always rendered then: they read every document).
-    With a page store, unchanged pages of every kind are taken from the docs tree the last build wrote."""
+    With a page store, unchanged pages of every kind are taken from the docs tree the last build wrote.
+    With `workers` > 1, a large site's lists are rendered in a forked process while this one renders
+    the documents' pages: the same tree (the lists write only pages of their own)."""
     r = Renderer(handbook, settings, source, memo, store)
-    _documents(r)
     lists_digest = _lists_digest(r)
 
     def lists_pages() -> None:
@@ -368,13 +376,43 @@ def render_tree(
         _dashboards(r, everyone)
         _browse(r, everyone)
 
-    r.group("lists", lists_digest, lists_pages)
+    documents = len(handbook.reviews) + len(handbook.accounts)
+    lists_apart = None
+    if workers > 1 and documents >= workers_of.MIN_PER_WORKER and not r.has_cached(lists_digest, "lists"):
+        lists_apart = workers_of.apart(functools.partial(_rendered_alone, r, lists_pages))
+    _documents(r)
+
+    def lists_here_or_apart() -> None:
+        made = lists_apart.result() if lists_apart is not None else None
+        if made is None:
+            lists_pages()
+            return
+        files, links = made
+        r.tree.files.update(files)
+        for page, found in links.items():
+            r.tree.links.setdefault(page, []).extend(found)
+
+    try:
+        r.group("lists", lists_digest, lists_here_or_apart)
+    finally:
+        if lists_apart is not None:
+            lists_apart.cancel()  # taken from the cache after all (or rendering failed): not wanted
     r.group("search", _search_digest(r, lists_digest), lambda: _search_entries(r))
     _handbook_pages(r)
     r.group("exports", lists_digest, lambda: _exports(r))
     _static(r)
     r.close()
     return r.tree
+
+
+Rendered = tuple[dict[str, str | bytes], dict[str, list[tuple[str, str]]]]
+
+
+def _rendered_alone(r: Renderer, render: Callable[[], None]) -> Rendered:
+    """What `render` adds to a tree of its own (in a forked process: the parent's is left alone)."""
+    r.tree = Tree()
+    render()
+    return r.tree.files, r.tree.links
 
 
 def _lists_digest(r: Renderer) -> str | None:

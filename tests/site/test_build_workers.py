@@ -1,4 +1,4 @@
-"""The build reads the documents in two processes and renders exactly what one process renders."""
+"""The build reads the documents and renders the site in two processes: exactly what one process makes."""
 
 from __future__ import annotations
 
@@ -23,3 +23,15 @@ def test_two_workers_render_the_pages_one_process_renders(tmp_path: Path) -> Non
     two = render_tree(load_handbook(root, ledger, TODAY, workers=2), Settings()).files
     assert list(two) == list(one)
     assert [path for path in one if one[path] != two[path]] == []
+
+
+@pytest.mark.slow
+def test_lists_rendered_apart_make_the_tree_one_process_makes(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    assert demo(root, reviews=900, accounts=200, seed=3) == 0
+    handbook = load_handbook(root, tmp_path / "no-ledger.json", TODAY)
+    one = render_tree(handbook, Settings(), workers=1)
+    two = render_tree(handbook, Settings(), workers=2)
+    assert list(two.files) == list(one.files)
+    assert [path for path in one.files if one.files[path] != two.files[path]] == []
+    assert two.links == one.links
