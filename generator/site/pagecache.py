@@ -37,6 +37,7 @@ from pydantic import BaseModel
 import generator
 
 MAGIC = b"handbook-pages 1\n"
+VERSION = 2
 MAX_CACHE_BYTES = 64 * 1024 * 1024
 # A page file of the docs tree is read back only up to this size (the renderer makes none larger).
 MAX_PAGE_BYTES = 64 * 1024 * 1024
@@ -272,7 +273,7 @@ def _parse(raw: bytes, key: bytes) -> dict[str, CacheEntry] | None:
         loaded = json.loads(body)
     except ValueError:  # not JSON, or not UTF-8
         return None
-    if not isinstance(loaded, dict) or loaded.get("version") != 1:
+    if not isinstance(loaded, dict) or loaded.get("version") != VERSION:
         return None
     entries = loaded.get("entries")
     if not isinstance(entries, dict):
@@ -302,19 +303,28 @@ def _entry(value: object) -> CacheEntry | None:
             return None
         records[path] = (sha, kind)
     made: dict[str, Links] = {}
-    for path, listed in links.items():
-        if not inside(path) or type(listed) is not list:
+    for path, joined in links.items():
+        if not inside(path) or type(joined) is not str:
             return None
-        pairs: Links = []
-        for link in listed:
-            if type(link) is not list or len(link) != 2:
-                return None
-            written, target = link
-            if type(written) is not str or type(target) is not str:
-                return None
-            pairs.append((written, target))
-        made[path] = pairs
+        parts = joined.split("\0")
+        if len(parts) % 2:
+            return None
+        made[path] = list(zip(parts[0::2], parts[1::2], strict=True))
     return CacheEntry(digest, records, made)
+
+
+def _joined(links: dict[str, Links]) -> dict[str, str] | None:
+    """A page's links as one string, written and target in turn, NUL between them (a page's tens of
+    thousands of links read back with one split, not a check of each); None when a link holds a NUL."""
+    joined: dict[str, str] = {}
+    for path, listed in links.items():
+        if not listed:
+            continue
+        text = "\0".join(part for link in listed for part in link)
+        if text.count("\0") != 2 * len(listed) - 1:
+            return None
+        joined[path] = text
+    return joined
 
 
 def inside(path: object) -> bool:
@@ -325,15 +335,12 @@ def inside(path: object) -> bool:
 
 
 def save(out: Path, key: bytes, entries: dict[str, CacheEntry]) -> None:
-    body = json.dumps(
-        {
-            "version": 1,
-            "entries": {
-                name: {"digest": e.digest, "files": e.files, "links": e.links} for name, e in entries.items()
-            },
-        },
-        ensure_ascii=False,
-    ).encode("utf-8")
+    kept: dict[str, object] = {}
+    for name, entry in entries.items():
+        links = _joined(entry.links)
+        if links is not None:  # an entry whose links cannot be written is rendered next time
+            kept[name] = {"digest": entry.digest, "files": entry.files, "links": links}
+    body = json.dumps({"version": VERSION, "entries": kept}, ensure_ascii=False).encode("utf-8")
     if len(body) > MAX_CACHE_BYTES:
         forget(out)
         return
