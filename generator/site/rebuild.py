@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -75,12 +76,26 @@ def _paths(listed: object) -> list[str] | None:
 
 def save(out: Path, key: str, files: Sequence[str]) -> None:
     """The state of the site just published into `out`: its key, the docs tree's files, its own files."""
-    site = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.is_symlink())
+    site = sorted(_regular_files(out))
     path = state_file(out)
     temporary = path.with_name(f"{path.name}.tmp")
     state = {"key": key, "files": sorted(files), "site": site}
     temporary.write_text(json.dumps(state), encoding="utf-8")
     temporary.replace(path)
+
+
+def _regular_files(folder: Path, below: str = "") -> list[str]:
+    """The regular files under `folder` (links neither listed nor followed), as relative paths; one
+    scandir per folder instead of two stats per file."""
+    found: list[str] = []
+    with os.scandir(folder) as listing:
+        for item in listing:
+            name = f"{below}{item.name}"
+            if item.is_dir(follow_symlinks=False):
+                found += _regular_files(Path(item.path), f"{name}/")
+            elif item.is_file(follow_symlinks=False):
+                found.append(name)
+    return found
 
 
 def forget(out: Path) -> None:
@@ -104,14 +119,21 @@ def prepare(
     in the staging folder can reach the published site through a link."""
     gone = {page_url(path) if path.endswith(".md") else path for path in set(before) - set(now)}
     sources = {page_url(path) if path.endswith(".md") else path: path for path in now} if pages else {}
+    folders: set[Path] = set()
     for relative in site:
         source = out / relative
-        if relative in gone or source.is_symlink() or not source.is_file():
+        try:
+            built = source.lstat()
+        except OSError:
+            continue
+        if relative in gone or not stat.S_ISREG(built.st_mode):
             continue
         target = staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
         made_from = sources.get(relative)
-        if pages is not None and made_from is not None and _kept_by_mkdocs(source, pages / made_from):
+        if pages is not None and made_from is not None and _kept_by_mkdocs(built, pages / made_from):
             try:
                 os.link(source, target)
                 continue
@@ -120,10 +142,11 @@ def prepare(
         shutil.copy2(source, target)
 
 
-def _kept_by_mkdocs(built: Path, source: Path) -> bool:
-    """mkdocs' dirty mode leaves a file alone when its source is not newer (File.is_modified)."""
+def _kept_by_mkdocs(built: os.stat_result, source: Path) -> bool:
+    """mkdocs' dirty mode leaves a file alone when its source is not newer (File.is_modified compares
+    os.path.getmtime, which is st_mtime)."""
     try:
-        return os.path.getmtime(built) >= os.path.getmtime(source)
+        return built.st_mtime >= source.stat().st_mtime
     except OSError:
         return False
 
