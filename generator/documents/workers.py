@@ -50,7 +50,7 @@ def in_parallel(work: Callable[[int, int], list[Item]], count: int, workers: int
     return results
 
 
-class Pending(Generic[Result]):
+class WorkApart(Generic[Result]):
     """Work begun in a forked child (see `apart`)."""
 
     def __init__(self, child: tuple[int, int] | None) -> None:
@@ -73,13 +73,13 @@ class Pending(Generic[Result]):
             os.waitpid(pid, 0)
 
 
-def apart(work: Callable[[], Result]) -> Pending[Result]:
+def apart(work: Callable[[], Result]) -> WorkApart[Result]:
     """work() begun in a forked child, while this process goes on with something else; its result is
     sent back pickled (between our own processes only). Nothing is forked where a fork is unsafe
     (other threads could leave a lock held) or impossible: `result()` is None then."""
     if not hasattr(os, "fork") or threading.active_count() > 1:
-        return Pending(None)
-    return Pending(_fork(work))
+        return WorkApart(None)
+    return WorkApart(_fork(work))
 
 
 def _fork(work: Callable[[], object]) -> tuple[int, int] | None:
