@@ -944,13 +944,21 @@ def people(handbook: Handbook) -> dict[str, Person]:
                     if is_handle(signoff.login):
                         person(signoff.login).signed.append((path, change, signoff.role))
         for pull in handbook.ledger.open_pull_requests:
-            for handle in {p.lower(): p for w in pull.waiting for p in w.people}.values():
-                if not is_handle(handle):
-                    continue  # ledger text is untrusted: only real handles get pages
-                held = [w.role for w in pull.waiting if handle.lower() in (p.lower() for p in w.people)]
-                days = max((handbook.today - day_of(pull.opened_at)).days, 0)
-                waited = handbook.calendar.business_days_between(day_of(pull.opened_at), handbook.today)
-                reviews, plans, late = pull_documents(handbook, pull)
+            # Who can fill which of its roles (a person as last spelled), once per pull request.
+            spelled: dict[str, str] = {}
+            can_fill: dict[str, list[str]] = {}
+            for waiting in pull.waiting:
+                for spelling in waiting.people:
+                    spelled[spelling.lower()] = spelling
+                for key in dict.fromkeys(p.lower() for p in waiting.people):
+                    can_fill.setdefault(key, []).append(waiting.role)
+            named = [(spelled[key], held) for key, held in can_fill.items() if is_handle(spelled[key])]
+            if not named:
+                continue  # ledger text is untrusted: only real handles get pages
+            days = max((handbook.today - day_of(pull.opened_at)).days, 0)
+            waited = handbook.calendar.business_days_between(day_of(pull.opened_at), handbook.today)
+            reviews, plans, late = pull_documents(handbook, pull)
+            for handle, held in named:
                 person(handle).waiting.append(WaitingItem(pull, held, days, waited, reviews, plans, late))
     for someone in found.values():
         someone.signed.sort(key=lambda item: (item[1].merged_at, item[1].pull_request, item[0]), reverse=True)
