@@ -790,6 +790,8 @@ def _early_children(options: BuildOptions, engine: str) -> list[subprocess.Popen
 
 
 def _count_files(folder: Path) -> int:
+    if folder.is_symlink():
+        return 0  # not followed (validation reports the link)
     try:
         with os.scandir(folder) as listing:
             return sum(1 for entry in listing if entry.name.endswith(".md"))
