@@ -7,6 +7,7 @@ bodies are sanitized HTML. Every internal link a page makes is recorded, so `bui
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import posixpath
@@ -415,17 +416,25 @@ def _rendered_alone(r: Renderer, render: Callable[[], None]) -> Rendered:
     return r.tree.files, r.tree.links
 
 
+# The one input of the handbook the lists never read: they link to no file beside the documents.
+_NOT_READ_BY_LISTS = frozenset({"assets"})
+
+
 def _lists_digest(r: Renderer) -> str | None:
-    """What the lists, dashboards, people pages and exports read: every document but its body."""
+    """What the lists, dashboards, people pages and exports read: every input of the handbook (not the
+    fields made from the others), each document without its body. Taken field by field, so that an
+    input added to the Handbook later is part of the key without anyone remembering to add it here."""
     hb = r.handbook
     if r.store is None:
         return None
-    return r.store.digest(
-        "lists",
-        [(e.review, e.source, e.attention) for e in hb.reviews],
-        [(e.plan, e.source, e.attention) for e in hb.accounts],
-        hb.ledger, hb.today, hb.updated, hb.config, hb.history, hb.attention,
-    )  # fmt: skip
+    read = {
+        f.name: getattr(hb, f.name)
+        for f in dataclasses.fields(hb)
+        if f.init and f.name not in _NOT_READ_BY_LISTS
+    }
+    read["reviews"] = [dataclasses.replace(e, body="") for e in hb.reviews]
+    read["accounts"] = [dataclasses.replace(e, body="") for e in hb.accounts]
+    return r.store.digest("lists", read)
 
 
 def _search_digest(r: Renderer, lists_digest: str | None) -> str | None:
