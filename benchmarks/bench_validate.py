@@ -126,6 +126,7 @@ def table(documents: int, runs: dict[str, Run]) -> list[str]:
 
 def breakdown(root: Path) -> list[str]:
     """Where a full run's time goes, stage by stage (in this process, after imports; one run)."""
+    from generator.documents.entries import entry_of
     from generator.documents.load import iter_document_files
     from generator.documents.validate import check_document, cross_document_rules, load, review_section_rules
 
@@ -144,7 +145,8 @@ def breakdown(root: Path) -> list[str]:
                 list(review_section_rules(document))
         stages.append(("body sections", time.perf_counter() - start))
         start = time.perf_counter()
-        list(cross_document_rules(checked, {c.path for c in checked}))
+        entries = [entry_of(c, keep=False) for c in checked]
+        list(cross_document_rules(entries, {c.path for c in checked}))
         stages.append(("cross-document", time.perf_counter() - start))
     finally:
         gc.enable()

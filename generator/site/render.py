@@ -367,26 +367,28 @@ def render_tree(
     """Every page and static file of the site, in memory; with a memo, unchanged document pages are
     reused (lists, dashboards and people pages are always rendered then: they read every document).
     With a page store, unchanged pages of every kind are taken from the docs tree the last build wrote.
-    With `workers` > 1, a large site's lists are rendered in a forked process while this one renders
-    the documents' pages: the same tree (the lists write only pages of their own)."""
+    With `workers` > 1, a large site's people and tags pages are rendered in a forked process while
+    this one renders the documents' pages and the dashboards: the same tree (each writes only pages
+    of its own)."""
     r = Renderer(handbook, settings, source, memo, store)
     lists_digest = _lists_digest(r)
 
-    def lists_pages() -> None:
-        everyone = index.people(handbook)
-        _dashboards(r, everyone)
-        _browse(r, everyone)
-
     documents = len(handbook.reviews) + len(handbook.accounts)
-    lists_apart = None
+    everyone: dict[str, index.Person] | None = None
+    browse_apart = None
     if workers > 1 and documents >= workers_of.MIN_PER_WORKER and not r.has_cached(lists_digest, "lists"):
-        lists_apart = workers_of.apart(functools.partial(_rendered_alone, r, lists_pages))
+        # The people's and tags' pages (the largest part) in a child, the dashboards after the documents'
+        # pages here: the two halves take about as long.
+        everyone = index.people(handbook)
+        browse_apart = workers_of.apart(functools.partial(_rendered_alone, r, everyone))
     _documents(r)
 
-    def lists_here_or_apart() -> None:
-        made = lists_apart.result() if lists_apart is not None else None
+    def lists_pages() -> None:
+        people = everyone if everyone is not None else index.people(handbook)
+        _dashboards(r, people)
+        made = browse_apart.result() if browse_apart is not None else None
         if made is None:
-            lists_pages()
+            _browse(r, people)
             return
         files, links = made
         r.tree.files.update(files)
@@ -394,10 +396,10 @@ def render_tree(
             r.tree.links.setdefault(page, []).extend(found)
 
     try:
-        r.group("lists", lists_digest, lists_here_or_apart)
+        r.group("lists", lists_digest, lists_pages)
     finally:
-        if lists_apart is not None:
-            lists_apart.cancel()  # taken from the cache after all (or rendering failed): not wanted
+        if browse_apart is not None:
+            browse_apart.cancel()  # taken from the cache after all (or rendering failed): not wanted
     r.group("search", _search_digest(r, lists_digest), lambda: _search_entries(r))
     _handbook_pages(r)
     r.group("exports", lists_digest, lambda: _exports(r))
@@ -409,10 +411,11 @@ def render_tree(
 Rendered = tuple[dict[str, str | bytes], dict[str, list[tuple[str, str]]]]
 
 
-def _rendered_alone(r: Renderer, render: Callable[[], None]) -> Rendered:
-    """What `render` adds to a tree of its own (in a forked process: the parent's is left alone)."""
+def _rendered_alone(r: Renderer, everyone: dict[str, index.Person]) -> Rendered:
+    """The people's and tags' pages on a tree of their own (in a forked process: the parent's is left
+    alone)."""
     r.tree = Tree()
-    render()
+    _browse(r, everyone)
     return r.tree.files, r.tree.links
 
 
