@@ -172,6 +172,13 @@ def followed_value(raw: bytes, path: str, kind: Kind) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def history_key(root: Path) -> str | None:
+    """What the history of `root` is a function of: the commit checked out and where `root` sits in
+    the repository (the working tree's changes are no part of it); None outside git."""
+    out = _git(root, "rev-parse", "--is-shallow-repository", "HEAD", "--show-prefix")
+    return out.decode("utf-8", errors="replace") if out is not None else None
+
+
 def read_history(root: Path) -> History:
     """The history of every document below `root`, or UNAVAILABLE (not git, shallow, git failed)."""
     shallow = _git(root, "rev-parse", "--is-shallow-repository")

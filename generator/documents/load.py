@@ -181,6 +181,24 @@ def _fault(path: str, line: int, column: int, message: str, hint: str = "", fld:
 def read_document(path: Path, *, shown_as: str | None = None, root: Path | None = None) -> Document:
     """Read and parse one document file of the repository at `root`; raises DocumentError with a
     positioned message. Without a root the file belongs to the repository its folder is in."""
+    found = document_file(path, shown_as=shown_as, root=root)
+    return parse_document(found.raw, found.shown, found.kind, source=found.source)
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """A document file's bytes, as read, before they are parsed: how messages show it, its kind and
+    its path in the repository."""
+
+    raw: bytes
+    shown: str
+    kind: Kind
+    source: str
+
+
+def document_file(path: Path, *, shown_as: str | None = None, root: Path | None = None) -> DocumentFile:
+    """The bytes of one document file of the repository at `root` (see read_document); raises
+    DocumentError when the file is no document or cannot be read."""
     shown = shown_as or display_path(path)
     source = source_path(path, root)
     kind = kind_of(source)
@@ -206,8 +224,7 @@ def read_document(path: Path, *, shown_as: str | None = None, root: Path | None 
         _fault(
             shown, 1, 1, "not a document folder", "tech reviews live in reviews/, account plans in accounts/"
         )
-    raw = read_regular_file(path, shown, MAX_FILE_BYTES, _oversize)
-    return parse_document(raw, shown, kind, source=source)
+    return DocumentFile(read_regular_file(path, shown, MAX_FILE_BYTES, _oversize), shown, kind, source)
 
 
 SYMLINK = (

@@ -7,7 +7,6 @@ handful), so a small change never costs a parse of every body in the repository.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
 import functools
@@ -61,6 +60,9 @@ class Checked:
     document: Document
     model: TechReview | AccountPlan | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # What a caching reader (documents/cache.py) read it from: its bytes' sha256, whether its body was
+    # checked, and the day its dated rules were judged for.
+    read_as: tuple[str, bool, str] | None = field(default=None, compare=False)
 
     @property
     def path(self) -> str:
@@ -416,12 +418,11 @@ def _validate_repository(
             except DocumentError as exc:
                 found.append(exc.diagnostic)
                 continue
+            entry = entry_of(item, keep=keep)
             if early is not None and item.path in target_paths:
-                # A new Checked: a reader's cache keeps its own (serve's) unchanged.
-                item = dataclasses.replace(
-                    item, diagnostics=[*item.diagnostics, *link_rules(item.document, early)]
-                )
-            found.append(entry_of(item, keep=keep))
+                # The entry's faults, not the Checked's: a reader's cache keeps its own unchanged.
+                entry.diagnostics = [*item.diagnostics, *link_rules(item.document, early)]
+            found.append(entry)
         return found
 
     selected = that_may_matter(every, target_paths, read_some) if narrow and not extra else None

@@ -10,6 +10,7 @@ whole: a failed build never touches the last good site.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.util
 import json
 import logging
@@ -27,13 +28,16 @@ from typing import Any
 import yaml
 
 from generator import collector
+from generator.documents import cache as documents_cache
+from generator.documents import workers as workers_of
+from generator.documents.cache import DocumentStore
 from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diagnostics
-from generator.documents.history import UNAVAILABLE, read_history
+from generator.documents.history import UNAVAILABLE, History, read_history
 from generator.documents.links import body_links
 from generator.documents.load import display_path, read_document
 from generator.documents.models import AccountPlan, TechReview
 from generator.documents.paths import kind_of
-from generator.documents.validate import Report, validate_repository
+from generator.documents.validate import Checked, Report, read_and_check, validate_repository
 from generator.documents.workers import default_workers
 from generator.process.config import DEFAULT as DEFAULT_CONFIG
 from generator.process.config import FILE_NAME, HandbookConfig, load_config
@@ -96,13 +100,28 @@ def load_handbook(
     needs_attention: bool = False,
     extra: Sequence[Diagnostic] = (),
     workers: int = 1,
+    cache_for: Path | None = None,
+    saving: list[Callable[[], None]] | None = None,
 ) -> Handbook:
     """Validated documents and the sign-off ledger; raises BuildError when either is unusable.
     `workers` > 1 reads the documents in that many processes (documents.workers): the same handbook.
+    With `cache_for` (the site folder), documents unchanged since the last build into it are taken as
+    that build checked them (documents/cache.py): the same handbook. Given `saving`, the cache is
+    written by a forked process while the build goes on, and `saving` gets what waits for it.
 
     With `needs_attention`, invalid documents do not stop the build: the valid ones are published,
     and every fault is listed on the "Needs attention" page (see `handbook_from`)."""
-    report = validate_repository(root, workers=workers)
+    cache = DocumentStore.open(cache_for, root) if cache_for is not None else None
+    # Documents taken from the cache cost less than sending them back from a second process.
+    workers = 1 if cache is not None and cache.previous else workers
+    report = validate_repository(root, workers=workers, read=cache or read_and_check)
+    history = cache.history(root) if cache is not None else None
+    if cache is not None:
+        save = functools.partial(_save_documents, cache, report.checked)
+        if saving is None:
+            save()
+        else:
+            saving.append(_finished_apart(save))
     if extra:  # faults only the mkdocs build could find (links to generated pages)
         report = replace(report, diagnostics=sort_diagnostics([*report.diagnostics, *extra]))
     if not report.ok and not needs_attention:
@@ -112,7 +131,27 @@ def load_handbook(
     except LedgerError as exc:
         raise BuildError("the sign-off ledger cannot be read", [str(exc)]) from exc
     # In the needs-attention mode a broken handbook.yml is listed like any file, and the defaults hold.
-    return handbook_from(report, ledger, today, root, load_config(root).config)
+    return handbook_from(report, ledger, today, root, load_config(root).config, history)
+
+
+def _save_documents(cache: DocumentStore, checked: list[Checked]) -> bool:
+    try:
+        cache.save(checked)
+    except OSError:  # a cache that cannot be written is no cache
+        documents_cache.forget(cache.out)
+    return True
+
+
+def _finished_apart(work: Callable[[], bool]) -> Callable[[], None]:
+    """`work` begun in a forked process; what it returns waits for it (and does the work here if the
+    child could not)."""
+    begun = workers_of.apart(work)
+
+    def finish() -> None:
+        if begun.result() is None:
+            work()
+
+    return finish
 
 
 def process_config(root: Path) -> HandbookConfig:
@@ -129,11 +168,13 @@ def handbook_from(
     today: dt.date,
     root: Path | None = None,
     config: HandbookConfig = DEFAULT_CONFIG,
+    history: History | None = None,
 ) -> Handbook:
     """The documents the site shows. A document with faults is shown, flagged, when its page can still be
     made as usual: its front matter is valid, its page is where its file says, its id is its own and
     its body's links lead somewhere. Any other file with faults gets a page saying what is wrong (or,
-    not being a document, only its place on the "Needs attention" page)."""
+    not being a document, only its place on the "Needs attention" page). `history` is git's history
+    of the documents when it is already read."""
     faults: dict[str, list[Diagnostic]] = {}
     for diagnostic in report.diagnostics:
         faults.setdefault(diagnostic.path, []).append(diagnostic)
@@ -165,7 +206,8 @@ def handbook_from(
     for path, rest in faults.items():
         attention.append(Attention(_in_repository(path, root), _document_page(path), tuple(rest), False))
     attention.sort(key=lambda item: item.path)
-    history = read_history(root) if root is not None else UNAVAILABLE
+    if history is None:
+        history = read_history(root) if root is not None else UNAVAILABLE
     return Handbook(
         reviews, accounts, ledger, today, report.assets, attention, history.updated, config, history
     )
@@ -726,6 +768,7 @@ def _generate(
     """Validate, render and write the docs tree; returns the tree and how many files changed."""
     timings = timings if timings is not None else {}
     started = time.perf_counter()
+    saving: list[Callable[[], None]] = []
     handbook = load_handbook(
         options.root,
         options.ledger,
@@ -733,10 +776,16 @@ def _generate(
         needs_attention=options.needs_attention,
         extra=extra,
         workers=default_workers(),
+        cache_for=options.out,
+        saving=saving,
     )
     timings["load"] = time.perf_counter() - started
     started = time.perf_counter()
-    tree, files = render_site(handbook, options, cached=True, workers=default_workers())
+    try:
+        tree, files = render_site(handbook, options, cached=True, workers=default_workers())
+    finally:
+        for finish in saving:
+            finish()
     timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
     check_output_folder(options.docs)

@@ -22,9 +22,6 @@ import enum
 import hashlib
 import hmac
 import json
-import os
-import secrets
-import stat
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,13 +32,14 @@ from typing import cast
 from pydantic import BaseModel
 
 import generator
+from generator.documents.regular import NotRegular, SymbolicLink, TooLarge, read_regular
+from generator.userkey import read_signed, user_key, write_signed
 
 MAGIC = b"handbook-pages 1\n"
 VERSION = 2
 MAX_CACHE_BYTES = 64 * 1024 * 1024
 # A page file of the docs tree is read back only up to this size (the renderer makes none larger).
 MAX_PAGE_BYTES = 64 * 1024 * 1024
-KEY_BYTES = 32
 # Texts this long are digested on their own, once per build.
 LONG_TEXT = 512
 _GENERATOR = Path(generator.__file__).resolve().parent
@@ -64,60 +62,6 @@ class CacheEntry:
 
 def cache_file(out: Path) -> Path:
     return out.with_name(f".{out.name}.pages.cache")
-
-
-# --- the user's key ------------------------------------------------------------------------------
-
-
-def key_folder() -> Path:
-    """$XDG_CACHE_HOME/handbook, or ~/.cache/handbook (a relative XDG_CACHE_HOME is ignored, as the
-    XDG specification says)."""
-    configured = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(configured) if os.path.isabs(configured) else Path.home() / ".cache"
-    return base / "handbook"
-
-
-def user_key() -> bytes | None:
-    """The user's cache key, made (0600 in a 0700 folder) when absent; None when it cannot be made or
-    is not private to the user (then there is no cache)."""
-    try:
-        folder = key_folder()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.lstat()
-        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-            return None
-        path = folder / "cache-key"
-        try:
-            return _read_key(path)
-        except FileNotFoundError:
-            _make_key(path)
-            return _read_key(path)
-    except (OSError, RuntimeError, KeyError):  # KeyError: no home folder for this user
-        return None
-
-
-def _read_key(path: Path) -> bytes | None:
-    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-            return None
-        key = os.read(handle, KEY_BYTES + 1)
-    finally:
-        os.close(handle)
-    return key if len(key) == KEY_BYTES else None
-
-
-def _make_key(path: Path) -> None:
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    except FileExistsError:  # another build made it first
-        return
-    try:
-        os.write(handle, secrets.token_bytes(KEY_BYTES))
-        os.fsync(handle)
-    finally:
-        os.close(handle)
 
 
 # --- digests -------------------------------------------------------------------------------------
@@ -232,43 +176,11 @@ def code_version(source: Path) -> str:
 
 def load(out: Path, key: bytes) -> dict[str, CacheEntry]:
     """The last build's entries; empty when the file is absent or anything in it is unexpected."""
-    try:
-        handle = os.open(cache_file(out), os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return {}
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES + 1024:
-            return {}
-        raw = _read_all(handle, MAX_CACHE_BYTES + 1024)
-    except OSError:
-        return {}
-    finally:
-        os.close(handle)
-    return _parse(raw, key) or {}
+    body = read_signed(cache_file(out), MAGIC, key, MAX_CACHE_BYTES)
+    return (_parse(body) or {}) if body is not None else {}
 
 
-def _read_all(handle: int, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while size <= limit:
-        chunk = os.read(handle, 1024 * 1024)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-def _parse(raw: bytes, key: bytes) -> dict[str, CacheEntry] | None:
-    if not raw.startswith(MAGIC):
-        return None
-    mac, newline, body = raw[len(MAGIC) :].partition(b"\n")
-    if not newline or len(body) > MAX_CACHE_BYTES:
-        return None
-    expected = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
-    if not hmac.compare_digest(mac, expected):
-        return None
+def _parse(body: bytes) -> dict[str, CacheEntry] | None:
     try:
         loaded = json.loads(body)
     except ValueError:  # not JSON, or not UTF-8
@@ -344,15 +256,7 @@ def save(out: Path, key: bytes, entries: dict[str, CacheEntry]) -> None:
     if len(body) > MAX_CACHE_BYTES:
         forget(out)
         return
-    mac = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
-    path = cache_file(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.tmp")
-    temporary.unlink(missing_ok=True)
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(handle, "wb") as written:
-        written.write(MAGIC + mac + b"\n" + body)
-    temporary.replace(path)
+    write_signed(cache_file(out), MAGIC, key, body)
 
 
 def forget(out: Path) -> None:
@@ -387,18 +291,9 @@ def read_back(pages: Path, files: dict[str, FileRecord]) -> dict[str, str | byte
 
 def _regular_file(path: Path) -> bytes | None:
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
+        return read_regular(path, MAX_PAGE_BYTES)
+    except (SymbolicLink, NotRegular, TooLarge, OSError):
         return None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PAGE_BYTES:
-            return None
-        return _read_all(handle, MAX_PAGE_BYTES)
-    except OSError:
-        return None
-    finally:
-        os.close(handle)
 
 
 def produced(
