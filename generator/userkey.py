@@ -95,8 +95,12 @@ def read_signed(path: Path, magic: bytes, key: bytes, limit: int) -> bytes | Non
     return body
 
 
-def write_signed(path: Path, magic: bytes, key: bytes, body: bytes) -> None:
-    """`body` behind `magic` and its HMAC, written whole or not at all (0600, never through a link)."""
+def write_signed(path: Path, magic: bytes, key: bytes, body: bytes, limit: int) -> None:
+    """`body` behind `magic` and its HMAC, written whole or not at all (0600, never through a link);
+    a body over `limit` is not written, and the file is removed (it would not be read back)."""
+    if len(body) > limit:
+        path.unlink(missing_ok=True)
+        return
     mac = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.tmp")

@@ -94,7 +94,8 @@ def test_a_changed_handbook_yml_reads_every_document_again(repo: Path) -> None:
 
 def _forged(repo: Path, body: bytes, key: bytes | None = None) -> None:
     """A cache file with `body`, signed with `key` (default: not the user's)."""
-    write_signed(documents_cache.cache_file(_out(repo)), documents_cache.MAGIC, key or b"x" * 32, body)
+    path = documents_cache.cache_file(_out(repo))
+    write_signed(path, documents_cache.MAGIC, key or b"x" * 32, body, documents_cache.MAX_CACHE_BYTES)
 
 
 @pytest.mark.parametrize(

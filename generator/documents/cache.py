@@ -157,10 +157,7 @@ def load(out: Path, key: bytes, base: str) -> Kept:
 
 def save(out: Path, key: bytes, base: str, kept: Kept) -> None:
     body = pickle.dumps((base, kept), protocol=pickle.HIGHEST_PROTOCOL)
-    if len(body) > MAX_CACHE_BYTES:
-        forget(out)
-        return
-    write_signed(cache_file(out), MAGIC, key, body)
+    write_signed(cache_file(out), MAGIC, key, body, MAX_CACHE_BYTES)
 
 
 def forget(out: Path) -> None:

@@ -253,10 +253,7 @@ def save(out: Path, key: bytes, entries: dict[str, CacheEntry]) -> None:
         if links is not None:  # an entry whose links cannot be written is rendered next time
             kept[name] = {"digest": entry.digest, "files": entry.files, "links": links}
     body = json.dumps({"version": VERSION, "entries": kept}, ensure_ascii=False).encode("utf-8")
-    if len(body) > MAX_CACHE_BYTES:
-        forget(out)
-        return
-    write_signed(cache_file(out), MAGIC, key, body)
+    write_signed(cache_file(out), MAGIC, key, body, MAX_CACHE_BYTES)
 
 
 def forget(out: Path) -> None:
