@@ -12,6 +12,8 @@ step a child process timed from start to exit, with its own peak resident memory
   `plugins: [search]`, `not_in_nav: /reviews/ /accounts/` (its best configuration).
 - cold: a fresh clone of the repository, and fresh HOME, XDG_CACHE_HOME and TMPDIR folders (no cache
   of any kind); warm: the same command again in the same clone with the same folders.
+- the validate steps, a few seconds each, are each the best of SAMPLES samples (each cold one in a
+  fresh clone of its own), with the highest peak memory of them; each build step is one sample.
 - rebuild: one review's body edited in the warm clone, then `handbook build` again.
 - growth: the cold build at each size against the cold build at the first size.
 - serve: at the first size, one review edited under the live preview, against its full build.
@@ -37,6 +39,8 @@ from benchmarks import bench_validate
 TODAY = "2026-11-23"
 SEED = "1"
 DEFAULT_SIZES = (1_000, 5_000, 10_000)
+# Each validate step (seconds long) is taken at its best of this many samples; the builds once.
+SAMPLES = 3
 BIN = Path(sys.executable).parent
 ANCHOR_CONFIG = """\
 site_name: Anchor
@@ -177,6 +181,13 @@ def edit_one_review(checkout: Path) -> None:
     review.write_text(review.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
 
 
+def best(samples: Sequence[Run]) -> Run:
+    """The fastest sample's time and output, with the highest peak memory of them all: on a shared
+    machine a slow sample says more about the machine than about the code; memory is what it is."""
+    fastest = min(samples, key=lambda run: run.seconds)
+    return Run(fastest.seconds, max(run.megabytes for run in samples), fastest.output)
+
+
 def validate_checked(run: Run, count: int) -> Run:
     expected = f"{count} documents checked, no errors"
     if expected not in run.output:
@@ -193,18 +204,24 @@ def measure(work: Path, size: int, serve: bool) -> dict[str, Run]:
     floor_script.write_text(bench_validate.FLOOR, encoding="utf-8")
     scratch = work / f"n{size}"
 
-    # validate
-    checkout = clone(source, scratch / "validate")
-    env = fresh_environment(scratch / "validate-env")
-    runs["floor"] = child([sys.executable, floor_script], checkout)
-    runs["validate cold"] = validate_checked(child([*handbook, "validate"], checkout, env), size)
-    runs["validate warm"] = validate_checked(child([*handbook, "validate"], checkout, env), size)
-    changed = bench_validate.changed_files(checkout, bench_validate.CHANGED_FILES)
-    runs["pull request"] = child([*handbook, "validate", *changed], checkout, env)
+    # validate: each step the best of a few samples, each cold one in a fresh clone of its own
     ampersands = with_ampersands(source, scratch / "ampersands")
-    amp_env = fresh_environment(scratch / "ampersands-env")
-    runs["& floor"] = child([sys.executable, floor_script], ampersands)
-    runs["& validate"] = validate_checked(child([*handbook, "validate"], ampersands, amp_env), size)
+    samples: list[dict[str, Run]] = []
+    for sample in range(SAMPLES):
+        found: dict[str, Run] = {}
+        checkout = clone(source, scratch / f"validate-{sample}")
+        env = fresh_environment(scratch / f"validate-env-{sample}")
+        found["floor"] = child([sys.executable, floor_script], checkout)
+        found["validate cold"] = validate_checked(child([*handbook, "validate"], checkout, env), size)
+        found["validate warm"] = validate_checked(child([*handbook, "validate"], checkout, env), size)
+        changed = bench_validate.changed_files(checkout, bench_validate.CHANGED_FILES)
+        found["pull request"] = child([*handbook, "validate", *changed], checkout, env)
+        amp_checkout = clone(ampersands, scratch / f"ampersands-{sample}")
+        amp_env = fresh_environment(scratch / f"ampersands-env-{sample}")
+        found["& floor"] = child([sys.executable, floor_script], amp_checkout)
+        found["& validate"] = validate_checked(child([*handbook, "validate"], amp_checkout, amp_env), size)
+        samples.append(found)
+    runs |= {step: best([found[step] for found in samples]) for step in samples[0]}
 
     # build: the anchor, then handbook, each cold then warm
     anchor = anchor_tree(clone(source, scratch / "anchor-checkout"))
@@ -343,7 +360,7 @@ def main() -> int:
     load = os.getloadavg()[0]
     print(
         f"issue 15: python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {load:.2f} at the start; "
-        f"demo --seed {SEED} --today {TODAY}; one run per step",
+        f"demo --seed {SEED} --today {TODAY}; validate steps best of {SAMPLES}, builds one run each",
         flush=True,
     )
     results: dict[int, dict[str, Run]] = {}

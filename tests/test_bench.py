@@ -65,3 +65,9 @@ def test_a_cold_step_starts_with_empty_home_cache_and_temporary_folders(tmp_path
 def test_sizes_that_are_not_numbers_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert bench_main(["--sizes", "1k", "site"]) == 2
     assert "--sizes wants sizes like 1000,5000" in capsys.readouterr().err
+
+
+def test_a_step_of_several_samples_takes_the_fastest_time_and_the_highest_peak() -> None:
+    samples = [bench_site.Run(2.0, 50, "slow"), bench_site.Run(1.0, 40, "fast"), bench_site.Run(3.0, 60, "x")]
+    taken = bench_site.best(samples)
+    assert (taken.seconds, taken.megabytes, taken.output) == (1.0, 60, "fast")
