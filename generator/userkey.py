@@ -1,4 +1,5 @@
-"""The user's own secret for authenticating the caches a build keeps beside its site.
+"""The user's own secret for authenticating the caches a build keeps beside its site, the signed files
+it authenticates, and the digest of the code every cached entry is made with.
 
 A cache file in the checkout (or anywhere a pull request's files or another user can reach) is
 untrusted input. Each cache is signed with HMAC-SHA256 under this key, kept outside the checkout in
@@ -13,7 +14,12 @@ import hmac
 import os
 import secrets
 import stat
+import sys
+from collections.abc import Iterable, Sequence
+from importlib import metadata
 from pathlib import Path
+
+import generator
 
 KEY_BYTES = 32
 
@@ -121,3 +127,19 @@ def _read_all(handle: int, limit: int) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)
+
+
+def code_digest(libraries: Sequence[str], folders: Iterable[tuple[Path, str]]) -> hashlib._Hash:
+    """A sha256 (to be updated further) of the generator's version, Python's, the `libraries`' and
+    every file matching each folder's pattern: a checkout's edits count, not only its version number."""
+    digest = hashlib.sha256(f"handbook {generator.__version__} python {sys.version}\n".encode())
+    for package in libraries:
+        try:
+            digest.update(f"{package} {metadata.version(package)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package} -\n".encode())
+    for root, pattern in folders:
+        for path in sorted(root.rglob(pattern)):
+            if path.is_file():
+                digest.update(f"{path.relative_to(root).as_posix()}\0".encode() + path.read_bytes() + b"\0")
+    return digest

@@ -19,10 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import generator
@@ -31,7 +29,7 @@ from generator.documents.load import document_file, parse_document
 from generator.documents.validate import Checked, check_document
 from generator.process.calendar import latest_today
 from generator.process.config import FILE_NAME as CONFIG_FILE
-from generator.userkey import read_signed, user_key, write_signed
+from generator.userkey import code_digest, read_signed, user_key, write_signed
 
 MAGIC = b"handbook-documents 1\n"
 MAX_CACHE_BYTES = 512 * 1024 * 1024
@@ -48,14 +46,7 @@ def cache_file(out: Path) -> Path:
 def version(root: Path) -> str:
     """What every checked document depends on besides its own bytes: the generator's code, Python,
     the libraries that read and check, and the repository's handbook.yml (its plausible dates)."""
-    digest = hashlib.sha256(f"handbook {generator.__version__} python {sys.version}\n".encode())
-    for package in _LIBRARIES:
-        try:
-            digest.update(f"{package} {metadata.version(package)}\n".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package} -\n".encode())
-    for path in sorted(_GENERATOR.rglob("*.py")):
-        digest.update(f"{path.relative_to(_GENERATOR).as_posix()}\0".encode() + path.read_bytes() + b"\0")
+    digest = code_digest(_LIBRARIES, [(_GENERATOR, "*.py")])
     try:
         digest.update(b"config\0" + (root / CONFIG_FILE).read_bytes())
     except FileNotFoundError:

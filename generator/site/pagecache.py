@@ -22,10 +22,8 @@ import enum
 import hashlib
 import hmac
 import json
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import cast
 
@@ -33,7 +31,7 @@ from pydantic import BaseModel
 
 import generator
 from generator.documents.regular import NotRegular, SymbolicLink, TooLarge, read_regular
-from generator.userkey import read_signed, user_key, write_signed
+from generator.userkey import code_digest, read_signed, user_key, write_signed
 
 MAGIC = b"handbook-pages 1\n"
 VERSION = 2
@@ -155,20 +153,9 @@ def _sort_key(value: object) -> str:
 
 
 def code_version(source: Path) -> str:
-    """The generator's code (every .py file: a checkout's edits count, not only its version number),
-    Python and the libraries that render (charts are pygal's SVG), and the site's templates."""
-    digest = hashlib.sha256(f"handbook {generator.__version__} python {sys.version}\n".encode())
-    for package in _LIBRARIES:
-        try:
-            digest.update(f"{package} {metadata.version(package)}\n".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package} -\n".encode())
-    for root, pattern in ((_GENERATOR, "*.py"), (source / "templates", "*")):
-        for path in sorted(root.rglob(pattern)):
-            if path.is_file():
-                name = path.relative_to(root).as_posix()
-                digest.update(f"{name}\0".encode() + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    """The generator's code, Python and the libraries that render (charts are pygal's SVG), and the
+    site's templates."""
+    return code_digest(_LIBRARIES, [(_GENERATOR, "*.py"), (source / "templates", "*")]).hexdigest()
 
 
 # --- the cache file ------------------------------------------------------------------------------
