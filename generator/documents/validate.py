@@ -336,7 +336,7 @@ def validate_repository(
     `workers` > 1 reads the documents in that many processes (see documents.workers); the report is
     the same. Without `keep_models`, the report has no documents (`checked` is empty): each one is
     kept as its entry of the index (documents.entries) while the rules run, which is all a run that
-    only tells the faults needs, and a tenth of the memory. With `narrow` and `targets`, only the
+    only tells the faults needs, and a third of the memory. With `narrow` and `targets`, only the
     documents that can matter to the targets' faults are read (see documents.index): the same
     diagnostics, but the report's `checked` holds only those documents."""
     with using_window(load_config(root).config.plausible_dates.window):
