@@ -20,8 +20,10 @@ from importlib import metadata
 from pathlib import Path
 
 import generator
+from generator.documents.regular import NotRegular, SymbolicLink, TooLarge, read_regular
 
 KEY_BYTES = 32
+_GENERATOR = Path(generator.__file__).resolve().parent
 
 
 def key_folder() -> Path:
@@ -79,18 +81,9 @@ def read_signed(path: Path, magic: bytes, key: bytes, limit: int) -> bytes | Non
     """The body of a file `write_signed` wrote with this key: None when it is absent, not a regular
     file (a link is not followed), over `limit`, or not authenticated."""
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
+        raw = read_regular(path, limit + len(magic) + 66)  # the magic, a hex MAC and its line break
+    except (SymbolicLink, NotRegular, TooLarge, OSError):
         return None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit + len(magic) + 66:
-            return None
-        raw = _read_all(handle, limit + len(magic) + 66)
-    except OSError:
-        return None
-    finally:
-        os.close(handle)
     if not raw.startswith(magic):
         return None
     mac, newline, body = raw[len(magic) :].partition(b"\n")
@@ -117,28 +110,17 @@ def write_signed(path: Path, magic: bytes, key: bytes, body: bytes, limit: int) 
     temporary.replace(path)
 
 
-def _read_all(handle: int, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while size <= limit:
-        chunk = os.read(handle, 1024 * 1024)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-def code_digest(libraries: Sequence[str], folders: Iterable[tuple[Path, str]]) -> hashlib._Hash:
-    """A sha256 (to be updated further) of the generator's version, Python's, the `libraries`' and
-    every file matching each folder's pattern: a checkout's edits count, not only its version number."""
+def code_digest(libraries: Sequence[str], folders: Iterable[tuple[Path, str]] = ()) -> hashlib._Hash:
+    """A sha256 (to be updated further) of the generator's version, Python's, the `libraries`', every
+    .py file of the generator and every file matching each further folder's pattern: a checkout's edits
+    count, not only its version number."""
     digest = hashlib.sha256(f"handbook {generator.__version__} python {sys.version}\n".encode())
     for package in libraries:
         try:
             digest.update(f"{package} {metadata.version(package)}\n".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{package} -\n".encode())
-    for root, pattern in folders:
+    for root, pattern in [(_GENERATOR, "*.py"), *folders]:
         for path in sorted(root.rglob(pattern)):
             if path.is_file():
                 digest.update(f"{path.relative_to(root).as_posix()}\0".encode() + path.read_bytes() + b"\0")

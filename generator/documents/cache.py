@@ -23,7 +23,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import generator
 from generator.documents.history import History, history_key, read_history
 from generator.documents.load import document_file, parse_document
 from generator.documents.validate import Checked, check_document
@@ -33,7 +32,6 @@ from generator.userkey import code_digest, read_signed, user_key, write_signed
 
 MAGIC = b"handbook-documents 1\n"
 MAX_CACHE_BYTES = 512 * 1024 * 1024
-_GENERATOR = Path(generator.__file__).resolve().parent
 _LIBRARIES = ("pydantic", "pydantic-core", "pyyaml")
 # (path as shown, path in the repository, sha256 of the bytes, body checked, day): one checked document.
 Key = tuple[str, str, str, bool, str]
@@ -46,7 +44,7 @@ def cache_file(out: Path) -> Path:
 def version(root: Path) -> str:
     """What every checked document depends on besides its own bytes: the generator's code, Python,
     the libraries that read and check, and the repository's handbook.yml (its plausible dates)."""
-    digest = code_digest(_LIBRARIES, [(_GENERATOR, "*.py")])
+    digest = code_digest(_LIBRARIES)
     try:
         digest.update(b"config\0" + (root / CONFIG_FILE).read_bytes())
     except FileNotFoundError:

@@ -78,11 +78,6 @@ class IndexEntry:
     _document: Document | None = field(default=None, repr=False, compare=False)
 
     @property
-    def valid(self) -> bool:
-        """Its model could be made (its own rules may still have found faults)."""
-        return self.review is not None or self.plan is not None
-
-    @property
     def document(self) -> Document:
         """The document, for the positions of a message: the one read, or one made again from the front
         matter's text (its positions are found from that text when first asked for)."""

@@ -29,7 +29,6 @@ from typing import cast
 
 from pydantic import BaseModel
 
-import generator
 from generator.documents.regular import NotRegular, SymbolicLink, TooLarge, read_regular
 from generator.userkey import code_digest, read_signed, user_key, write_signed
 
@@ -40,7 +39,6 @@ MAX_CACHE_BYTES = 64 * 1024 * 1024
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 # Texts this long are digested on their own, once per build.
 LONG_TEXT = 512
-_GENERATOR = Path(generator.__file__).resolve().parent
 _LIBRARIES = ("jinja2", "markupsafe", "pydantic", "pygal")
 
 # A file of an entry: its sha256 and whether the renderer made text ("t") or bytes ("b").
@@ -155,7 +153,7 @@ def _sort_key(value: object) -> str:
 def code_version(source: Path) -> str:
     """The generator's code, Python and the libraries that render (charts are pygal's SVG), and the
     site's templates."""
-    return code_digest(_LIBRARIES, [(_GENERATOR, "*.py"), (source / "templates", "*")]).hexdigest()
+    return code_digest(_LIBRARIES, [(source / "templates", "*")]).hexdigest()
 
 
 # --- the cache file ------------------------------------------------------------------------------

@@ -301,7 +301,7 @@ class Renderer:
         if self.store is not None:
             self.tree.cached = self.store.cached
 
-    def has_cached(self, digest: str | None, name: str) -> bool:
+    def has_cached(self, name: str, digest: str | None) -> bool:
         """Whether the page cache has pages of `name` made from `digest` (they may still fail to be
         taken, if the docs tree lost them)."""
         return self.store is not None and self.store.has(name, digest)
@@ -376,7 +376,7 @@ def render_tree(
     documents = len(handbook.reviews) + len(handbook.accounts)
     everyone: dict[str, index.Person] | None = None
     browse_apart = None
-    if workers > 1 and documents >= workers_of.MIN_PER_WORKER and not r.has_cached(lists_digest, "lists"):
+    if workers > 1 and documents >= workers_of.MIN_PER_WORKER and not r.has_cached("lists", lists_digest):
         # The people's and tags' pages (the largest part) in a child, the dashboards after the documents'
         # pages here: the two halves take about as long.
         everyone = index.people(handbook)

@@ -126,10 +126,6 @@ def person_entry(person: Person) -> SearchEntry:
     )
 
 
-def entries(handbook: Handbook, people: Iterable[Person]) -> list[SearchEntry]:
-    return document_entries(handbook) + people_entries(people)
-
-
 def document_entries(handbook: Handbook) -> list[SearchEntry]:
     found = [review_entry(handbook, e) for e in handbook.reviews]
     found += [account_entry(e) for e in handbook.accounts]
