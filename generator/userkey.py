@@ -9,6 +9,7 @@ cache.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -120,8 +121,20 @@ def code_digest(libraries: Sequence[str], folders: Iterable[tuple[Path, str]] = 
             digest.update(f"{package} {metadata.version(package)}\n".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{package} -\n".encode())
-    for root, pattern in [(_GENERATOR, "*.py"), *folders]:
-        for path in sorted(root.rglob(pattern)):
-            if path.is_file():
-                digest.update(f"{path.relative_to(root).as_posix()}\0".encode() + path.read_bytes() + b"\0")
+    digest.update(_generator_code())
+    for root, pattern in folders:
+        _add_files(digest, root, pattern)
     return digest
+
+
+@functools.cache  # both caches ask in one build; the process runs the code it read at its start
+def _generator_code() -> bytes:
+    digest = hashlib.sha256()
+    _add_files(digest, _GENERATOR, "*.py")
+    return digest.digest()
+
+
+def _add_files(digest: hashlib._Hash, root: Path, pattern: str) -> None:
+    for path in sorted(root.rglob(pattern)):
+        if path.is_file():
+            digest.update(f"{path.relative_to(root).as_posix()}\0".encode() + path.read_bytes() + b"\0")
