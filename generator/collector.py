@@ -43,6 +43,13 @@ def relaxed() -> Iterator[None]:
         gc.unfreeze()
 
 
+def before_exit() -> None:
+    """No collection from here on, for a process about to exit: its last collections would walk every
+    object of the run (a tenth of a pull request's check) to free memory the exit gives back."""
+    gc.disable()
+    gc.freeze()
+
+
 def _into_the_oldest() -> None:
     # Through the permanent generation into the oldest: the next collection is not a sweep of all.
     gc.freeze()

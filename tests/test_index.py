@@ -160,3 +160,18 @@ def test_a_targets_gap_title_is_compared_with_the_first_citation_elsewhere(tmp_p
     assert any(citing[0].name in d.message for d in full.diagnostics)
     _same(narrowed, full)
     assert len(narrowed.checked) < len(citing)
+
+
+def test_a_repository_searched_in_two_processes_gives_what_one_process_gives(tmp_path: Path) -> None:
+    # Large enough to be searched in two processes (documents.workers.MIN_PER_WORKER each).
+    assert demo(tmp_path, reviews=850, accounts=200, seed=6) == 0
+    reviews = sorted((tmp_path / "reviews").glob("*.md"))
+    key = re.findall(r"- key: (GAP-[0-9]+)\n", reviews[0].read_text())[0]
+    later = next(p for p in _citing(tmp_path, key) if p.name > reviews[600].name)
+    later.write_text(re.sub(rf"(- key: {key}\n\s+title: )[^\n]+", r"\1Another title", later.read_text()))
+    targets = [reviews[0], reviews[700], sorted((tmp_path / "accounts").glob("*.md"))[150]]
+    two = validate_repository(tmp_path, targets, today=DAY, narrow=True, workers=2, keep_models=False)
+    one = validate_repository(tmp_path, targets, today=DAY, narrow=True, workers=1, keep_models=False)
+    full = validate_repository(tmp_path, targets, today=DAY, keep_models=False)
+    assert any(later.name in d.path and "has the title" in d.message for d in full.diagnostics)
+    assert two.diagnostics == one.diagnostics == full.diagnostics

@@ -8,11 +8,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from generator import __version__
+from generator import __version__, collector
 from generator.errors import Exit, HandbookError
 
 # Only the standard library and light modules at import time: Ctrl-C during start-up lands in main().
@@ -86,6 +87,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError, ValueError):
             print("handbook: interrupted", file=sys.stderr)
         return int(Exit.INTERRUPTED)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """The `handbook` program (its console script and `python -m generator`): `main`, in a process that
+    ends when it returns."""
+    # Pydantic looks for plugins in every installed package's metadata before it builds its first
+    # model: a hundredth of a second of every run, for plugins this program never uses.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    code = main(argv)
+    collector.before_exit()
+    return code
 
 
 def _never_fail_to_print() -> None:

@@ -75,7 +75,7 @@ def _walk(directory: Path, kind: Kind, hidden_above: bool, found: SourceFiles) -
         return
     first_spelling: dict[str, str] = {}
     for entry in entries:
-        path, name = Path(entry.path), entry.name
+        path, name = directory / entry.name, entry.name
         same = first_spelling.setdefault(name.casefold(), name)
         if same != name:
             found.faults.append(

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from generator.documents.diagnostics import Diagnostic
 from generator.documents.load import MAX_FILE_BYTES, display_path
 from generator.documents.regular import NotRegular, SymbolicLink, TooLarge, read_regular
+from generator.documents.workers import in_parallel
 
 if TYPE_CHECKING:
     from generator.documents.entries import IndexEntry
@@ -52,10 +53,11 @@ def _cites(item: IndexEntry | Diagnostic, key: str) -> bool:
 
 
 def that_may_matter(
-    every: Sequence[Path], targets: set[str], read_some: ReadSome
+    every: Sequence[Path], targets: set[str], read_some: ReadSome, workers: int = 1
 ) -> tuple[list[Path], list[IndexEntry | Diagnostic]] | None:
     """The targets and the other files that may take part in their cross-document rules, each read,
-    in the listing's order; None when the targets' references cannot be searched for as bytes."""
+    in the listing's order; None when the targets' references cannot be searched for as bytes. The
+    other files' bytes are searched in `workers` processes (documents.workers)."""
     read: dict[int, IndexEntry | Diagnostic] = {}
     ids: set[str] = set()
     keys: set[str] = set()
@@ -70,21 +72,15 @@ def that_may_matter(
                 ids |= found[0]
                 keys |= found[1]
     keys -= ids  # a key that is also an id is searched for as one
-    needles = [b"\\", *(value.encode() for value in sorted(ids))]
-    key_bytes = [(key, key.encode()) for key in sorted(keys)]
+    search = _Search(
+        every, set(read), [b"\\", *(value.encode() for value in sorted(ids))], sorted(keys), read_some
+    )
     cited: dict[str, list[int]] = {key: [] for key in keys}  # the other files whose bytes hold the key
-    for index, path in enumerate(every):
-        if index in read:
-            continue
-        raw = _bytes(path)
-        if raw is not None:
-            raw = front_bytes(raw)
-        if raw is None or any(map(raw.__contains__, needles)):
-            [read[index]] = read_some(index, index + 1)
-            continue
-        for key, needle in key_bytes:
-            if needle in raw:
-                cited[key].append(index)
+    for index, outcome in in_parallel(search, len(every), workers):
+        if isinstance(outcome, str):
+            cited[outcome].append(index)
+        else:
+            read[index] = outcome
     for key, holding in cited.items():
         first_target = min(i for i in read if display_path(every[i]) in targets and _cites(read[i], key))
         for index in holding:
@@ -100,6 +96,38 @@ def that_may_matter(
                 break  # the key's first citation, before every target's
     order = sorted(read)
     return [every[index] for index in order], [read[index] for index in order]
+
+
+class _Search:
+    """The byte search of a part of the listing: (index, what reading it gave) for a file that must be
+    read (it holds an id or a backslash, or cannot be searched), read where it was found; (index, key)
+    for each gap key the bytes of an unread file hold."""
+
+    def __init__(
+        self,
+        every: Sequence[Path],
+        skip: set[int],
+        needles: list[bytes],
+        keys: list[str],
+        read_some: ReadSome,
+    ) -> None:
+        self.every, self.skip, self.needles, self.read_some = every, skip, needles, read_some
+        self.keys = [(key, key.encode()) for key in keys]
+
+    def __call__(self, start: int, end: int) -> list[tuple[int, IndexEntry | Diagnostic | str]]:
+        found: list[tuple[int, IndexEntry | Diagnostic | str]] = []
+        needles = self.needles
+        for index in range(start, end):
+            if index in self.skip:
+                continue
+            raw = _bytes(self.every[index])
+            if raw is not None:
+                raw = front_bytes(raw)
+            if raw is None or any(map(raw.__contains__, needles)):
+                found += [(index, item) for item in self.read_some(index, index + 1)]
+                continue
+            found += [(index, key) for key, needle in self.keys if needle in raw]
+        return found
 
 
 # A line of '---' (spaces, tabs or carriage returns after it aside), after the first line, closes the

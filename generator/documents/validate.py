@@ -36,7 +36,7 @@ from generator.documents.models import AccountPlan, TechReview, model_for
 from generator.documents.models.account import PHASE_LABELS, TechWinPhase, past_tech_design
 from generator.documents.models.common import reserved_page_name
 from generator.documents.models.review import Moment, ReviewStatus
-from generator.documents.paths import Kind, display_path, kind_of, source_path
+from generator.documents.paths import FOLDERS, SUFFIX, Kind, display_path, kind_of, source_path
 from generator.documents.workers import in_parallel
 from generator.process.calendar import latest_today, using_window
 from generator.process.config import FILE_NAME as CONFIG_FILE
@@ -358,6 +358,19 @@ def validate_repository(
         )
 
 
+def _listed(paths: Sequence[Path], root: Path, wanted: Sequence[str]) -> dict[str, Path]:
+    """The listed paths that are at the `wanted` absolute places, by their absolute path. The walk
+    lists root/<path>, so a wanted place under root is looked up by its path there: only the handful
+    wanted is made absolute, not every file of the repository."""
+    inside = os.path.join(os.path.abspath(root), "")
+    by_text = {str(path): path for path in paths}
+    found: dict[str, Path] = {}
+    for place in wanted:
+        if place.startswith(inside) and (path := by_text.get(str(root / place[len(inside) :]))):
+            found[place] = path
+    return found
+
+
 class _NeedsEveryDocument(Exception):
     """A narrowed read met what only every document can say (a dangling reference's "did you mean", an
     unreadable file's implied id): the run starts again, reading them all."""
@@ -383,21 +396,22 @@ def _validate_repository(
     else:
         # A target is the repository's file however it is spelled (./x, a/../x, absolute, from a
         # subfolder): otherwise it would match no document and be checked by nobody.
-        in_repo = {os.path.abspath(f): f for f in all_files}
-        assets_in_repo = {os.path.abspath(f): f for f in files.assets}
+        absolute = [os.path.abspath(p) for p in targets]
+        in_repo = _listed(all_files, root, absolute)
+        assets_in_repo = _listed(files.assets, root, absolute)
         # What the walk already reported (a link, a hidden or '.MD' document) is not read again.
         reported = {fault.path for fault in files.faults}
         wanted = [
-            in_repo.get(absolute, p)
-            for p in targets
-            if (absolute := os.path.abspath(p)) not in assets_in_repo
-            and (absolute in in_repo or display_path(p) not in reported)
+            in_repo.get(a, p)
+            for p, a in zip(targets, absolute, strict=True)
+            if a not in assets_in_repo and (a in in_repo or display_path(p) not in reported)
         ]
-        wanted_assets = [assets_in_repo[a] for p in targets if (a := os.path.abspath(p)) in assets_in_repo]
+        wanted_assets = [assets_in_repo[a] for a in absolute if a in assets_in_repo]
         named = {display_path(p) for p in targets}
         wanted = _without_config(root, wanted)
     target_paths = {display_path(p) for p in wanted}
-    extra = [p for p in wanted if os.path.abspath(p) not in in_repo] if targets is not None else []
+    listed = set(in_repo.values())
+    extra = [p for p in wanted if p not in listed] if targets is not None else []
     entries: list[IndexEntry] = []
     faults: list[Diagnostic] = []
     unreadable: set[tuple[Kind, str]] = set()
@@ -425,7 +439,7 @@ def _validate_repository(
             found.append(entry)
         return found
 
-    selected = that_may_matter(every, target_paths, read_some) if narrow and not extra else None
+    selected = that_may_matter(every, target_paths, read_some, workers) if narrow and not extra else None
     if selected is not None:
         every, items = selected
     else:
@@ -475,13 +489,29 @@ class _SiteFiles:
     def __init__(
         self, root: Path, files: SourceFiles, documents: Sequence[str], assets: dict[str, bytes]
     ) -> None:
-        self.pages = {source for p in files.documents if kind_of(source := source_path(p, root))}
-        self.pages |= set(documents)  # documents named from outside the listing, by their source
+        self.root, self.documents, self.outside = root, files.documents, set(documents)
         self.assets = {Path(a).relative_to(root).as_posix(): a for a in files.assets}
         self.fit: dict[str, bool] = {path: True for path in assets}
 
+    @functools.cached_property
+    def pages(self) -> set[str]:
+        # Every document's page, and those of documents named from outside the listing, by source.
+        return {source for p in self.documents if kind_of(source := source_path(p, self.root))} | self.outside
+
+    @functools.cached_property
+    def _listed(self) -> set[str]:
+        return {str(path) for path in self.documents}
+
+    def _is_page(self, target: str) -> bool:
+        """`target in self.pages`, without listing every page: a page is a listed document directly in
+        its folder, and the walk lists root/<folder>/<name>."""
+        folder, _, name = target.partition("/")
+        if folder not in FOLDERS or "/" in name or not name.endswith(SUFFIX) or name == SUFFIX:
+            return target in self.pages  # not spelled as a page's source is: compared as it is
+        return target in self.outside or str(self.root / target) in self._listed
+
     def __call__(self, target: str) -> bool:
-        if target in self.pages or generated(target):
+        if self._is_page(target) or generated(target):
             return True
         if target not in self.assets:
             return False
