@@ -4,14 +4,18 @@ of a run that reads every document."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.documents.presearch import PullRequestSearch
 from generator.documents.validate import Report, validate_repository
 from tests.test_demo import TODAY, demo
 
@@ -175,3 +179,66 @@ def test_a_repository_searched_in_two_processes_gives_what_one_process_gives(tmp
     full = validate_repository(tmp_path, targets, today=DAY, keep_models=False)
     assert any(later.name in d.path and "has the title" in d.message for d in full.diagnostics)
     assert two.diagnostics == one.diagnostics == full.diagnostics
+
+
+def _searched_early(root: Path, targets: list[Path], change: Callable[[], object] = lambda: None) -> Report:
+    """The check a pull request's `handbook validate` makes: the search begun in a child first, then
+    (after `change`, made while the child may be searching) the models' reading of the targets."""
+    early = PullRequestSearch(root, targets)
+    try:
+        time.sleep(0.5)  # the child has listed and searched these few dozen documents long before
+        change()
+        return validate_repository(root, targets, today=DAY, narrow=True, searched=early.result)
+    finally:
+        early.cancel()
+
+
+def test_the_search_begun_early_finds_what_a_search_after_reading_finds(tmp_path: Path) -> None:
+    key, citing = _cited_gap(tmp_path)
+    last = citing[-1]
+    last.write_text(re.sub(rf"(- key: {key}\n\s+title: )[^\n]+", r"\1Another title", last.read_text()))
+    targets = [citing[0], sorted((tmp_path / "accounts").glob("*.md"))[3]]
+    _same(_searched_early(tmp_path, targets), validate_repository(tmp_path, targets, today=DAY))
+
+
+def _front(path: Path) -> str:
+    return path.read_text().split("\n---\n")[0]
+
+
+def _mentioning_nothing_of(target: Path, candidates: list[Path]) -> Path:
+    """A document whose front matter holds none of the ids the target's front matter mentions: one the
+    search for the target's ids does not find."""
+    mentions = set(re.findall(r"TR-[0-9]+|GAP-[0-9]+", _front(target)))
+    customer = re.findall(r"^customer: (\S+)$", _front(target), re.MULTILINE)
+    found = (p for p in candidates if p != target and not any(m in _front(p) for m in [*mentions, *customer]))
+    return next(found, target)
+
+
+def test_a_document_added_while_the_early_search_runs_is_searched_too(tmp_path: Path) -> None:
+    assert demo(tmp_path, reviews=30, accounts=8, seed=7) == 0
+    reviews = sorted((tmp_path / "reviews").glob("*.md"))
+    # A target the next review does not mention: the copy, listed between them, moves the next review
+    # and every later file one place on in the listing.
+    pairs = itertools.pairwise(reviews)
+    target = next(r for r, after in pairs if _mentioning_nothing_of(r, [after]) == after)
+    copy = target.with_name(f"{target.stem}x.md")
+    early = _searched_early(tmp_path, [target], lambda: copy.write_bytes(target.read_bytes()))
+    assert any("also used" in d.message or "already used" in d.message for d in early.diagnostics)
+    _same(early, validate_repository(tmp_path, [target], today=DAY))
+
+
+def test_a_target_changed_while_the_early_search_runs_is_searched_for_what_it_says_now(
+    tmp_path: Path,
+) -> None:
+    assert demo(tmp_path, reviews=30, accounts=8, seed=8) == 0
+    reviews = sorted((tmp_path / "reviews").glob("*.md"))
+    target = reviews[2]
+    other = _mentioning_nothing_of(target, reviews)
+    other_id = re.findall(r"^id: (\S+)$", other.read_text(), re.MULTILINE)[0]
+
+    def take_the_others_id() -> None:
+        target.write_text(re.sub(r"^id: \S+$", f"id: {other_id}", target.read_text(), count=1, flags=re.M))
+
+    early = _searched_early(tmp_path, [target], take_the_others_id)
+    assert any(other.name in d.message for d in early.diagnostics)
+    _same(early, validate_repository(tmp_path, [target], today=DAY))

@@ -23,12 +23,25 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from generator.documents.validate import validate_repository
+    from generator.documents.presearch import PullRequestSearch
     from generator.documents.workers import default_workers
 
     root = root_of(args)
     targets = _expand(args.paths, root) if args.paths else None
-    report = validate_repository(root, targets, workers=default_workers(), keep_models=False, narrow=True)
+    workers = default_workers()
+    # Named documents in a repository worth two processes: their search of the other files begins
+    # now, while the models are imported.
+    early = PullRequestSearch(root, targets) if targets and workers > 1 else None
+    try:
+        from generator.documents.validate import validate_repository
+
+        searched = early.result if early is not None else None
+        report = validate_repository(
+            root, targets, workers=workers, keep_models=False, narrow=True, searched=searched
+        )
+    finally:
+        if early is not None:
+            early.cancel()
     summary = summarize(report.documents, report.diagnostics)
     sys.stdout.write(FORMATTERS[args.format](report.diagnostics, summary))
     if args.format == "github":

@@ -16,7 +16,7 @@ citation in the listing: the files after that first one matter only when the fir
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,11 +53,16 @@ def _cites(item: IndexEntry | Diagnostic, key: str) -> bool:
 
 
 def that_may_matter(
-    every: Sequence[Path], targets: set[str], read_some: ReadSome, workers: int = 1
+    every: Sequence[Path],
+    targets: set[str],
+    read_some: ReadSome,
+    workers: int = 1,
+    searched: EarlySearch | None = None,
 ) -> tuple[list[Path], list[IndexEntry | Diagnostic]] | None:
     """The targets and the other files that may take part in their cross-document rules, each read,
     in the listing's order; None when the targets' references cannot be searched for as bytes. The
-    other files' bytes are searched in `workers` processes (documents.workers)."""
+    other files' bytes are searched in `workers` processes (documents.workers), unless `searched`
+    gives what a search begun earlier found (documents.presearch)."""
     read: dict[int, IndexEntry | Diagnostic] = {}
     ids: set[str] = set()
     keys: set[str] = set()
@@ -72,15 +77,23 @@ def that_may_matter(
                 ids |= found[0]
                 keys |= found[1]
     keys -= ids  # a key that is also an id is searched for as one
-    search = _Search(
-        every, set(read), [b"\\", *(value.encode() for value in sorted(ids))], sorted(keys), read_some
-    )
     cited: dict[str, list[int]] = {key: [] for key in keys}  # the other files whose bytes hold the key
-    for index, outcome in in_parallel(search, len(every), workers):
-        if isinstance(outcome, str):
-            cited[outcome].append(index)
-        else:
-            read[index] = outcome
+    early = searched(every, ids, keys) if searched is not None else None
+    if early is not None:
+        for index, outcome in early:  # the files it found to read are read here
+            if index in read:
+                continue
+            if outcome is None:
+                [read[index]] = read_some(index, index + 1)
+            elif outcome in cited:  # it may have searched for more keys than the targets cite
+                cited[outcome].append(index)
+    else:
+        search = SearchIn(every, set(read), needles_for(ids), sorted(keys), read_some)
+        for index, outcome in in_parallel(search, len(every), workers):
+            if isinstance(outcome, str):
+                cited[outcome].append(index)
+            elif outcome is not None:
+                read[index] = outcome
     for key, holding in cited.items():
         first_target = min(i for i in read if display_path(every[i]) in targets and _cites(read[i], key))
         for index in holding:
@@ -98,10 +111,20 @@ def that_may_matter(
     return [every[index] for index in order], [read[index] for index in order]
 
 
-class _Search:
-    """The byte search of a part of the listing: (index, what reading it gave) for a file that must be
-    read (it holds an id or a backslash, or cannot be searched), read where it was found; (index, key)
-    for each gap key the bytes of an unread file hold."""
+def needles_for(ids: Iterable[str]) -> list[bytes]:
+    """What marks a file that must be read: a backslash (an escape could spell any value), or an id."""
+    return [b"\\", *(value.encode() for value in sorted(ids))]
+
+
+# A file's index in the listing, with what searching it gave: what reading it gave (or None when it
+# was not read where it was found) for a file that must be read, or a gap key its bytes hold.
+Found = tuple[int, "IndexEntry | Diagnostic | str | None"]
+EarlySearch = Callable[[Sequence[Path], set[str], set[str]], "list[Found] | None"]
+
+
+class SearchIn:
+    """The byte search of a part of the listing (index.Found for each file it finds), each file found
+    to be read read where it is found when there is `read_some`."""
 
     def __init__(
         self,
@@ -109,13 +132,13 @@ class _Search:
         skip: set[int],
         needles: list[bytes],
         keys: list[str],
-        read_some: ReadSome,
+        read_some: ReadSome | None = None,
     ) -> None:
         self.every, self.skip, self.needles, self.read_some = every, skip, needles, read_some
         self.keys = [(key, key.encode()) for key in keys]
 
-    def __call__(self, start: int, end: int) -> list[tuple[int, IndexEntry | Diagnostic | str]]:
-        found: list[tuple[int, IndexEntry | Diagnostic | str]] = []
+    def __call__(self, start: int, end: int) -> list[Found]:
+        found: list[Found] = []
         needles = self.needles
         for index in range(start, end):
             if index in self.skip:
@@ -124,7 +147,10 @@ class _Search:
             if raw is not None:
                 raw = front_bytes(raw)
             if raw is None or any(map(raw.__contains__, needles)):
-                found += [(index, item) for item in self.read_some(index, index + 1)]
+                if self.read_some is None:
+                    found.append((index, None))
+                else:
+                    found += [(index, item) for item in self.read_some(index, index + 1)]
                 continue
             found += [(index, key) for key, needle in self.keys if needle in raw]
         return found

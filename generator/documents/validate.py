@@ -27,7 +27,7 @@ from generator.documents.diagnostics import Diagnostic, DocumentError, sort_diag
 from generator.documents.entries import IndexEntry, OpportunityFacts, PlanFacts, ReviewFacts, entry_of
 from generator.documents.files import SourceFiles, source_files
 from generator.documents.gaps import gap_rules
-from generator.documents.index import that_may_matter
+from generator.documents.index import EarlySearch, that_may_matter
 from generator.documents.links import body_links, generated, goes_nowhere
 from generator.documents.load import Document, FieldPath, dotted
 from generator.documents.load import read_document as _read
@@ -329,6 +329,7 @@ def validate_repository(
     workers: int = 1,
     keep_models: bool = True,
     narrow: bool = False,
+    searched: EarlySearch | None = None,
 ) -> Report:
     """Check every document and asset under root, or only `targets` (with what they reference), with
     dates read inside the plausible window of the repository's handbook.yml: the one assembly of a
@@ -338,7 +339,8 @@ def validate_repository(
     kept as its entry of the index (documents.entries) while the rules run, which is all a run that
     only tells the faults needs, and a third of the memory. With `narrow` and `targets`, only the
     documents that can matter to the targets' faults are read (see documents.index): the same
-    diagnostics, but the report's `checked` holds only those documents."""
+    diagnostics, but the report's `checked` holds only those documents; `searched` may give what a
+    search for them begun earlier found (documents.presearch)."""
     with using_window(load_config(root).config.plausible_dates.window):
         if narrow and targets is not None:
             try:
@@ -350,6 +352,7 @@ def validate_repository(
                     workers=workers,
                     keep_models=keep_models,
                     narrow=True,
+                    searched=searched,
                 )
             except _NeedsEveryDocument:
                 pass
@@ -385,6 +388,7 @@ def _validate_repository(
     workers: int,
     keep_models: bool,
     narrow: bool,
+    searched: EarlySearch | None = None,
 ) -> Report:
     files = source_files(root)
     all_files = files.documents
@@ -439,7 +443,9 @@ def _validate_repository(
             found.append(entry)
         return found
 
-    selected = that_may_matter(every, target_paths, read_some, workers) if narrow and not extra else None
+    selected = (
+        that_may_matter(every, target_paths, read_some, workers, searched) if narrow and not extra else None
+    )
     if selected is not None:
         every, items = selected
     else:
