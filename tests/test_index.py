@@ -242,3 +242,23 @@ def test_a_target_changed_while_the_early_search_runs_is_searched_for_what_it_sa
     early = _searched_early(tmp_path, [target], take_the_others_id)
     assert any(other.name in d.message for d in early.diagnostics)
     _same(early, validate_repository(tmp_path, [target], today=DAY))
+
+
+def test_a_folder_of_documents_is_checked_by_reading_every_document(tmp_path: Path) -> None:
+    # Searching every file for what hundreds of documents mention costs more than reading them all.
+    assert demo(tmp_path, reviews=150, accounts=30, seed=9) == 0
+    customers = sorted(p.stem for p in (tmp_path / "accounts").glob("*.md"))[:20]
+    reviews = sorted((tmp_path / "reviews").glob("*.md"))
+    targets = [p for p in reviews if any(f"customer: {c}\n" in p.read_text() for c in customers)]
+    assert len(targets) >= 100
+    narrowed, full = _both(tmp_path, targets)
+    _same(narrowed, full)
+    assert len(narrowed.checked) == 180
+
+
+def test_a_handful_of_documents_is_checked_by_reading_what_they_mention(tmp_path: Path) -> None:
+    assert demo(tmp_path, reviews=150, accounts=30, seed=9) == 0
+    targets = sorted((tmp_path / "reviews").glob("*.md"))[:3]
+    narrowed, full = _both(tmp_path, targets)
+    _same(narrowed, full)
+    assert len(narrowed.checked) < 180 / 2

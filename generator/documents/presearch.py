@@ -22,7 +22,7 @@ from typing import Any
 
 from generator.documents.diagnostics import DocumentError
 from generator.documents.files import source_files
-from generator.documents.index import Found, SearchIn, needles_for
+from generator.documents.index import Found, SearchIn, needles_for, searchable
 from generator.documents.load import read_document
 from generator.documents.workers import WorkApart, apart, in_parallel
 
@@ -52,7 +52,7 @@ class PullRequestSearch:
     """The search begun apart (see the module's docstring); `result` or `cancel` ends the child."""
 
     def __init__(self, root: Path, targets: Sequence[Path]) -> None:
-        self._apart: WorkApart[Searched] = apart(lambda: _search(root, targets))
+        self._apart: WorkApart[Searched | None] = apart(lambda: _search(root, targets))
 
     def result(self, every: Sequence[Path], ids: set[str], keys: set[str]) -> list[Found] | None:
         """What the search found, when it is the one this process would make (Searched.covers)."""
@@ -63,7 +63,7 @@ class PullRequestSearch:
         self._apart.cancel()
 
 
-def _search(root: Path, targets: Sequence[Path]) -> Searched:
+def _search(root: Path, targets: Sequence[Path]) -> Searched | None:
     every = source_files(root).documents
     ids: set[str] = set()
     keys: set[str] = set()
@@ -78,6 +78,8 @@ def _search(root: Path, targets: Sequence[Path]) -> Searched:
                 named = (opportunity.get(name) for name in ("id", "tech_review", "production_review"))
                 ids |= set(_strings(named))
             keys |= set(_strings(gap.get("key") for gap in _mappings(_cited_gaps(data))))
+            if not searchable(ids, keys):
+                return None  # so many that every document is read (documents.index)
     keys -= ids
     search = SearchIn(every, set(), needles_for(ids), sorted(keys))
     # In two processes: this one's search outlasts the models' import, which leaves a CPU idle.
