@@ -367,9 +367,9 @@ def render_tree(
     """Every page and static file of the site, in memory; with a memo, unchanged document pages are
     reused (lists, dashboards and people pages are always rendered then: they read every document).
     With a page store, unchanged pages of every kind are taken from the docs tree the last build wrote.
-    With `workers` > 1, a large site's people and tags pages are rendered in a forked process while
-    this one renders the documents' pages and the dashboards: the same tree (each writes only pages
-    of its own)."""
+    With `workers` > 1, a large site's dashboards, people and tags pages are rendered in a forked
+    process while this one renders the documents' pages: the same tree (each writes only pages of its
+    own)."""
     r = Renderer(handbook, settings, source, memo, store)
     lists_digest = _lists_digest(r)
 
@@ -377,17 +377,17 @@ def render_tree(
     everyone: dict[str, index.Person] | None = None
     browse_apart = None
     if workers > 1 and documents >= workers_of.MIN_PER_WORKER and not r.has_cached("lists", lists_digest):
-        # The people's and tags' pages (the largest part) in a child, the dashboards after the documents'
-        # pages here: the two halves take about as long.
+        # The lists (dashboards, people's and tags' pages) in a child, the documents' pages here: the
+        # two halves take about as long.
         everyone = index.people(handbook)
         browse_apart = workers_of.apart(functools.partial(_rendered_alone, r, everyone))
     _documents(r)
 
     def lists_pages() -> None:
-        people = everyone if everyone is not None else index.people(handbook)
-        _dashboards(r, people)
         made = browse_apart.result() if browse_apart is not None else None
         if made is None:
+            people = everyone if everyone is not None else index.people(handbook)
+            _dashboards(r, people)
             _browse(r, people)
             return
         files, links = made
@@ -412,9 +412,10 @@ Rendered = tuple[dict[str, str | bytes], dict[str, list[tuple[str, str]]]]
 
 
 def _rendered_alone(r: Renderer, everyone: dict[str, index.Person]) -> Rendered:
-    """The people's and tags' pages on a tree of their own (in a forked process: the parent's is left
-    alone)."""
+    """The dashboards, people's and tags' pages on a tree of their own (in a forked process: the
+    parent's is left alone)."""
     r.tree = Tree()
+    _dashboards(r, everyone)
     _browse(r, everyone)
     return r.tree.files, r.tree.links
 
