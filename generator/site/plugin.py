@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
@@ -114,19 +115,36 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return nav
 
     def shared(self, part: str, page: Any, base_url: str, caller: Callable[[], Any]) -> Any:
-        """Material's navigation (the sidebar's and the tabs'), rendered once for all the pages of a
-        folder that are not in the nav: on those it is the same HTML (no item is active, and its links
-        are relative to the folder), and rendering it for each of thousands of documents was the largest
-        part of the theme's time. A page of the nav gets its own (its item is the active one)."""
+        """Material's navigation (the sidebar's and the tabs'), header, styles and scripts, rendered once
+        for all the pages of a folder that are not in the nav: on those it is the same HTML (no item is
+        active, and its links are relative to the folder), and rendering it for each of thousands of
+        documents was the largest part of the theme's time. A page of the nav gets its own (its item is
+        the active one). The header shows the page's title: see `_titled`."""
         if page is None:  # the theme's own pages (404.html): once each anyway
             return caller()
         source = page.file.src_uri
         place = source if source in self._in_nav else posixpath.dirname(page.url)
         key = (part, place, base_url)
+        if part in _TITLED:
+            return self._titled(key, page, caller)
         found = self._shared.get(key)
         if found is None:
             found = self._shared[key] = caller()
         return found
+
+    def _titled(self, key: tuple[str, str, str], page: Any, caller: Callable[[], Any]) -> Any:
+        """A shared part that shows the page's title (Material's header: the front matter's title, else
+        the page's): rendered once with a stand-in title, which each page's own replaces. When the
+        stand-in does not come out exactly once, the part is rendered for each page as Material does."""
+        title = page.meta.get("title") or page.title
+        found = self._shared.get(key)
+        if found is None and _STAND_IN not in str(title):
+            found = self._shared[key] = _with_stand_in(page, caller)
+        if found is None or found is _NOT_SHARED or _STAND_IN in str(title):
+            return caller()
+        if isinstance(found, Markup):  # an environment that escapes what it prints
+            return Markup(str(found).replace(_STAND_IN, str(escape(title))))
+        return str(found).replace(_STAND_IN, str(title))
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any, **_: Any) -> str:
         """Set the page's own HTML aside: only the title, the marker and the body go through Markdown."""
@@ -187,6 +205,28 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             raise LinksGoNowhere(
                 "some internal links go nowhere:\n  " + "\n  ".join(link_problem(*p) for p in self.problems)
             )
+
+
+# The shared parts that show the page's title, and the title they are rendered with once.
+_TITLED = frozenset({"header"})
+_STAND_IN = "\x00handbook-page-title\x00"
+_NOT_SHARED = object()
+
+
+def _with_stand_in(page: Any, caller: Callable[[], Any]) -> Any:
+    """What `caller` renders with the stand-in as the page's title, or _NOT_SHARED when the stand-in
+    does not come out exactly once (a theme that shows the title twice, or not at all)."""
+    meta = page.meta
+    had, before = "title" in meta, meta.get("title")
+    meta["title"] = _STAND_IN
+    try:
+        found = caller()
+    finally:
+        if had:
+            meta["title"] = before
+        else:
+            del meta["title"]
+    return found if str(found).count(_STAND_IN) == 1 else _NOT_SHARED
 
 
 def _add_to_toc(page: Any, own: str) -> None:

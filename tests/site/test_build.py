@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import xml.etree.ElementTree as ET
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -410,3 +411,15 @@ def test_a_build_copies_the_theme_files_mkdocs_itself_lists(sample_site: BuiltSi
     plain.add_files_from_theme(jinja2.Environment(loader=jinja2.FileSystemLoader(config.theme.dirs)), config)
     assert [f.src_uri for f in ours] == [f.src_uri for f in plain]
     assert len(plain) > 10
+
+
+def test_each_page_of_a_folder_shows_its_own_title_in_the_header(sample_site: BuiltSite) -> None:
+    # The header is rendered once for a folder's pages (generator/site/plugin.py `shared`).
+    pages = sorted((sample_site.out / "reviews").glob("tr-*.html"))
+    assert len(pages) >= 3
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        title = html.split("<title>", 1)[1].split(" - Customer Engineering handbook</title>", 1)[0]
+        topic = html.split('data-md-component="header-topic">', 1)[1].split("</span>", 1)[0]
+        shown = unescape(" ".join(topic.split()).removeprefix('<span class="md-ellipsis"> '))
+        assert shown == unescape(title), page.name
