@@ -219,3 +219,16 @@ def test_the_quick_read_of_a_review_version_agrees_with_the_strict_reader(
 ) -> None:
     raw = f"---\nid: TR-0001\n{front}---\n\nBody.\n".encode()
     assert followed_value(raw, REVIEW, "review") == _strict(raw, REVIEW, "review") == expected
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_history_read_beside_the_documents_is_the_history_read_after_them(
+    tmp_path: Path, cached: bool
+) -> None:
+    # With two workers, git's history is read in a process of its own while the documents are read.
+    root = history_repository(tmp_path / "repo")
+    out = tmp_path / "site" if cached else None
+    one = load_handbook(root, root / "no-ledger.json", dt.date(2026, 11, 23), workers=1, cache_for=out)
+    two = load_handbook(root, root / "no-ledger.json", dt.date(2026, 11, 23), workers=2, cache_for=out)
+    assert two.history == one.history and two.history.of(REVIEW) is not None
+    assert two.updated == one.updated

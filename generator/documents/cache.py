@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,13 +65,19 @@ class DocumentStore:
         self._history: tuple[str, History] | None = previous.history
         self._history_changed = False
 
-    def history(self, root: Path) -> History:
-        """The documents' history in git (documents.history), read again only when the commit checked
-        out (or where root sits in the repository) is not the one the last build read it at."""
+    def knows_history(self, root: Path) -> bool:
+        """Whether `history` will be taken from the last build (the same commit is checked out)."""
+        key = history_key(root)
+        return key is not None and self._history is not None and self._history[0] == key
+
+    def history(self, root: Path, read: Callable[[Path], History] = read_history) -> History:
+        """The documents' history in git (documents.history), read again (by `read`) only when the
+        commit checked out (or where root sits in the repository) is not the one the last build read
+        it at."""
         key = history_key(root)
         if key is not None and self._history is not None and self._history[0] == key:
             return self._history[1]
-        found = read_history(root)
+        found = read(root)
         self._history = (key, found) if key is not None else None
         self._history_changed = True
         return found

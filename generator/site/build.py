@@ -38,7 +38,7 @@ from generator.documents.load import display_path, read_document
 from generator.documents.models import AccountPlan, TechReview
 from generator.documents.paths import kind_of
 from generator.documents.validate import Checked, Report, read_and_check, validate_repository
-from generator.documents.workers import default_workers
+from generator.documents.workers import WorkApart, default_workers
 from generator.process.config import DEFAULT as DEFAULT_CONFIG
 from generator.process.config import FILE_NAME, HandbookConfig, load_config
 from generator.signoff.ledger import Ledger, LedgerError, load_ledger
@@ -112,10 +112,18 @@ def load_handbook(
     With `needs_attention`, invalid documents do not stop the build: the valid ones are published,
     and every fault is listed on the "Needs attention" page (see `handbook_from`)."""
     cache = DocumentStore.open(cache_for, root) if cache_for is not None else None
+    # Git's history, when it must be read, is read in a process of its own while the documents are.
+    history_apart = None
+    if workers > 1 and (cache is None or not cache.knows_history(root)):
+        history_apart = workers_of.apart(functools.partial(read_history, root))
     # Documents taken from the cache cost less than sending them back from a second process.
     workers = 1 if cache is not None and cache.previous else workers
-    report = validate_repository(root, workers=workers, read=cache or read_and_check)
-    history = cache.history(root) if cache is not None else None
+    try:
+        report = validate_repository(root, workers=workers, read=cache or read_and_check)
+        history = _history(root, cache, history_apart)
+    finally:
+        if history_apart is not None:
+            history_apart.cancel()  # not wanted after all (validation failed): stopped and reaped
     if cache is not None:
         save = functools.partial(_save_documents, cache, report.checked)
         if saving is None:
@@ -132,6 +140,16 @@ def load_handbook(
         raise BuildError("the sign-off ledger cannot be read", [str(exc)]) from exc
     # In the needs-attention mode a broken handbook.yml is listed like any file, and the defaults hold.
     return handbook_from(report, ledger, today, root, load_config(root).config, history)
+
+
+def _history(root: Path, cache: DocumentStore | None, apart: WorkApart[History] | None) -> History:
+    """Git's history of the documents: from the cache, or as `apart` read it (else read here)."""
+
+    def read(root: Path) -> History:
+        found = apart.result() if apart is not None else None
+        return found if found is not None else read_history(root)
+
+    return cache.history(root, read) if cache is not None else read(root)
 
 
 def _save_documents(cache: DocumentStore, checked: list[Checked]) -> bool:
