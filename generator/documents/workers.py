@@ -63,6 +63,16 @@ class WorkApart(Generic[Result]):
         received: Result | None = _collect(child)
         return received
 
+    @property
+    def begun(self) -> bool:
+        """Whether the work runs in a child (else `result()` is None, and the caller does it)."""
+        return self._child is not None
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id, until its result is taken or it is cancelled."""
+        return self._child[0] if self._child is not None else None
+
     def cancel(self) -> None:
         """The result is not wanted after all: the child is stopped and reaped."""
         child, self._child = self._child, None

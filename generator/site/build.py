@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -465,7 +464,7 @@ def run_mkdocs(
     share_from: int = shares.SHARE_FROM_PAGES,
     share: plugin.Share | None = None,
     built: list[str] | None = None,
-    spawned: list[subprocess.Popen[str]] | None = None,
+    spawned: list[engines.Child] | None = None,
 ) -> list[str]:
     """Build the docs tree with mkdocs into site_dir; returns mkdocs' warnings.
 
@@ -550,7 +549,7 @@ def run_engine(
     progress: Progress | None = None,
     links: LinkIndex | None = None,
     pages: Sequence[str] | None = None,
-    spawned: list[subprocess.Popen[str]] | None = None,
+    spawned: list[engines.Child] | None = None,
 ) -> list[str]:
     """Build the docs tree with the chosen engine: MkDocs here, ProperDocs in a child process (each
     child taken from `spawned`, children engine.spawn made for this engine, while it has any)."""
@@ -787,21 +786,21 @@ def _generate(
     timings = timings if timings is not None else {}
     started = time.perf_counter()
     saving: list[Callable[[], None]] = []
-    handbook = load_handbook(
-        options.root,
-        options.ledger,
-        options.today,
-        needs_attention=options.needs_attention,
-        extra=extra,
-        workers=default_workers(),
-        cache_for=options.out,
-        saving=saving,
-    )
-    timings["load"] = time.perf_counter() - started
-    started = time.perf_counter()
     try:
+        handbook = load_handbook(
+            options.root,
+            options.ledger,
+            options.today,
+            needs_attention=options.needs_attention,
+            extra=extra,
+            workers=default_workers(),
+            cache_for=options.out,
+            saving=saving,
+        )
+        timings["load"] = time.perf_counter() - started
+        started = time.perf_counter()
         tree, files = render_site(handbook, options, cached=True, workers=default_workers())
-    finally:
+    finally:  # the documents cache is saved (and its process reaped) even when invalid ones stop the build
         for finish in saving:
             finish()
     timings["render"] = time.perf_counter() - started
@@ -842,10 +841,11 @@ def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResu
             engines.dismiss(child)
 
 
-def _early_children(options: BuildOptions, engine: str) -> list[subprocess.Popen[str]]:
+def _early_children(options: BuildOptions, engine: str) -> list[engines.Child]:
     """The engine's child processes a first build will need, started now so that their imports overlap
     the reading and rendering of the documents: ProperDocs' one, or MkDocs' second when the site will
-    be shared (it has at least as many pages as documents). A rebuild in place needs none."""
+    be shared (it has at least as many pages as documents), a fork of this process (which has the
+    imports already) where one can be made. A rebuild in place needs none."""
     if rebuild.state_file(options.out).exists():
         return []
     if engine != engines.DEFAULT:
@@ -853,7 +853,7 @@ def _early_children(options: BuildOptions, engine: str) -> list[subprocess.Popen
     documents = sum(_count_files(options.root / folder) for folder in _FOLDERS)
     if documents < shares.SHARE_FROM_PAGES:
         return []
-    return [engines.spawn(engine) for _ in range(1, shares.PARTS)]
+    return [engines.fork() or engines.spawn(engine) for _ in range(1, shares.PARTS)]
 
 
 def _count_files(folder: Path) -> int:
@@ -867,7 +867,7 @@ def _count_files(folder: Path) -> int:
 
 
 def _build_with_children(
-    options: BuildOptions, progress: Progress | None, engine: str, spawned: list[subprocess.Popen[str]]
+    options: BuildOptions, progress: Progress | None, engine: str, spawned: list[engines.Child]
 ) -> BuildResult:
     timings: dict[str, float] = {}
     extra: list[Diagnostic] = []

@@ -9,6 +9,7 @@ object, the build's link index) and reports back as JSON.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any, get_args
 
 from generator import ENGINE_FIRST
+from generator.documents import workers as workers_of
+from generator.documents.workers import WorkApart
 from generator.process.config import DEFAULT as DEFAULT_CONFIG
 from generator.process.config import SiteEngine
 
@@ -55,6 +58,65 @@ def restart_under(engine: str, argv: list[str]) -> None:
     os.execv(sys.executable, [sys.executable, "-m", "generator", ENGINE_FIRST, engine, *argv])
 
 
+class Forked:
+    """This process, forked before the documents are read, waiting to build what it is sent with
+    MkDocs (see `fork`); the same requests and answers as a child process `spawn` starts."""
+
+    def __init__(self, begun: WorkApart[dict[str, Any] | None], request: int) -> None:
+        self.begun = begun
+        self.request: int | None = request  # the pipe a request is written to, until it is sent
+
+    @property
+    def pid(self) -> int | None:
+        return self.begun.pid
+
+    def send(self, request: dict[str, Any]) -> None:
+        assert self.request is not None
+        with os.fdopen(self.request, "wb") as stream:
+            self.request = None
+            stream.write(json.dumps(request).encode("utf-8") + b"\n")
+
+    def answer(self) -> dict[str, Any]:
+        found = self.begun.result()
+        return found if found is not None else {"summary": "the site could not be built", "problems": []}
+
+    def dismiss(self) -> None:
+        if self.request is not None:
+            os.close(self.request)
+            self.request = None
+        self.begun.cancel()
+
+
+Child = subprocess.Popen[str] | Forked
+
+
+def fork() -> Forked | None:
+    """A copy of this process that builds with MkDocs what it is later sent: it starts with this
+    process's imports, where a child `spawn` starts would spend its first 0.3 s importing them again
+    (ProperDocs must take mkdocs' place before anything imports it: its child is always spawned). None
+    where a fork is unsafe or impossible (documents.workers.apart)."""
+    reading, writing = os.pipe()
+    begun = workers_of.apart(functools.partial(_build_when_asked, reading, writing))
+    os.close(reading)
+    if not begun.begun:
+        os.close(writing)
+        return None
+    return Forked(begun, writing)
+
+
+def _build_when_asked(reading: int, writing: int) -> dict[str, Any] | None:
+    """In the forked copy: the request (one line; none when the pipe closes first), built."""
+    os.close(writing)
+    with os.fdopen(reading, "rb") as stream:
+        line = stream.readline()
+    if not line.endswith(b"\n"):
+        return None  # dismissed: the build needed no child after all
+    try:
+        return answer(json.loads(line))
+    except Exception as exc:  # reported like a spawned child's traceback, never lost in the fork
+        return {"summary": "the site could not be built", "problems": [f"{type(exc).__name__}: {exc}"]}
+
+
 def spawn(engine: str) -> subprocess.Popen[str]:
     """A child process that loads `engine` (and the site's plugin) now, then waits for what to build:
     started before the documents are read, its second or so of imports overlaps the build's own work."""
@@ -67,8 +129,11 @@ def spawn(engine: str) -> subprocess.Popen[str]:
     )
 
 
-def dismiss(child: subprocess.Popen[str]) -> None:
+def dismiss(child: Child) -> None:
     """A spawned child that will not be given a build: stopped (it has only been importing) and reaped."""
+    if isinstance(child, Forked):
+        child.dismiss()
+        return
     if child.stdin is not None:
         child.kill()
         child.stdin.close()
@@ -82,14 +147,17 @@ def start_child(
     site_dir: Path,
     links: list[str] | None,
     share: tuple[int, frozenset[str]] | None = None,
-    spawned: subprocess.Popen[str] | None = None,
-) -> subprocess.Popen[str]:
+    spawned: Child | None = None,
+) -> Child:
     """A child process building the docs tree with `engine` (all of it, or one share of its pages):
-    `spawned` (made by `spawn` for this engine), or a new one."""
+    `spawned` (made by `spawn` or, for MkDocs, `fork`), or a new one."""
     request: dict[str, Any] = {"docs": str(docs), "site": str(site_dir), "links": links}
     if share is not None:
         request["share"] = [share[0], sorted(share[1])]
     child = spawned or spawn(engine)
+    if isinstance(child, Forked):
+        child.send(request)
+        return child
     assert child.stdin is not None
     child.stdin.write(json.dumps(request))
     child.stdin.close()
@@ -97,8 +165,10 @@ def start_child(
     return child
 
 
-def finish_child(child: subprocess.Popen[str]) -> dict[str, Any]:
+def finish_child(child: Child) -> dict[str, Any]:
     """What a child build reported: its warnings, or why it failed."""
+    if isinstance(child, Forked):
+        return child.answer()
     out, err = child.communicate()
     try:
         answer: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
@@ -107,17 +177,12 @@ def finish_child(child: subprocess.Popen[str]) -> dict[str, Any]:
     return answer
 
 
-def _child(engine: str, read: Callable[[], str]) -> int:
-    if engine == "properdocs":
-        importlib.import_module("properdocs.replacement")  # every mkdocs import from here on is ProperDocs'
+def answer(request: dict[str, Any]) -> dict[str, Any]:
+    """One child's build of the docs tree (all of it, or its share), as the answer it reports."""
     from generator.site.build import BuildError, run_mkdocs
     from generator.site.links import LinkIndex
     from generator.site.plugin import Share
 
-    text = read()
-    if not text:
-        return 0  # dismissed: the build needed no child after all
-    request = json.loads(text)
     links = LinkIndex(request["links"]) if request["links"] is not None else None
     share = Share(request["share"][0], frozenset(request["share"][1])) if "share" in request else None
     try:
@@ -126,10 +191,21 @@ def _child(engine: str, read: Callable[[], str]) -> int:
             Path(request["docs"]), Path(request["site"]), links=links, share=share, built=built
         )
     except BuildError as exc:
-        print(json.dumps({"summary": exc.summary, "problems": exc.problems, "broken": exc.broken_links}))
-        return 1
-    print(json.dumps({"warnings": warnings, "built": built}))
-    return 0
+        return {"summary": exc.summary, "problems": exc.problems, "broken": exc.broken_links}
+    return {"warnings": warnings, "built": built}
+
+
+def _child(engine: str, read: Callable[[], str]) -> int:
+    if engine == "properdocs":
+        importlib.import_module("properdocs.replacement")  # every mkdocs import from here on is ProperDocs'
+    import generator.site.build  # noqa: F401 - imported while the parent reads the documents
+
+    text = read()
+    if not text:
+        return 0  # dismissed: the build needed no child after all
+    found = answer(json.loads(text))
+    print(json.dumps(found))
+    return 0 if "warnings" in found else 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import posixpath
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ def test_a_child_spawned_before_the_build_builds_the_same_site_as_one(sample_rep
     options = options_for(sample_repo, sample_repo / "build")
     tree, _ = generate(options)
     pages = [path for path in tree.files if path.endswith(".md")]
-    spawned = [engines.spawn(engines.DEFAULT)]
+    spawned: list[engines.Child] = [engines.spawn(engines.DEFAULT)]
     run_mkdocs(options.docs, sample_repo / "one", links=tree.index, pages=pages, parts=1)
     run_mkdocs(
         options.docs,
@@ -86,6 +87,53 @@ def test_a_child_spawned_before_the_build_builds_the_same_site_as_one(sample_rep
     assert spawned == []  # taken, not started anew
     one, two = _files(sample_repo / "one"), _files(sample_repo / "two")
     assert [path for path in one if one.get(path) != two.get(path)] == []
+
+
+def test_a_child_forked_before_the_build_builds_the_same_site_as_one(sample_repo: Path) -> None:
+    options = options_for(sample_repo, sample_repo / "build")
+    forked = engines.fork()  # before the documents are read, as a build makes it
+    assert forked is not None
+    tree, _ = generate(options)
+    pages = [path for path in tree.files if path.endswith(".md")]
+    run_mkdocs(options.docs, sample_repo / "one", links=tree.index, pages=pages, parts=1)
+    spawned: list[engines.Child] = [forked]
+    run_mkdocs(
+        options.docs,
+        sample_repo / "two",
+        links=tree.index,
+        pages=pages,
+        parts=2,
+        share_from=0,
+        spawned=spawned,
+    )
+    assert spawned == []
+    one, two = _files(sample_repo / "one"), _files(sample_repo / "two")
+    assert [path for path in one if one.get(path) != two.get(path)] == []
+
+
+def test_a_forked_child_reports_a_broken_body_link_as_a_spawned_one_does(sample_repo: Path) -> None:
+    options = options_for(sample_repo, sample_repo / "build")
+    tree, _ = generate(options)
+    pages = [path for path in tree.files if path.endswith(".md")]
+    share = shares.shares_of(pages)[1]
+    assert tree.index is not None
+    broken = next(page for page in sorted(share) if page.startswith("reviews/tr-"))
+    page = options.docs / "pages" / broken
+    page.write_text(page.read_text(encoding="utf-8") + "\n[gone](nowhere.md)\n", encoding="utf-8")
+    target = posixpath.join(posixpath.dirname(broken), "nowhere.md")
+    for child in (engines.fork(), engines.spawn(engines.DEFAULT)):
+        assert child is not None
+        found = engines.finish_child(
+            engines.start_child(
+                engines.DEFAULT,
+                options.docs,
+                sample_repo / "part",
+                sorted(tree.index.paths),
+                (1, share),
+                child,
+            )
+        )
+        assert [tuple(link) for link in found["broken"]] == [(broken, "nowhere.md", target)]
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads Linux's /proc")
