@@ -89,10 +89,18 @@ def test_a_child_spawned_before_the_build_builds_the_same_site_as_one(sample_rep
     assert [path for path in one if one.get(path) != two.get(path)] == []
 
 
+def _forked() -> engines.Forked:
+    """A fork of this test process as a build makes it, or the test skipped: nothing is forked while
+    other threads run (the session's preview servers and browser, once a test has started them)."""
+    forked = engines.fork()
+    if forked is None:
+        pytest.skip("other threads are running: this process is not forked")
+    return forked
+
+
 def test_a_child_forked_before_the_build_builds_the_same_site_as_one(sample_repo: Path) -> None:
     options = options_for(sample_repo, sample_repo / "build")
-    forked = engines.fork()  # before the documents are read, as a build makes it
-    assert forked is not None
+    forked = _forked()  # before the documents are read, as a build makes it
     tree, _ = generate(options)
     pages = [path for path in tree.files if path.endswith(".md")]
     run_mkdocs(options.docs, sample_repo / "one", links=tree.index, pages=pages, parts=1)
@@ -121,8 +129,7 @@ def test_a_forked_child_reports_a_broken_body_link_as_a_spawned_one_does(sample_
     page = options.docs / "pages" / broken
     page.write_text(page.read_text(encoding="utf-8") + "\n[gone](nowhere.md)\n", encoding="utf-8")
     target = posixpath.join(posixpath.dirname(broken), "nowhere.md")
-    for child in (engines.fork(), engines.spawn(engines.DEFAULT)):
-        assert child is not None
+    for child in (_forked(), engines.spawn(engines.DEFAULT)):
         found = engines.finish_child(
             engines.start_child(
                 engines.DEFAULT,
