@@ -5,8 +5,8 @@ head, the policy it is judged by and the team memberships that matter (the sign-
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from github import Github, GithubException
@@ -24,8 +24,10 @@ from generator.signoff.engine import (
     Memberships,
     PullRequest,
     PullRequestReview,
+    ShownIn,
     TreeFault,
     Version,
+    as_judged,
     matching_rules,
     required_roles,
 )
@@ -131,7 +133,7 @@ def read_pull(
     notes: list[str] = []
     pushed = set(pushers)
     if judging:
-        faults = head_faults(repo, head_sha, files)
+        faults, files = head_faults(repo, head_sha, files)
         found, how = head_pushers(gh, pr, head_sha, bot)
         pushed |= found
         notes.append(how)
@@ -147,9 +149,12 @@ def read_pull(
 _EVERYTHING = ("handbook.yml",)
 
 
-def head_faults(repo: Repository, head_sha: str, files: Sequence[ChangedFile]) -> list[TreeFault]:
+def head_faults(
+    repo: Repository, head_sha: str, files: Sequence[ChangedFile]
+) -> tuple[list[TreeFault], list[ChangedFile]]:
     """`handbook validate` on the head tree (see tree.py): the changed documents and what they reference,
-    every document when one was deleted or renamed; links and submodules in the document folders always."""
+    every document when one was deleted or renamed; links and submodules in the document folders always.
+    With the files, each file beside the documents given the head documents that show it."""
     from generator.signoff.tree import head_diagnostics, in_document_folder
 
     changed = [f.path for f in files if f.change != "removed" and in_document_folder(f.path)]
@@ -157,8 +162,36 @@ def head_faults(repo: Repository, head_sha: str, files: Sequence[ChangedFile]) -
         (f.kind is not None or in_document_folder(f.path)) and f.change in ("removed", "renamed")
         for f in files
     ) or any(f.path in _EVERYTHING for f in files)
-    diagnostics = head_diagnostics(repo, head_sha, changed, everything=everything)
-    return [TreeFault(d.path, d.text()) for d in diagnostics]
+    beside = [
+        path
+        for f in files
+        if f.kind is None and in_document_folder(f.path)
+        for path in (f.path, f.previous_path)
+        if path
+    ]
+    head = head_diagnostics(repo, head_sha, changed, everything=everything, beside=beside)
+    faults = [TreeFault(d.path, d.text()) for d in head.diagnostics]
+    return faults, [_with_documents_showing(f, head.showing) for f in files]
+
+
+def _with_documents_showing(
+    changed: ChangedFile, showing: Mapping[str, list[tuple[str, bytes | None]]]
+) -> ChangedFile:
+    if changed.kind is not None:
+        return changed
+    shown: dict[str, ShownIn] = {}
+    for path in (changed.path, changed.previous_path):
+        for document, raw in showing.get(path or "", []):
+            kind = kind_of(document)
+            if kind is None or document in shown:
+                continue
+            version = (
+                read_version(raw, document, kind)
+                if raw is not None
+                else Version(error=f"{document} cannot be read, and its text names this file")
+            )
+            shown[document] = ShownIn(document, kind, version)
+    return replace(changed, shown_in=tuple(shown.values()))
 
 
 def head_pushers(gh: Github, pr: Any, head_sha: str, bot: str | None) -> tuple[set[str], str]:
@@ -265,7 +298,8 @@ def _review(entry: Any) -> PullRequestReview:
 
 def relevant_teams(policy: Policy, pull: PullRequest) -> list[str]:
     """Teams behind the roles this pull request needs ('org/slug')."""
-    roles = {role for f in pull.files for role in required_roles(policy, f, matching_rules(policy, f))}
+    judged = [judged for f in pull.files for judged, _ in as_judged(policy, f)]
+    roles = {role for f in judged for role in required_roles(policy, f, matching_rules(policy, f))}
     return sorted({policy.team(t) for role in roles for t in policy.roles[role].teams})
 
 

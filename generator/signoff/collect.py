@@ -22,6 +22,7 @@ from generator.signoff.engine import (
     DocumentVerdict,
     PullRequest,
     Verdict,
+    as_judged,
     assignments,
     excluded_people,
     verdict,
@@ -200,14 +201,21 @@ def open_pull_request_waiting(
 ) -> OpenPullRequest | None:
     """The open pull request as the ledger lists it: the roles it still needs and who can fill them."""
     result = verdict(facts.policy, facts.pull, facts.memberships)
-    documents = [f for f in facts.pull.files if f.kind is not None]
+    # The documents it changes, and those showing a file beside them that it changes.
+    changed_documents = [f.path for f in facts.pull.files if f.kind is not None]
+    showing = [shown.path for f in facts.pull.files for shown in f.shown_in]
+    documents = list(dict.fromkeys([*changed_documents, *showing]))
     if not documents:
         return None
     excluded = excluded_people(facts.policy, facts.pull)
-    by_path = {f.path: f for f in facts.pull.files}
+    judged = {
+        (changed.path, shown_in): changed
+        for f in facts.pull.files
+        for changed, shown_in in as_judged(facts.policy, f)
+    }
     roles: dict[str, list[str]] = {}
     for document in result.documents:
-        changed = by_path[document.path]
+        changed = judged[(document.path, document.shown_in)]
         for role in document.missing:
             definition = facts.policy.roles[role]
             people = {u for u in definition.users}
@@ -232,7 +240,7 @@ def open_pull_request_waiting(
         author=facts.author,
         opened_at=facts.opened_at,
         head_sha=facts.head_sha,
-        documents=[f.path for f in documents],
+        documents=documents,
         satisfied=result.satisfied,
         waiting=[Waiting(role=role, people=people) for role, people in roles.items()],
         required=list(dict.fromkeys(role for d in result.documents for role in d.required)),

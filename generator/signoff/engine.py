@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generator.signoff.policy import Change, Policy, Rule, path_matches
 
@@ -45,6 +45,16 @@ class Version:
 
 
 @dataclass(frozen=True)
+class ShownIn:
+    """A document of the head tree whose body shows a changed file beside the documents (an image, a
+    PDF): the file is part of what that document publishes."""
+
+    path: str
+    kind: str  # "review" | "account"
+    version: Version
+
+
+@dataclass(frozen=True)
 class ChangedFile:
     path: str
     change: Change = "modified"
@@ -52,6 +62,8 @@ class ChangedFile:
     kind: str | None = None  # "review" | "account" for documents, None for other files
     base: Version | None = None
     head: Version | None = None
+    # For a file beside the documents: the documents that show it (it is signed off like an edit of each).
+    shown_in: tuple[ShownIn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,6 +171,8 @@ class DocumentVerdict:
     problems: tuple[str, ...] = ()
     not_counted: tuple[UncountedApproval, ...] = ()
     first_feedback: tuple[FirstReview, ...] = ()
+    # A file beside the documents is judged once for each document that shows it: that document.
+    shown_in: str | None = None
 
     @property
     def required(self) -> list[str]:
@@ -222,9 +236,12 @@ def verdict(policy: Policy, pull: PullRequest, memberships: Memberships) -> Verd
         elif state == CHANGES_REQUESTED and _ever_approved(pull.reviews, key):
             refused[key] = "approval was followed by a request for changes"
     documents = tuple(
-        _document_verdict(policy, changed, latest, approvals, memberships, pull.faults, pull, excluded)
+        replace(
+            _document_verdict(policy, judged, latest, approvals, memberships, pull.faults, pull, excluded),
+            shown_in=shown_in,
+        )
         for changed in pull.files
-        if changed.kind is not None or _path_rules(policy, changed)
+        for judged, shown_in in as_judged(policy, changed)
     )
     counted = {a.login.lower() for d in documents for r in d.roles for a in r.by}
     not_counted = [UncountedApproval(latest[key].login, reason) for key, reason in refused.items()]
@@ -236,6 +253,23 @@ def verdict(policy: Policy, pull: PullRequest, memberships: Memberships) -> Verd
             )
     faults, notes = tuple(pull.faults), tuple(pull.notes)
     return Verdict(pull.number, pull.head_sha, documents, tuple(not_counted), faults, notes)
+
+
+def as_judged(policy: Policy, changed: ChangedFile) -> list[tuple[ChangedFile, str | None]]:
+    """What a changed file is judged as. A document as itself; a file beside the documents as an edit
+    of each document that shows it (swapping the diagram of an approved review edits that review); any
+    other file only where a rule names its path."""
+    if changed.kind is None and changed.shown_in:
+        return [
+            (
+                replace(changed, kind=shown.kind, base=shown.version, head=shown.version, shown_in=()),
+                shown.path,
+            )
+            for shown in changed.shown_in
+        ]
+    if changed.kind is not None or _path_rules(policy, changed):
+        return [(changed, None)]
+    return []
 
 
 def latest_reviews(reviews: Iterable[PullRequestReview]) -> dict[str, PullRequestReview]:

@@ -77,6 +77,8 @@ def table(verdict: Verdict) -> list[str]:
         name = code(document.path)
         if document.previous_path:
             name += f" (was {code(document.previous_path)})"
+        if document.shown_in:
+            name += f" (shown in {code(document.shown_in)})"
         state = "✅ signed" if document.satisfied else "❌ not signed"
         if not document.required and not document.problems:
             state = "✅ no sign-off needed"
@@ -142,6 +144,7 @@ def as_json(verdict: Verdict) -> dict[str, Any]:
                 "blocked_by": list(d.blocked_by),
                 "problems": list(d.problems),
                 "rules": list(d.rules),
+                "shown_in": d.shown_in,
             }
             for d in verdict.documents
         ],

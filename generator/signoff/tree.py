@@ -174,11 +174,31 @@ class _Capped:
         return data
 
 
+# A document that shows a file, at the head: its path and bytes (None: it cannot be read, and its bytes
+# name the file, so it may show it).
+Showing = dict[str, list[tuple[str, bytes | None]]]
+
+
+@dataclass(frozen=True)
+class HeadTree:
+    """What the head tree says: its faults as `handbook validate` finds them, and which documents show
+    each changed file beside the documents."""
+
+    diagnostics: list[Diagnostic]
+    showing: Showing
+
+
 def head_diagnostics(
-    repo: Repository, head_sha: str, changed_documents: Sequence[str], *, everything: bool
-) -> list[Diagnostic]:
+    repo: Repository,
+    head_sha: str,
+    changed_documents: Sequence[str],
+    *,
+    everything: bool,
+    beside: Sequence[str] = (),
+) -> HeadTree:
     """`handbook validate` on the head tree: of the changed documents (and what they reference), or of
-    every document when `everything` (a document was deleted or renamed)."""
+    every document when `everything` (a document was deleted or renamed); and the head documents that
+    show each of the files `beside` them."""
     from generator.documents.validate import validate_repository
 
     entries = read_tree(repo, head_sha)
@@ -196,13 +216,42 @@ def head_diagnostics(
             data = archived.get(entry.path)
             target.write_bytes(data if data is not None else read_blob(repo, entry))
         present = {e.path for e in regular if in_document_folder(e.path)}
+        showing = documents_showing(root, set(beside)) if beside else {}
         targets = None if everything else [root / p for p in changed_documents if p in present]
         if targets == []:
-            return faults
+            return HeadTree(faults, showing)
         report = validate_repository(root, targets)
         prefix = _shown_prefix(root)
         faults += [_relative(d, prefix) for d in report.diagnostics]
-    return sorted(set(faults))
+    return HeadTree(sorted(set(faults)), showing)
+
+
+def documents_showing(root: Path, files: set[str]) -> Showing:
+    """The documents of the checkout at `root` whose bodies link one of `files` (paths in the
+    repository), found as `handbook validate` finds a body's links; a document that cannot be read
+    is counted as showing each file whose name its bytes hold."""
+    from generator.documents.diagnostics import DocumentError
+    from generator.documents.files import source_files
+    from generator.documents.links import body_links
+    from generator.documents.load import document_file, parse_document
+
+    found: Showing = {}
+    for path in source_files(root).documents:
+        try:
+            read = document_file(path, root=root)
+        except DocumentError:
+            continue  # not a regular document file: the tree's own faults say so
+        try:
+            document = parse_document(read.raw, read.shown, read.kind, source=read.source)
+        except DocumentError:
+            for file in files:
+                if PurePosixPath(file).name.encode() in read.raw:
+                    found.setdefault(file, []).append((read.source, None))
+            continue
+        for link in body_links(document.body, document.source):
+            if link.target in files:
+                found.setdefault(link.target, []).append((read.source, read.raw))
+    return found
 
 
 def _shown_prefix(root: Path) -> str:

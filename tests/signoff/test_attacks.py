@@ -326,6 +326,90 @@ def test_a_document_folder_replaced_by_a_link_is_not_signed_off(world, capsys):
     assert any(f.startswith("accounts:1:1:") and "real folder" in f for f in result["faults"])
 
 
+# --- 7. a file beside the documents is signed off like the documents that show it -----------------------
+
+DIAGRAM = "reviews/tr-0001-diagram.png"
+
+
+def showing_the_diagram(status: str) -> str:
+    return review_text(status) + "\n![The offline upgrade](tr-0001-diagram.png)\n"
+
+
+def a_swapped_diagram(world, number: int, status: str = "approved") -> str:
+    """A pull request that only replaces the diagram an approved review shows on main."""
+    world.fake.set_file(world.base, REVIEW, showing_the_diagram(status))
+    old, new = b"\x89PNG\r\n\x1a\n the diagram as approved", b"\x89PNG\r\n\x1a\n another diagram"
+    world.fake.set_file(world.base, DIAGRAM, old)
+    return str(world.pull(number, {DIAGRAM: (old, new)}))
+
+
+def test_a_diagram_an_approved_review_shows_is_not_swapped_without_its_sign_off(world, capsys):
+    head = a_swapped_diagram(world, 110)
+    code, result, _ = check(capsys, world.fake, 110)
+    assert code == 1
+    [judged] = result["documents"]
+    assert judged["path"] == DIAGRAM and judged["shown_in"] == REVIEW
+    assert set(judged["missing"]) == {"product", "engineering", "support", "ce-vp"}
+    assert world.statuses(head)[-1][0] == "pending"
+
+
+def test_a_swapped_diagram_is_signed_off_by_the_roles_of_the_review_that_shows_it(world, capsys):
+    head = a_swapped_diagram(world, 111)
+    world.approve(111, *APPROVERS["approved"])
+    code, result, _ = check(capsys, world.fake, 111)
+    assert code == 0, result["not_counted"]
+    assert world.statuses(head)[-1][0] == "success"
+
+
+def test_a_diagram_of_a_draft_needs_what_editing_the_draft_needs(world, capsys):
+    head = a_swapped_diagram(world, 112, status="draft")
+    code, result, _ = check(capsys, world.fake, 112)
+    assert code == 0, result
+    assert result["documents"][0]["shown_in"] == REVIEW and result["documents"][0]["required"] == []
+    assert world.statuses(head)[-1][0] == "success"
+
+
+def test_a_diagram_shown_through_an_html_image_is_signed_off_like_its_review(world, capsys):
+    world.fake.set_file(world.base, REVIEW, review_text("approved") + '\n<img src="tr-0001-diagram.png">\n')
+    old, new = b"\x89PNG\r\n\x1a\n as approved", b"\x89PNG\r\n\x1a\n swapped"
+    world.fake.set_file(world.base, DIAGRAM, old)
+    world.pull(114, {DIAGRAM: (old, new)})
+    code, result, _ = check(capsys, world.fake, 114)
+    assert code == 1
+    assert result["documents"][0]["shown_in"] == REVIEW and result["documents"][0]["missing"]
+
+
+def test_a_file_a_tier_1_account_plan_shows_needs_its_leadership(world, capsys):
+    chart = "accounts/acme-org-chart.png"
+    world.fake.set_file(world.base, ACCOUNT, account_text(1) + "\n![Org chart](acme-org-chart.png)\n")
+    old, new = b"\x89PNG\r\n\x1a\n as planned", b"\x89PNG\r\n\x1a\n swapped"
+    world.fake.set_file(world.base, chart, old)
+    world.pull(115, {chart: (old, new)})
+    code, result, _ = check(capsys, world.fake, 115)
+    assert code == 1
+    [judged] = result["documents"]
+    assert judged["shown_in"] == ACCOUNT and set(judged["missing"]) == {"ce-leadership", "ae-leadership"}
+
+
+def test_a_diagram_named_by_a_document_that_cannot_be_read_is_not_signed_off(world, capsys):
+    world.fake.set_file(world.base, REVIEW, "---\nid: [TR-0001\n---\n![Diagram](tr-0001-diagram.png)\n")
+    old, new = b"\x89PNG\r\n\x1a\n as approved", b"\x89PNG\r\n\x1a\n swapped"
+    world.fake.set_file(world.base, DIAGRAM, old)
+    head = world.pull(116, {DIAGRAM: (old, new)})
+    world.approve(116, *APPROVERS["approved"])
+    code, result, _ = check(capsys, world.fake, 116)
+    assert code == 1
+    assert any("cannot be read" in problem for problem in result["documents"][0]["problems"])
+    assert world.statuses(head)[-1][0] != "success"
+
+
+def test_a_file_no_document_shows_needs_no_sign_off(world, capsys):
+    head = world.pull(113, {"reviews/spare.png": (None, b"\x89PNG\r\n\x1a\n linked from nowhere")})
+    code, result, _ = check(capsys, world.fake, 113)
+    assert code == 0, result["faults"]
+    assert world.statuses(head)[-1][0] == "success"
+
+
 # --- a large handbook is read in two requests, and an archive that lies is not believed -------------------
 
 

@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.signoff.engine import ChangedFile, PullRequestReview, verdict
+from generator.signoff.engine import ChangedFile, PullRequestReview, ShownIn, verdict
 from generator.signoff.policy import parse_policy
 from tests.signoff.builders import (
     EVERYONE,
@@ -19,6 +19,7 @@ from tests.signoff.builders import (
     commit,
     pull,
     review_file,
+    review_version,
     shipped_policy,
     teams,
 )
@@ -335,3 +336,27 @@ def test_a_role_is_only_ever_filled_by_a_latest_approval_of_the_head(reviews):
                 mine = [r for r in chosen if r.login == approval.login and r.state.upper() != "COMMENTED"]
                 last = sorted(mine, key=lambda r: r.submitted_at)[-1]  # type: ignore[arg-type, return-value]
                 assert last.state.upper() == "APPROVED" and last.commit_id == HEAD
+
+
+# --- a file beside the documents -------------------------------------------------------------------------
+
+
+def test_a_file_beside_the_documents_is_judged_as_an_edit_of_each_document_showing_it():
+    diagram = ChangedFile(
+        "reviews/diagram.png",
+        shown_in=(
+            ShownIn("reviews/tr-0001-a.md", "review", review_version("approved")),
+            ShownIn("reviews/tr-0002-b.md", "review", review_version("draft")),
+        ),
+    )
+    result = judge(diagram, reviews=tuple(approve(p) for p in ("pat", "eve", "sam")))
+    assert [(d.path, d.shown_in) for d in result.documents] == [
+        ("reviews/diagram.png", "reviews/tr-0001-a.md"),
+        ("reviews/diagram.png", "reviews/tr-0002-b.md"),
+    ]
+    assert result.documents[0].missing == ["ce-vp"] and result.documents[1].required == []
+    assert not result.satisfied
+
+
+def test_a_file_beside_the_documents_that_no_document_shows_is_not_judged():
+    assert judge(ChangedFile("reviews/spare.png")).documents == ()
