@@ -46,6 +46,7 @@ from generator.site import nav, pagecache, plugin, rebuild, shares
 from generator.site.hooks import HOOK_FILE, HOOK_SOURCE
 from generator.site.index import AccountEntry, Attention, Handbook, ReviewEntry
 from generator.site.links import LinkIndex
+from generator.site.page import bytecode_cache
 from generator.site.pagecache import PageStore
 from generator.site.plugin import HandbookPlugin
 from generator.site.render import SITE_SOURCE, PageMemo, Settings, Tree, render_tree
@@ -359,6 +360,20 @@ def write_tree(
     return written
 
 
+def _write_file(content: str | bytes, target: Path) -> bool:
+    """One file of the docs tree written unless it already holds `content`; whether it was written."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+    return True
+
+
 # --- stage 3: mkdocs ------------------------------------------------------------------------------
 
 
@@ -428,6 +443,40 @@ def _list_theme_files_quickly(theme: Any) -> None:
         return env
 
     theme.get_env = get_env
+
+
+# The theme's templates a build renders by name; the rest are reached from these.
+_THEME_PAGES = ("main.html", "404.html", "sitemap.xml")
+
+
+def warm_templates(docs: Path, site_dir: Path, cache: Any = None) -> int:
+    """Compile the theme's templates a build of the docs tree renders (those its pages reach by name,
+    from main.html, 404.html and the sitemap) into `cache` (by default the bytecode cache the site's
+    plugin gives the theme, page.bytecode_cache), as the build would compile them; returns how many.
+    A forked engine child does it while the build writes the pages, so that no process compiles them
+    on its first page. A template that does not compile here is left to the build, which says why."""
+    import jinja2
+    import jinja2.meta
+
+    cache = cache if cache is not None else bytecode_cache()
+    if cache is None:
+        return 0
+    env = mkdocs_config(docs, site_dir).theme.get_env()
+    env.bytecode_cache = cache
+    seen: set[str] = set()
+    todo = list(_THEME_PAGES)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source = env.loader.get_source(env, name)[0] if env.loader is not None else ""
+            todo += [found for found in jinja2.meta.find_referenced_templates(env.parse(source)) if found]
+            env.get_template(name)
+        except jinja2.TemplateError:
+            seen.discard(name)
+    return len(seen)
 
 
 def site_plugin(config: Any) -> HandbookPlugin:
@@ -780,9 +829,14 @@ def generate(options: BuildOptions, timings: dict[str, float] | None = None) -> 
 
 
 def _generate(
-    options: BuildOptions, timings: dict[str, float] | None = None, extra: Sequence[Diagnostic] = ()
+    options: BuildOptions,
+    timings: dict[str, float] | None = None,
+    extra: Sequence[Diagnostic] = (),
+    prepare: Callable[[], None] | None = None,
 ) -> tuple[Tree, int, list[Attention]]:
-    """Validate, render and write the docs tree; returns the tree and how many files changed."""
+    """Validate, render and write the docs tree; returns the tree and how many files changed.
+    `prepare` is called once the engine's own files (mkdocs.yml, the theme overrides, the hook) are
+    written, before the pages are."""
     timings = timings if timings is not None else {}
     started = time.perf_counter()
     saving: list[Callable[[], None]] = []
@@ -806,7 +860,14 @@ def _generate(
     timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
     check_output_folder(options.docs)
-    written = write_tree(files, options.docs, unchanged={f"{PAGES}/{path}" for path in tree.cached})
+    unchanged = {f"{PAGES}/{path}" for path in tree.cached}
+    written = 0
+    if prepare is not None:
+        engine_files = [path for path in files if not path.startswith(f"{PAGES}/")]
+        written = sum(_write_file(files[path], options.docs / path) for path in engine_files)
+        prepare()
+        unchanged.update(engine_files)
+    written += write_tree(files, options.docs, unchanged=unchanged)
     timings["write"] = time.perf_counter() - started
     return tree, written, handbook.attention
 
@@ -872,7 +933,9 @@ def _build_with_children(
     timings: dict[str, float] = {}
     extra: list[Diagnostic] = []
     while True:
-        tree, written, attention = _generate(options, timings, extra)
+        tree, written, attention = _generate(
+            options, timings, extra, functools.partial(_prepare_children, spawned, options)
+        )
         pages_built = [path for path in tree.files if path.endswith(".md")]
         pages = len(pages_built)
         links = tree.index
@@ -923,6 +986,13 @@ def _build_with_children(
         raise
     rebuild.save(options.out, key, files_now)
     return BuildResult(options.out, pages, written, timings, warnings, attention)
+
+
+def _prepare_children(spawned: Sequence[engines.Child], options: BuildOptions) -> None:
+    """The engine's files are written: the children made early compile the theme's templates now,
+    while the pages are written (engine.prepare)."""
+    for child in spawned:
+        engines.prepare(child, options.docs, options.out)
 
 
 def _rebuild_in_place(

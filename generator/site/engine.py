@@ -9,6 +9,7 @@ object, the build's link index) and reports back as JSON.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import json
@@ -76,6 +77,12 @@ class Forked:
             self.request = None
             stream.write(json.dumps(request).encode("utf-8") + b"\n")
 
+    def prepare(self, docs: Path, site_dir: Path) -> None:
+        """Have the child compile the theme's templates now (build.warm_templates), before its build."""
+        if self.request is not None:
+            with contextlib.suppress(OSError):  # a child gone already says so when asked for its answer
+                os.write(self.request, json.dumps({"prepare": [str(docs), str(site_dir)]}).encode() + b"\n")
+
     def answer(self) -> dict[str, Any]:
         found = self.begun.result()
         return found if found is not None else {"summary": "the site could not be built", "problems": []}
@@ -108,13 +115,34 @@ def _build_when_asked(reading: int, writing: int) -> dict[str, Any] | None:
     """In the forked copy: the request (one line; none when the pipe closes first), built."""
     os.close(writing)
     with os.fdopen(reading, "rb") as stream:
-        line = stream.readline()
-    if not line.endswith(b"\n"):
-        return None  # dismissed: the build needed no child after all
+        while True:
+            line = stream.readline()
+            if not line.endswith(b"\n"):
+                return None  # dismissed: the build needed no child after all
+            request = json.loads(line)
+            if "prepare" not in request:
+                break
+            _warm(*request["prepare"])
     try:
-        return answer(json.loads(line))
+        return answer(request)
     except Exception as exc:  # reported like a spawned child's traceback, never lost in the fork
         return {"summary": "the site could not be built", "problems": [f"{type(exc).__name__}: {exc}"]}
+
+
+def _warm(docs: str, site_dir: str) -> None:
+    from generator.site.build import warm_templates
+
+    try:
+        warm_templates(Path(docs), Path(site_dir))
+    except Exception:  # only a head start: the build compiles what is missing, and says what is wrong
+        return
+
+
+def prepare(child: Child, docs: Path, site_dir: Path) -> None:
+    """The docs tree's engine files are written: a forked child compiles the theme's templates while
+    the pages are written (a spawned one has nothing to do before its request)."""
+    if isinstance(child, Forked):
+        child.prepare(docs, site_dir)
 
 
 def spawn(engine: str) -> subprocess.Popen[str]:

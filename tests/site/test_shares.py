@@ -7,11 +7,12 @@ import json
 import posixpath
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from generator.site import engine as engines
 from generator.site import shares
-from generator.site.build import BuildError, build_site, generate, run_mkdocs
+from generator.site.build import BuildError, build_site, generate, mkdocs_config, run_mkdocs, warm_templates
 from generator.site.build import _early_children as early_children_of
 from generator.site.shares import part_folder, shares_of
 from tests.site.conftest import options_for
@@ -174,3 +175,18 @@ def test_a_rebuild_in_place_starts_no_early_process(
     build_site(options)
     monkeypatch.setattr(shares, "SHARE_FROM_PAGES", 1)
     assert early_children_of(options, engines.DEFAULT) == []
+
+
+def test_the_theme_templates_a_build_renders_are_compiled_ahead_into_the_bytecode_cache(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    # What a forked child does while the build writes the pages: no process compiles them then.
+    (tmp_path / "cache").mkdir()
+    cache = jinja2.FileSystemBytecodeCache(str(tmp_path / "cache"))
+    options = options_for(sample_repo, sample_repo / "build")
+    generate(options)
+    assert warm_templates(options.docs, options.out, cache) >= 10
+    env = mkdocs_config(options.docs, options.out).theme.get_env()
+    for name in ("main.html", "base.html", "partials/header.html", "partials/toc.html"):
+        source, filename, _ = env.loader.get_source(env, name)
+        assert cache.get_bucket(env, name, filename, source).code is not None, name
