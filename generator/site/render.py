@@ -383,6 +383,18 @@ def render_tree(
         browse_apart = workers_of.apart(functools.partial(_rendered_alone, r, everyone))
     _documents(r)
 
+    def search_entries() -> None:
+        r.group("search", _search_digest(r, lists_digest), lambda: _search_entries(r))
+
+    def export_files() -> None:
+        r.group("exports", lists_digest, lambda: _exports(r))
+
+    # While the child renders the lists, this process makes the search entries and the exports; they
+    # are moved after the lists below, where one process puts them (the tree's order is the same).
+    ahead = browse_apart is not None
+    searched = _added(r.tree, search_entries) if ahead else []
+    exported = _added(r.tree, export_files) if ahead else []
+
     def lists_pages() -> None:
         made = browse_apart.result() if browse_apart is not None else None
         if made is None:
@@ -400,12 +412,30 @@ def render_tree(
     finally:
         if browse_apart is not None:
             browse_apart.cancel()  # taken from the cache after all (or rendering failed): not wanted
-    r.group("search", _search_digest(r, lists_digest), lambda: _search_entries(r))
+    if ahead:
+        _to_the_end(r.tree, searched)
+    else:
+        search_entries()
     _handbook_pages(r)
-    r.group("exports", lists_digest, lambda: _exports(r))
+    if ahead:
+        _to_the_end(r.tree, exported)
+    else:
+        export_files()
     _static(r)
     r.close()
     return r.tree
+
+
+def _added(tree: Tree, render: Callable[[], None]) -> list[str]:
+    """The files `render` adds to the tree, in the order it adds them."""
+    before = set(tree.files)
+    render()
+    return [path for path in tree.files if path not in before]
+
+
+def _to_the_end(tree: Tree, paths: list[str]) -> None:
+    for path in paths:
+        tree.files[path] = tree.files.pop(path)
 
 
 Rendered = tuple[dict[str, str | bytes], dict[str, list[tuple[str, str]]]]
