@@ -64,17 +64,25 @@ class DocumentStore:
         # git's history as the last build read it, and the commit it was read at.
         self._history: tuple[str, History] | None = previous.history
         self._history_changed = False
+        # The root whose history key was asked of git, and the key.
+        self._key: tuple[Path, str | None] | None = None
 
     def knows_history(self, root: Path) -> bool:
         """Whether `history` will be taken from the last build (the same commit is checked out)."""
-        key = history_key(root)
+        key = self._history_key(root)
         return key is not None and self._history is not None and self._history[0] == key
+
+    def _history_key(self, root: Path) -> str | None:
+        """documents.history.history_key, asked of git once per root."""
+        if self._key is None or self._key[0] != root:
+            self._key = (root, history_key(root))
+        return self._key[1]
 
     def history(self, root: Path, read: Callable[[Path], History] = read_history) -> History:
         """The documents' history in git (documents.history), read again (by `read`) only when the
         commit checked out (or where root sits in the repository) is not the one the last build read
         it at."""
-        key = history_key(root)
+        key = self._history_key(root)
         if key is not None and self._history is not None and self._history[0] == key:
             return self._history[1]
         found = read(root)

@@ -27,7 +27,7 @@ from generator.documents.models.review import TRIGGER_LABELS, Outcome, ReviewSta
 from generator.process.calendar import day_of
 from generator.process.config import process_globals
 from generator.signoff import clock
-from generator.site import charts, exports, gaps, index, lists, nav, pagecache, search
+from generator.site import gaps, index, lists, nav, pagecache, search
 from generator.site.index import AccountEntry, Handbook, ReviewEntry
 from generator.site.links import LinkIndex
 from generator.site.page import BODY_MARKER, HAS_BODY, HTML_END, HTML_START, bytecode_cache
@@ -565,6 +565,10 @@ def _documents(r: Renderer) -> None:
 
 
 def _dashboards(r: Renderer, everyone: dict[str, index.Person]) -> None:
+    # Imported here (start-up time): pygal is only needed to draw the dashboards' charts, which a large
+    # build draws in its forked process and a rebuild whose lists are unchanged never draws.
+    from generator.site import charts
+
     hb = r.handbook
     open_rows = index.open_reviews(hb)
     urgent = index.most_urgent(open_rows)
@@ -808,6 +812,8 @@ def _handbook_pages(r: Renderer) -> None:
 
 
 def _exports(r: Renderer) -> None:
+    from generator.site import exports  # like charts: only when the exports are made again
+
     hb = r.handbook
     r.tree.files["exports/reviews.json"] = exports.reviews_json(hb)
     r.tree.files["exports/accounts.json"] = exports.accounts_json(hb)
