@@ -262,3 +262,12 @@ def test_a_handful_of_documents_is_checked_by_reading_what_they_mention(tmp_path
     narrowed, full = _both(tmp_path, targets)
     _same(narrowed, full)
     assert len(narrowed.checked) < 180 / 2
+
+
+def test_later_citations_written_like_the_targets_first_one_are_not_read(tmp_path: Path) -> None:
+    _, citing = _cited_gap(tmp_path)
+    assert len(citing) >= 3
+    narrowed, full = _both(tmp_path, [citing[0]])
+    _same(narrowed, full)
+    read = {Path(item.path).name for item in narrowed.checked}
+    assert citing[0].name in read and not read >= {p.name for p in citing[1:]}

@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from generator.documents.diagnostics import Diagnostic
-from generator.documents.load import MAX_FILE_BYTES, display_path
+from generator.documents.diagnostics import Diagnostic, DocumentError
+from generator.documents.load import MAX_FILE_BYTES, display_path, front_matter_data, parse_document
+from generator.documents.paths import FOLDERS
 from generator.documents.regular import NotRegular, SymbolicLink, TooLarge, read_regular
 from generator.documents.workers import in_parallel
 
@@ -102,8 +103,14 @@ def that_may_matter(
         for index in holding:
             if index > first_target:
                 # The key's first citation is a target's: every later citation is compared with it.
+                # One written with the same title and area as the target's cannot differ: not read.
+                written = _written_citation(read[first_target], key)
                 for later in holding:
-                    if later > first_target and later not in read:
+                    if (
+                        later > first_target
+                        and later not in read
+                        and not _cites_alike(every[later], key, written)
+                    ):
                         [read[later]] = read_some(later, later + 1)
                 break
             if index not in read:
@@ -112,6 +119,62 @@ def that_may_matter(
                 break  # the key's first citation, before every target's
     order = sorted(read)
     return [every[index] for index in order], [read[index] for index in order]
+
+
+def gaps_as_written(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The gap citations of a front matter as written (reviews' `product_gaps`, account plans'
+    `feedback_themes[].gaps`), before any model reads them: the mappings among them."""
+    themes = mappings(listed_in(data, "feedback_themes"))
+    cited = [*listed_in(data, "product_gaps"), *(gap for theme in themes for gap in listed_in(theme, "gaps"))]
+    return mappings(cited)
+
+
+def listed_in(data: dict[str, Any], name: str) -> list[Any]:
+    """The list written at `name`, or none."""
+    value = data.get(name)
+    return value if isinstance(value, list) else []
+
+
+def mappings(values: Iterable[Any]) -> list[dict[str, Any]]:
+    """The mappings among values as written."""
+    return [value for value in values if isinstance(value, dict)]
+
+
+# A citation's title and area as written: what decides whether two citations of a key agree.
+Written = tuple[Any, Any]
+
+
+def _written_citation(item: IndexEntry | Diagnostic, key: str) -> Written | None:
+    """How the target's first citation of `key` is written in its front matter; None if unsure."""
+    if isinstance(item, Diagnostic):
+        return None
+    try:
+        data = front_matter_data(item.front, item.path, item.front_line)
+    except DocumentError:
+        return None
+    found = {(gap.get("title"), gap.get("area")) for gap in gaps_as_written(data) if gap.get("key") == key}
+    return found.pop() if len(found) == 1 else None
+
+
+def _cites_alike(path: Path, key: str, written: Written | None) -> bool:
+    """Whether the file's front matter, as written, cites `key` only with the title and area
+    `written` (or not at all): then the models read the same values from it as from the target's,
+    and no citation of the key there can differ. False whenever that is not certain."""
+    kind = FOLDERS.get(path.parent.name)
+    if written is None or kind is None:
+        return False
+    raw = _bytes(path)
+    if raw is None:
+        return False
+    try:
+        data = parse_document(raw, display_path(path), kind).data
+    except DocumentError:
+        return False
+    return all(
+        (gap.get("title"), gap.get("area")) == written
+        for gap in gaps_as_written(data)
+        if gap.get("key") == key
+    )
 
 
 def _first_citations(

@@ -22,7 +22,15 @@ from typing import Any
 
 from generator.documents.diagnostics import DocumentError
 from generator.documents.files import source_files
-from generator.documents.index import Found, SearchIn, needles_for, searchable
+from generator.documents.index import (
+    Found,
+    SearchIn,
+    gaps_as_written,
+    listed_in,
+    mappings,
+    needles_for,
+    searchable,
+)
 from generator.documents.load import read_document
 from generator.documents.workers import WorkApart, apart, in_parallel
 
@@ -73,11 +81,11 @@ def _search(root: Path, targets: Sequence[Path]) -> Searched | None:
                 data = read_document(target, root=root).data
             except DocumentError:
                 continue  # a document that cannot be read mentions nothing
-            ids |= set(_strings([data.get("id"), data.get("customer"), *_listed(data, "related_reviews")]))
-            for opportunity in _mappings(_listed(data, "opportunities")):
+            ids |= set(_strings([data.get("id"), data.get("customer"), *listed_in(data, "related_reviews")]))
+            for opportunity in mappings(listed_in(data, "opportunities")):
                 named = (opportunity.get(name) for name in ("id", "tech_review", "production_review"))
                 ids |= set(_strings(named))
-            keys |= set(_strings(gap.get("key") for gap in _mappings(_cited_gaps(data))))
+            keys |= set(_strings(gap.get("key") for gap in gaps_as_written(data)))
             if not searchable(ids, keys):
                 return None  # so many that every document is read (documents.index)
     keys -= ids
@@ -89,19 +97,5 @@ def _search(root: Path, targets: Sequence[Path]) -> Searched | None:
 
 # The fields that hold what a document mentions, as documents.entries takes them from the models. Should
 # the two ever differ, the child's search is not used (Searched.covers): a slower check, never a wrong one.
-def _cited_gaps(data: dict[str, Any]) -> list[Any]:
-    themes = _mappings(_listed(data, "feedback_themes"))
-    return [*_listed(data, "product_gaps"), *(gap for theme in themes for gap in _listed(theme, "gaps"))]
-
-
-def _listed(data: dict[str, Any], name: str) -> list[Any]:
-    value = data.get(name)
-    return value if isinstance(value, list) else []
-
-
-def _mappings(values: Iterable[Any]) -> list[dict[str, Any]]:
-    return [value for value in values if isinstance(value, dict)]
-
-
 def _strings(values: Iterable[Any]) -> Iterable[str]:
     return (value for value in values if isinstance(value, str) and value)
