@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import posixpath
+import subprocess
+import sys
 from pathlib import Path
 
 import jinja2
@@ -90,11 +93,17 @@ def test_a_child_spawned_before_the_build_builds_the_same_site_as_one(sample_rep
     assert [path for path in one if one.get(path) != two.get(path)] == []
 
 
+# Set in the fresh process that runs the forked-child tests again (see the test after them).
+_FRESH = "HANDBOOK_TEST_FRESH_PROCESS"
+
+
 def _forked() -> engines.Forked:
     """A fork of this test process as a build makes it, or the test skipped: nothing is forked while
-    other threads run (the session's preview servers and browser, once a test has started them)."""
+    other threads run (the session's preview servers and browser, once a test has started them). Then
+    the test after these runs them again in a fresh process, where they must pass."""
     forked = engines.fork()
     if forked is None:
+        assert not os.environ.get(_FRESH), "a fresh process runs no other thread"
         pytest.skip("other threads are running: this process is not forked")
     return forked
 
@@ -142,6 +151,18 @@ def test_a_forked_child_reports_a_broken_body_link_as_a_spawned_one_does(sample_
             )
         )
         assert [tuple(link) for link in found["broken"]] == [(broken, "nowhere.md", target)]
+
+
+def test_the_forked_child_tests_pass_in_a_process_with_no_other_thread() -> None:
+    if os.environ.get(_FRESH):
+        pytest.skip("this is the fresh process itself")
+    wanted = ["child_forked_before_the_build", "forked_child_reports"]
+    command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:randomly", "-p", "no:cacheprovider",
+               __file__, "-k", " or ".join(wanted)]  # fmt: skip
+    env = {**os.environ, _FRESH: "1"}
+    ran = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-2000:]
+    assert f"{len(wanted)} passed" in ran.stdout and "skipped" not in ran.stdout, ran.stdout[-3000:]
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads Linux's /proc")
