@@ -98,17 +98,13 @@ _FRESH = "HANDBOOK_TEST_FRESH_PROCESS"
 
 
 def _forked() -> engines.Forked:
-    """A fork of this test process as a build makes it, or the test skipped: nothing is forked while
-    other threads run (the session's preview servers and browser, once a test has started them). Then
-    the test after these runs them again in a fresh process, where they must pass."""
+    """A fork of this test process as a build makes it."""
     forked = engines.fork()
-    if forked is None:
-        assert not os.environ.get(_FRESH), "a fresh process runs no other thread"
-        pytest.skip("other threads are running: this process is not forked")
+    assert forked is not None, "a fresh process runs no other thread, and is forked"
     return forked
 
 
-def test_a_child_forked_before_the_build_builds_the_same_site_as_one(sample_repo: Path) -> None:
+def _child_forked_before_the_build_builds_the_same_site_as_one(sample_repo: Path) -> None:
     options = options_for(sample_repo, sample_repo / "build")
     forked = _forked()  # before the documents are read, as a build makes it
     tree, _ = generate(options)
@@ -129,7 +125,7 @@ def test_a_child_forked_before_the_build_builds_the_same_site_as_one(sample_repo
     assert [path for path in one if one.get(path) != two.get(path)] == []
 
 
-def test_a_forked_child_reports_a_broken_body_link_as_a_spawned_one_does(sample_repo: Path) -> None:
+def _forked_child_reports_a_broken_body_link_as_a_spawned_one_does(sample_repo: Path) -> None:
     options = options_for(sample_repo, sample_repo / "build")
     tree, _ = generate(options)
     pages = [path for path in tree.files if path.endswith(".md")]
@@ -153,9 +149,18 @@ def test_a_forked_child_reports_a_broken_body_link_as_a_spawned_one_does(sample_
         assert [tuple(link) for link in found["broken"]] == [(broken, "nowhere.md", target)]
 
 
+# A build never forks while other threads run, and a test session's preview servers and browser leave
+# some running: these two run in a fresh process of their own (the test below), and only there.
+if os.environ.get(_FRESH):
+    test_a_child_forked_before_the_build_builds_the_same_site_as_one = (
+        _child_forked_before_the_build_builds_the_same_site_as_one
+    )
+    test_a_forked_child_reports_a_broken_body_link_as_a_spawned_one_does = (
+        _forked_child_reports_a_broken_body_link_as_a_spawned_one_does
+    )
+
+
 def test_the_forked_child_tests_pass_in_a_process_with_no_other_thread() -> None:
-    if os.environ.get(_FRESH):
-        pytest.skip("this is the fresh process itself")
     wanted = ["child_forked_before_the_build", "forked_child_reports"]
     command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:randomly", "-p", "no:cacheprovider",
                __file__, "-k", " or ".join(wanted)]  # fmt: skip
