@@ -367,9 +367,9 @@ def render_tree(
     """Every page and static file of the site, in memory; with a memo, unchanged document pages are
     reused (lists, dashboards and people pages are always rendered then: they read every document).
     With a page store, unchanged pages of every kind are taken from the docs tree the last build wrote.
-    With `workers` > 1, a large site's dashboards, people and tags pages are rendered in a forked
-    process while this one renders the documents' pages: the same tree (each writes only pages of its
-    own)."""
+    With `workers` > 1, a large site's dashboards and people's pages are rendered in a forked process
+    while this one renders the documents', the tags' pages, the search entries and the exports: the same
+    tree (each writes only pages of its own)."""
     r = Renderer(handbook, settings, source, memo, store)
     lists_digest = _lists_digest(r)
 
@@ -383,15 +383,20 @@ def render_tree(
         browse_apart = workers_of.apart(functools.partial(_rendered_alone, r, everyone))
     _documents(r)
 
+    def tag_pages() -> None:
+        r.group("tags", lists_digest, lambda: _tags(r))
+
     def search_entries() -> None:
         r.group("search", _search_digest(r, lists_digest), lambda: _search_entries(r))
 
     def export_files() -> None:
         r.group("exports", lists_digest, lambda: _exports(r))
 
-    # While the child renders the lists, this process makes the search entries and the exports; they
-    # are moved after the lists below, where one process puts them (the tree's order is the same).
+    # While the child renders the lists, this process makes the tags' pages, the search entries and the
+    # exports; they are moved after the lists below, where one process puts them (the tree's order is
+    # the same).
     ahead = browse_apart is not None
+    tagged = _added(r.tree, tag_pages) if ahead else []
     searched = _added(r.tree, search_entries) if ahead else []
     exported = _added(r.tree, export_files) if ahead else []
 
@@ -413,8 +418,10 @@ def render_tree(
         if browse_apart is not None:
             browse_apart.cancel()  # taken from the cache after all (or rendering failed): not wanted
     if ahead:
+        _to_the_end(r.tree, tagged)
         _to_the_end(r.tree, searched)
     else:
+        tag_pages()
         search_entries()
     _handbook_pages(r)
     if ahead:
@@ -442,8 +449,8 @@ Rendered = tuple[dict[str, str | bytes], dict[str, list[tuple[str, str]]]]
 
 
 def _rendered_alone(r: Renderer, everyone: dict[str, index.Person]) -> Rendered:
-    """The dashboards, people's and tags' pages on a tree of their own (in a forked process: the
-    parent's is left alone)."""
+    """The dashboards and the people's pages on a tree of their own (in a forked process: the parent's
+    is left alone)."""
     r.tree = Tree()
     _dashboards(r, everyone)
     _browse(r, everyone)
@@ -767,6 +774,11 @@ def _browse(r: Renderer, everyone: dict[str, index.Person]) -> None:
         )
     r.paged_table(nav.PEOPLE.path, "people.md.j2", lists.people_list(everyone.values()))
     r.tree.files[search.PEOPLE_ENTRIES_FILE] = search.entries_json(search.people_entries(everyone.values()))
+
+
+def _tags(r: Renderer) -> None:
+    """The tags' pages: the reviews of each trigger, the account plans of each segment."""
+    hb = r.handbook
     by_trigger = index.reviews_by_trigger(hb)
     by_segment = index.accounts_by_segment(hb)
     for trigger, entries in by_trigger.items():
