@@ -15,8 +15,17 @@ import pytest
 
 from generator.site import engine as engines
 from generator.site import shares
-from generator.site.build import BuildError, build_site, generate, mkdocs_config, run_mkdocs, warm_templates
+from generator.site.build import (
+    BuildError,
+    BuildOptions,
+    build_site,
+    generate,
+    mkdocs_config,
+    run_mkdocs,
+    warm_templates,
+)
 from generator.site.build import _early_children as early_children_of
+from generator.site.render import Tree
 from generator.site.shares import part_folder, shares_of
 from tests.site.conftest import options_for
 
@@ -73,12 +82,14 @@ def _children() -> set[str]:
     return {pid for task in tasks for pid in (task / "children").read_text().split()}
 
 
-def test_a_child_spawned_before_the_build_builds_the_same_site_as_one(sample_repo: Path) -> None:
-    options = options_for(sample_repo, sample_repo / "build")
-    tree, _ = generate(options)
+def _differences_with(
+    child: engines.Child, sample_repo: Path, options: BuildOptions, tree: Tree
+) -> list[str]:
+    """The pages that differ between the site one process builds and the one it builds with `child`
+    building half the documents' pages (the child is taken, not started anew)."""
     pages = [path for path in tree.files if path.endswith(".md")]
-    spawned: list[engines.Child] = [engines.spawn(engines.DEFAULT)]
     run_mkdocs(options.docs, sample_repo / "one", links=tree.index, pages=pages, parts=1)
+    spawned: list[engines.Child] = [child]
     run_mkdocs(
         options.docs,
         sample_repo / "two",
@@ -88,9 +99,15 @@ def test_a_child_spawned_before_the_build_builds_the_same_site_as_one(sample_rep
         share_from=0,
         spawned=spawned,
     )
-    assert spawned == []  # taken, not started anew
+    assert spawned == []
     one, two = _files(sample_repo / "one"), _files(sample_repo / "two")
-    assert [path for path in one if one.get(path) != two.get(path)] == []
+    return [path for path in one if one.get(path) != two.get(path)]
+
+
+def test_a_child_spawned_before_the_build_builds_the_same_site_as_one(sample_repo: Path) -> None:
+    options = options_for(sample_repo, sample_repo / "build")
+    tree, _ = generate(options)
+    assert _differences_with(engines.spawn(engines.DEFAULT), sample_repo, options, tree) == []
 
 
 # Set in the fresh process that runs the forked-child tests again (see the test after them).
@@ -108,21 +125,7 @@ def _child_forked_before_the_build_builds_the_same_site_as_one(sample_repo: Path
     options = options_for(sample_repo, sample_repo / "build")
     forked = _forked()  # before the documents are read, as a build makes it
     tree, _ = generate(options)
-    pages = [path for path in tree.files if path.endswith(".md")]
-    run_mkdocs(options.docs, sample_repo / "one", links=tree.index, pages=pages, parts=1)
-    spawned: list[engines.Child] = [forked]
-    run_mkdocs(
-        options.docs,
-        sample_repo / "two",
-        links=tree.index,
-        pages=pages,
-        parts=2,
-        share_from=0,
-        spawned=spawned,
-    )
-    assert spawned == []
-    one, two = _files(sample_repo / "one"), _files(sample_repo / "two")
-    assert [path for path in one if one.get(path) != two.get(path)] == []
+    assert _differences_with(forked, sample_repo, options, tree) == []
 
 
 def _forked_child_reports_a_broken_body_link_as_a_spawned_one_does(sample_repo: Path) -> None:
