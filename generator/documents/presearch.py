@@ -81,6 +81,8 @@ def _search(root: Path, targets: Sequence[Path]) -> Searched | None:
                 data = read_document(target, root=root).data
             except DocumentError:
                 continue  # a document that cannot be read mentions nothing
+            # The fields that hold what a document mentions, as documents.entries takes them from the
+            # models. Should the two ever differ, the child's search is not used (Searched.covers).
             ids |= set(_strings([data.get("id"), data.get("customer"), *listed_in(data, "related_reviews")]))
             for opportunity in mappings(listed_in(data, "opportunities")):
                 named = (opportunity.get(name) for name in ("id", "tech_review", "production_review"))
@@ -95,7 +97,5 @@ def _search(root: Path, targets: Sequence[Path]) -> Searched | None:
     return Searched(tuple(map(str, every)), frozenset(ids), frozenset(keys), found)
 
 
-# The fields that hold what a document mentions, as documents.entries takes them from the models. Should
-# the two ever differ, the child's search is not used (Searched.covers): a slower check, never a wrong one.
 def _strings(values: Iterable[Any]) -> Iterable[str]:
     return (value for value in values if isinstance(value, str) and value)

@@ -326,22 +326,15 @@ def write_tree(
     for relative, content in files.items():
         if relative in unchanged:
             continue
-        data = content.encode("utf-8") if isinstance(content, str) else content
         target = docs / relative
-        if previous is not None:
-            before = previous.get(relative)
-            if before is content or before == content:
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-        else:
-            try:
-                if target.stat().st_size == len(data) and target.read_bytes() == data:
-                    continue
-            except FileNotFoundError:
-                target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(data)
-        temporary.replace(target)
+        if previous is None:
+            written += _write_file(content, target)
+            continue
+        before = previous.get(relative)
+        if before is content or before == content:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _replace_file(target, _as_bytes(content))
         written += 1
     if previous is not None:
         for gone in previous.keys() - files.keys():
@@ -365,16 +358,25 @@ def write_tree(
 
 def _write_file(content: str | bytes, target: Path) -> bool:
     """One file of the docs tree written unless it already holds `content`; whether it was written."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    data = _as_bytes(content)
     try:
         if target.stat().st_size == len(data) and target.read_bytes() == data:
             return False
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
+    _replace_file(target, data)
+    return True
+
+
+def _as_bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _replace_file(target: Path, data: bytes) -> None:
+    """Written beside it, then put in its place: a reader never sees half a file."""
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_bytes(data)
     temporary.replace(target)
-    return True
 
 
 # --- stage 3: mkdocs ------------------------------------------------------------------------------

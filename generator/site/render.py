@@ -377,8 +377,8 @@ def render_tree(
     everyone: dict[str, index.Person] | None = None
     browse_apart = None
     if workers > 1 and documents >= workers_of.MIN_PER_WORKER and not r.has_cached("lists", lists_digest):
-        # The lists (dashboards, people's and tags' pages) in a child, the documents' pages here: the
-        # two halves take about as long.
+        # The dashboards and people's pages in a child; the documents', the tags' pages, the search
+        # entries and the exports here: the two halves take about as long.
         everyone = index.people(handbook)
         browse_apart = workers_of.apart(functools.partial(_rendered_alone, r, everyone))
     _documents(r)
@@ -396,9 +396,9 @@ def render_tree(
     # exports; they are moved after the lists below, where one process puts them (the tree's order is
     # the same).
     ahead = browse_apart is not None
-    tagged = _added(r.tree, tag_pages) if ahead else []
-    searched = _added(r.tree, search_entries) if ahead else []
-    exported = _added(r.tree, export_files) if ahead else []
+    tagged = _added(r.tree, tag_pages) if ahead else None
+    searched = _added(r.tree, search_entries) if ahead else None
+    exported = _added(r.tree, export_files) if ahead else None
 
     def lists_pages() -> None:
         made = browse_apart.result() if browse_apart is not None else None
@@ -417,17 +417,10 @@ def render_tree(
     finally:
         if browse_apart is not None:
             browse_apart.cancel()  # taken from the cache after all (or rendering failed): not wanted
-    if ahead:
-        _to_the_end(r.tree, tagged)
-        _to_the_end(r.tree, searched)
-    else:
-        tag_pages()
-        search_entries()
+    _here(r.tree, tagged, tag_pages)
+    _here(r.tree, searched, search_entries)
     _handbook_pages(r)
-    if ahead:
-        _to_the_end(r.tree, exported)
-    else:
-        export_files()
+    _here(r.tree, exported, export_files)
     _static(r)
     r.close()
     return r.tree
@@ -440,8 +433,13 @@ def _added(tree: Tree, render: Callable[[], None]) -> list[str]:
     return [path for path in tree.files if path not in before]
 
 
-def _to_the_end(tree: Tree, paths: list[str]) -> None:
-    for path in paths:
+def _here(tree: Tree, ahead: list[str] | None, render: Callable[[], None]) -> None:
+    """The files rendered ahead (`ahead`, as _added listed them) moved to this point of the tree's
+    order, where one process renders them; else rendered now."""
+    if ahead is None:
+        render()
+        return
+    for path in ahead:
         tree.files[path] = tree.files.pop(path)
 
 
