@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import urlsplit
 
 from hypothesis import example, given, settings
@@ -19,6 +20,7 @@ from generator.documents.load import _split as split_front_matter
 from generator.documents.load import may_hold_anchors
 from generator.documents.models.common import _url
 from generator.documents.paths import FOLDERS, SUFFIX, kind_of
+from generator.site.plugin import hidden_from_search
 
 # The rule as first written: a mark at a line's start, after whitespace, a flow indicator or a colon.
 ANCHOR_RULE = re.compile(r"(?:^|[\s\[\]{},:])[&*]", re.MULTILINE)
@@ -120,3 +122,37 @@ def test_the_front_matters_bytes_hold_all_of_it(front: list[str], rest: list[str
     kept = front_bytes(raw).decode().replace("\r\n", "\n").replace("\r", "\n")
     # After the opening line, all of the front matter's text (up to the closing line's line break).
     assert kept[len("---\n") :].startswith(written[:-1])
+
+
+# Material's search plugin (material/plugins/search/plugin.py, on_page_context) strips these from the
+# HTML of every page it is shown, indexed or not.
+MATERIAL_SEARCH_ATTRIBUTES = r"\s?data-search-\w+=\"[^\"]+\""
+HTMLISH = st.text(alphabet=st.sampled_from(list('<p data-search-exclude="x">a b\n\t-=_')), max_size=60)
+SEARCH_META: st.SearchStrategy[dict[str, Any]] = st.one_of(
+    st.just({}),
+    st.fixed_dictionaries(
+        {"search": st.one_of(st.none(), st.just({}), st.fixed_dictionaries({"exclude": st.booleans()}))}
+    ),
+)
+
+
+def test_the_search_attributes_are_materials_own() -> None:
+    import inspect
+
+    from material.plugins.search.plugin import SearchPlugin  # type: ignore[import-untyped]
+
+    assert MATERIAL_SEARCH_ATTRIBUTES in inspect.getsource(SearchPlugin.on_page_context)
+
+
+@given(SEARCH_META, HTMLISH)
+@example({"search": {"exclude": True}}, '<p data-search-exclude="x">a</p>')
+@example({"search": {"exclude": True}}, "<p>a</p>")
+@settings(max_examples=400)
+def test_a_page_hidden_from_search_is_one_material_would_neither_index_nor_change(
+    meta: dict[str, Any], html: str
+) -> None:
+    """plugin.hidden_from_search: Material's search plugin, shown the page's HTML, would leave it as it is
+    and add no entry for it (its SearchIndex.add_entry_from_context reads `search: exclude` first)."""
+    if hidden_from_search(meta, html):
+        assert (meta.get("search") or {}).get("exclude")
+        assert re.sub(MATERIAL_SEARCH_ATTRIBUTES, "", html) == html

@@ -155,6 +155,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # One render reads each template once: no page asks the disk whether it changed since.
+            auto_reload=False,
             # Compiled templates are kept (per user, checked against the source) like .pyc files: compiling
             # them is most of a small site's render time.
             bytecode_cache=bytecode_cache(),

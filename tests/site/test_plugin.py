@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
 
 from generator.site.build import BuildError, build_with, generate, mkdocs_config, site_plugin
-from generator.site.plugin import HandbookPlugin
+from generator.site.plugin import NAME, HandbookPlugin
 from tests.site.conftest import options_for
 
 
@@ -55,3 +56,46 @@ def test_the_body_check_asks_the_index_the_builds_own_link_check_used(sample_rep
     with pytest.raises(BuildError) as failure:
         build_with(config, links=tree.index)  # a file the build did not make is no page of the site
     assert [link[2] for link in failure.value.broken_links] == ["reviews/nowhere.html"]
+
+
+def _page_html(site: Path, page: str) -> str:
+    return (site / page).read_text(encoding="utf-8")
+
+
+class _ShowsMaterialEverything(HandbookPlugin):  # type: ignore[no-untyped-call]
+    on_page_context = None  # not an event: Material is shown every page's HTML
+
+
+def test_a_page_kept_out_of_search_is_published_as_material_makes_it(sample_repo: Path) -> None:
+    """Material's search plugin is shown no HTML of a page it does not index (plugin.hidden_from_search):
+    the page comes out exactly as a build whose plugin shows it everything."""
+    options = options_for(sample_repo, sample_repo / "build")
+    generate(options)
+    ours = mkdocs_config(options.docs, options.out / "ours")
+    build_with(ours)
+    shown = load_config(
+        config_file=str(options.docs / "mkdocs.yml"), site_dir=str(options.out / "shown"), hooks=[]
+    )
+    shown.plugins[NAME] = _ShowsMaterialEverything()
+    build_with(shown)
+    page = "reviews/tr-0001-air-gap.html"
+    assert "search:" in (options.docs / "pages" / "reviews" / "tr-0001-air-gap.md").read_text(
+        encoding="utf-8"
+    )
+    assert _page_html(options.out / "ours", page) == _page_html(options.out / "shown", page)
+
+
+def test_material_still_strips_its_search_attributes_from_a_page_kept_out_of_search(
+    sample_repo: Path,
+) -> None:
+    options = options_for(sample_repo, sample_repo / "build")
+    generate(options)
+    review = options.docs / "pages" / "reviews" / "tr-0001-air-gap.md"
+    text = review.read_text(encoding="utf-8")
+    review.write_text(
+        text.replace('<section class="hb-card"', '<section data-search-exclude="x" class="hb-card"', 1)
+    )
+    config = mkdocs_config(options.docs, options.out)
+    build_with(config)
+    html = _page_html(options.out, "reviews/tr-0001-air-gap.html")
+    assert '<section class="hb-card"' in html and "data-search-exclude" not in html
