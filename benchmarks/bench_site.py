@@ -15,8 +15,8 @@ step a child process timed from start to exit, with its own peak resident memory
 - each step is the best of a few samples, with the highest peak memory of them: the validate steps, a
   few seconds each, of SAMPLES; the builds of BUILD_SAMPLES, the anchor's and ours in turn (each cold
   one in a fresh clone and environment of its own).
-- rebuild: one review's body edited in the last warm clone, then `handbook build` again; against the
-  best cold build.
+- rebuild: one review's body edited in each build sample's clone after its warm build, then `handbook
+  build` again (the best of those samples); against the best cold build.
 - growth: the cold build at each size against the cold build at the first size.
 - serve: at the first size, one review edited under the live preview, against its full build.
 The machine is shared: ratios within one run mean more than the seconds.
@@ -231,6 +231,7 @@ def measure(work: Path, size: int, serve: bool) -> dict[str, Run]:
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
     build = [*handbook, "build", "--today", TODAY, "--quiet"]
     builds: list[dict[str, Run]] = []
+    built: list[tuple[Path, dict[str, str]]] = []
     for sample in range(BUILD_SAMPLES):
         found = {}
         anchor = anchor_tree(clone(source, scratch / f"anchor-checkout-{sample}"))
@@ -242,9 +243,12 @@ def measure(work: Path, size: int, serve: bool) -> dict[str, Run]:
         found["build cold"] = child(build, checkout, env)
         found["build warm"] = child(build, checkout, env)
         builds.append(found)
+        built.append((checkout, env))
+    # the rebuild: in each sample's checkout, after its warm build, like every other build step
+    for (checkout, env), found in zip(built, builds, strict=True):
+        edit_one_review(checkout)
+        found["rebuild"] = child(build, checkout, env)
     runs |= {step: best([found[step] for found in builds]) for step in builds[0]}
-    edit_one_review(checkout)
-    runs["rebuild"] = child(build, checkout, env)
     if serve:
         preview = clone(source, scratch / "serve")
         runs["serve"] = child([sys.executable, "-c", SERVE_EDIT, preview, TODAY], preview, env)
