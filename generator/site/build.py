@@ -801,12 +801,15 @@ def render_site(
     *,
     cached: bool = False,
     workers: int = 1,
+    saving: list[Callable[[], None]] | None = None,
 ) -> tuple[Tree, dict[str, str | bytes]]:
     """The rendered pages and the whole docs tree (pages, mkdocs.yml, overrides, hook), links checked.
     `cached`: pages whose inputs are unchanged since the last build are taken from the docs tree it
     wrote (site/pagecache.py); the cache of this render is saved at once (each hit is checked against
     the docs tree's files, so a tree not written after all only means those pages are rendered again).
-    `workers` > 1 renders a large site in that many processes (render.render_tree): the same tree."""
+    Given `saving`, it is saved by a forked process while the build goes on, and `saving` gets what
+    waits for it. `workers` > 1 renders a large site in that many processes (render.render_tree): the
+    same tree."""
     config = site_config(options.source, options.repo_url, options.site_url)
     settings = settings_for(config)
     store = None
@@ -815,10 +818,11 @@ def render_site(
     with collector.relaxed():
         tree = render_tree(handbook, settings, options.source, memo, store, workers)
     if store is not None:
-        try:
-            store.save()
-        except OSError:  # a cache that cannot be written is no cache
-            pagecache.forget(options.out)
+        save = functools.partial(_save_pages, store)
+        if saving is None:
+            save()
+        else:
+            saving.append(_finished_apart(save))
     for path, content in handbook.assets.items():
         tree.files.setdefault(path, content)
     tree.index = link_index(tree)
@@ -826,6 +830,14 @@ def render_site(
     if problems:
         raise BuildError("some internal links go nowhere", problems)
     return tree, docs_tree(tree, config, options.source)
+
+
+def _save_pages(store: PageStore) -> bool:
+    try:
+        store.save()
+    except OSError:  # a cache that cannot be written is no cache
+        pagecache.forget(store.out)
+    return True
 
 
 def generate(options: BuildOptions, timings: dict[str, float] | None = None) -> tuple[Tree, int]:
@@ -838,13 +850,16 @@ def _generate(
     timings: dict[str, float] | None = None,
     extra: Sequence[Diagnostic] = (),
     prepare: Callable[[], None] | None = None,
+    saving: list[Callable[[], None]] | None = None,
 ) -> tuple[Tree, int, list[Attention]]:
     """Validate, render and write the docs tree; returns the tree and how many files changed.
     `prepare` is called once the engine's own files (mkdocs.yml, the theme overrides, the hook) are
-    written, before the pages are."""
+    written, before the pages are. The documents' and pages' caches are saved by forked processes;
+    given `saving`, it gets what waits for them (else they are waited for here, once rendered)."""
     timings = timings if timings is not None else {}
     started = time.perf_counter()
-    saving: list[Callable[[], None]] = []
+    caller_waits = saving is not None
+    saving = saving if saving is not None else []
     try:
         handbook = load_handbook(
             options.root,
@@ -858,10 +873,10 @@ def _generate(
         )
         timings["load"] = time.perf_counter() - started
         started = time.perf_counter()
-        tree, files = render_site(handbook, options, cached=True, workers=default_workers())
+        tree, files = render_site(handbook, options, cached=True, workers=default_workers(), saving=saving)
     finally:  # the documents cache is saved (and its process reaped) even when invalid ones stop the build
-        for finish in saving:
-            finish()
+        if not caller_waits:
+            finish_saving(saving)
     timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
     check_output_folder(options.docs)
@@ -875,6 +890,12 @@ def _generate(
     written += write_tree(files, options.docs, unchanged=unchanged)
     timings["write"] = time.perf_counter() - started
     return tree, written, handbook.attention
+
+
+def finish_saving(saving: list[Callable[[], None]]) -> None:
+    """Wait for the caches being saved (each done here if its process could not)."""
+    while saving:
+        saving.pop(0)()
 
 
 def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -900,9 +921,12 @@ def chosen_engine(options: BuildOptions) -> str:
 def _build_locked(options: BuildOptions, progress: Progress | None) -> BuildResult:
     engine = chosen_engine(options)
     spawned = _early_children(options, engine)
+    # The caches are saved by forked processes while mkdocs builds; the build ends when they are saved.
+    saving: list[Callable[[], None]] = []
     try:
-        return _build_with_children(options, progress, engine, spawned)
+        return _build_with_children(options, progress, engine, spawned, saving)
     finally:
+        finish_saving(saving)
         for child in spawned:  # not needed after all (or the build failed first)
             engines.dismiss(child)
 
@@ -933,13 +957,18 @@ def _count_files(folder: Path) -> int:
 
 
 def _build_with_children(
-    options: BuildOptions, progress: Progress | None, engine: str, spawned: list[engines.Child]
+    options: BuildOptions,
+    progress: Progress | None,
+    engine: str,
+    spawned: list[engines.Child],
+    saving: list[Callable[[], None]],
 ) -> BuildResult:
     timings: dict[str, float] = {}
     extra: list[Diagnostic] = []
     while True:
+        finish_saving(saving)  # a second render waits for the first one's caches: one writer each
         tree, written, attention = _generate(
-            options, timings, extra, functools.partial(_prepare_children, spawned, options)
+            options, timings, extra, functools.partial(_prepare_children, spawned, options), saving
         )
         pages_built = [path for path in tree.files if path.endswith(".md")]
         pages = len(pages_built)

@@ -86,6 +86,17 @@ def test_a_second_build_takes_every_page_from_the_cache(sample_repo: Path, tmp_p
     assert second.links == first.links
 
 
+def test_a_build_ends_with_its_caches_saved(sample_repo: Path, tmp_path: Path) -> None:
+    """The build saves its page cache in a forked process while mkdocs builds: by the time it returns,
+    the cache is whole, and the next render takes every page from it."""
+    options = _options(sample_repo, tmp_path / "out")
+    build_site(options)
+    assert pagecache.cache_file(options.out).is_file()
+    again, written = generate(options)
+    assert written == 0
+    assert {REVIEW, ACCOUNT, *EVERYWHERE} <= set(again.cached)
+
+
 def test_a_body_edit_renders_its_page_and_the_search_entries_only(sample_repo: Path, tmp_path: Path) -> None:
     options = _options(sample_repo, tmp_path / "out")
     before, _ = generate(options)
