@@ -614,13 +614,9 @@ def run_engine(
     except (ValueError, engines.EngineMissing) as exc:
         raise BuildError(str(exc)) from exc
     child = spawned.pop() if spawned else None
-    answer = engines.finish_child(
+    return _answered(engines.finish_child(
         engines.start_child(name, docs, site_dir, sorted(links.paths) if links else None, spawned=child)
-    )
-    if "warnings" in answer:
-        return list(answer["warnings"])
-    broken = [(page, written, target) for page, written, target in answer.get("broken", [])]
-    raise BuildError(answer["summary"], list(answer["problems"]), broken)
+    ))  # fmt: skip
 
 
 def _mkdocs_failure(exc: Exception, warnings: list[str], broken: list[tuple[str, str, str]]) -> BuildError:
@@ -935,9 +931,14 @@ def _early_children(options: BuildOptions, engine: str) -> list[engines.Child]:
     """The engine's child processes a first build will need, started now so that their imports overlap
     the reading and rendering of the documents: ProperDocs' one, or MkDocs' second when the site will
     be shared (it has at least as many pages as documents), a fork of this process (which has the
-    imports already) where one can be made. A rebuild in place needs none."""
+    imports already) where one can be made. A rebuild in place gets one fork of MkDocs, which loads
+    mkdocs' modules and the theme at once (engine.prepare) while this process reads the documents."""
     if rebuild.state_file(options.out).exists():
-        return []
+        rebuilding = engines.fork() if engine == engines.DEFAULT else None
+        if rebuilding is None:
+            return []
+        engines.prepare(rebuilding, options.docs, options.out)
+        return [rebuilding]
     if engine != engines.DEFAULT:
         return [engines.spawn(engine)] if importlib.util.find_spec(engine) is not None else []
     documents = sum(_count_files(options.root / folder) for folder in _FOLDERS)
@@ -983,7 +984,7 @@ def _build_with_children(
         before = rebuild.previous(options.out, key, MARKER) if engine == engines.DEFAULT else None
         try:
             if before is not None:
-                warnings = _rebuild_in_place(options, staging, before, files_now, progress, links)
+                warnings = _rebuild_in_place(options, staging, before, files_now, progress, links, spawned)
             else:
                 warnings = run_engine(
                     engine,
@@ -1036,10 +1037,41 @@ def _rebuild_in_place(
     now: list[str],
     progress: Progress | None,
     links: LinkIndex | None,
+    spawned: list[engines.Child],
 ) -> list[str]:
-    """The last site, copied, with only the pages whose Markdown changed rebuilt (site/rebuild.py)."""
-    rebuild.prepare(options.out, staging, *before, now, options.docs / PAGES)
-    config = mkdocs_config(options.docs, staging)
+    """The last site, copied, with only the pages whose Markdown changed rebuilt (site/rebuild.py): by
+    the child forked for it (which loaded mkdocs while the documents were read), else here."""
+    child = spawned.pop() if spawned and progress is None else None
+    if not isinstance(child, engines.Forked):
+        warnings = rebuild_in_place(options.out, options.docs, staging, before, now, links, progress)
+    else:
+        warnings = _answered(engines.finish_child(
+            engines.start_rebuild(child, options.out, options.docs, staging, before, now, links)
+        ))  # fmt: skip
+    return [w for w in warnings if not w.startswith("A 'dirty' build is being performed")]
+
+
+def _answered(answer: dict[str, Any]) -> list[str]:
+    """A child build's warnings, or the BuildError it reported."""
+    if "warnings" in answer:
+        return list(answer["warnings"])
+    broken = [(page, written, target) for page, written, target in answer.get("broken", [])]
+    raise BuildError(answer["summary"], list(answer["problems"]), broken)
+
+
+def rebuild_in_place(
+    out: Path,
+    docs: Path,
+    staging: Path,
+    before: tuple[list[str], list[str]],
+    now: list[str],
+    links: LinkIndex | None,
+    progress: Progress | None = None,
+) -> list[str]:
+    """The site last published into `out`, copied into `staging`, and mkdocs' dirty build there of the
+    docs tree now (`now`, its files; `before`, the last build's files and the site's): mkdocs' warnings."""
+    rebuild.prepare(out, staging, *before, now, docs / PAGES)
+    config = mkdocs_config(docs, staging)
     if progress is not None:
         config.plugins["handbook-progress"] = _progress_plugin(progress)
     ours = site_plugin(config)
@@ -1049,8 +1081,7 @@ def _rebuild_in_place(
         ours.previous_search = [doc for doc in found if isinstance(doc, dict)]
     except (OSError, ValueError, AttributeError):
         ours.previous_search = []
-    warnings = build_with(config, dirty=True, links=links)
-    return [w for w in warnings if not w.startswith("A 'dirty' build is being performed")]
+    return build_with(config, dirty=True, links=links)
 
 
 def _link_fault(root: Path, page: str, written: str, target: str) -> Diagnostic:

@@ -18,13 +18,16 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from generator import ENGINE_FIRST
 from generator.documents import workers as workers_of
 from generator.documents.workers import WorkApart
 from generator.process.config import DEFAULT as DEFAULT_CONFIG
 from generator.process.config import SiteEngine
+
+if TYPE_CHECKING:
+    from generator.site.links import LinkIndex
 
 ENGINES: tuple[str, ...] = get_args(SiteEngine)
 DEFAULT: str = DEFAULT_CONFIG.site_engine
@@ -66,6 +69,7 @@ class Forked:
     def __init__(self, begun: WorkApart[dict[str, Any] | None], request: int) -> None:
         self.begun = begun
         self.request: int | None = request  # the pipe a request is written to, until it is sent
+        self.prepared = False
 
     @property
     def pid(self) -> int | None:
@@ -78,8 +82,10 @@ class Forked:
             stream.write(json.dumps(request).encode("utf-8") + b"\n")
 
     def prepare(self, docs: Path, site_dir: Path) -> None:
-        """Have the child compile the theme's templates now (build.warm_templates), before its build."""
-        if self.request is not None:
+        """Have the child compile the theme's templates now (build.warm_templates), before its build
+        (once: asked again, it has done it already)."""
+        if self.request is not None and not self.prepared:
+            self.prepared = True
             with contextlib.suppress(OSError):  # a child gone already says so when asked for its answer
                 os.write(self.request, json.dumps({"prepare": [str(docs), str(site_dir)]}).encode() + b"\n")
 
@@ -193,6 +199,28 @@ def start_child(
     return child
 
 
+def start_rebuild(
+    child: Forked,
+    out: Path,
+    docs: Path,
+    staging: Path,
+    before: tuple[list[str], list[str]],
+    now: list[str],
+    links: LinkIndex | None,
+) -> Forked:
+    """A forked child rebuilding the site last published into `out` in place, into `staging`
+    (build.rebuild_in_place)."""
+    child.send(
+        {
+            "docs": str(docs),
+            "site": str(staging),
+            "links": sorted(links.paths) if links is not None else None,
+            "rebuild": {"out": str(out), "files": before[0], "site": before[1], "now": now},
+        }
+    )
+    return child
+
+
 def finish_child(child: Child) -> dict[str, Any]:
     """What a child build reported: its warnings, or why it failed."""
     if isinstance(child, Forked):
@@ -207,7 +235,7 @@ def finish_child(child: Child) -> dict[str, Any]:
 
 def answer(request: dict[str, Any]) -> dict[str, Any]:
     """One child's build of the docs tree (all of it, or its share), as the answer it reports."""
-    from generator.site.build import BuildError, run_mkdocs
+    from generator.site.build import BuildError, rebuild_in_place, run_mkdocs
     from generator.site.links import LinkIndex
     from generator.site.plugin import Share
 
@@ -215,6 +243,17 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
     share = Share(request["share"][0], frozenset(request["share"][1])) if "share" in request else None
     try:
         built: list[str] = []
+        if "rebuild" in request:
+            again = request["rebuild"]
+            warnings = rebuild_in_place(
+                Path(again["out"]),
+                Path(request["docs"]),
+                Path(request["site"]),
+                (again["files"], again["site"]),
+                again["now"],
+                links,
+            )
+            return {"warnings": warnings}
         warnings = run_mkdocs(
             Path(request["docs"]), Path(request["site"]), links=links, share=share, built=built
         )

@@ -14,13 +14,15 @@ import jinja2
 import pytest
 
 from generator.site import engine as engines
-from generator.site import shares
+from generator.site import rebuild, shares
 from generator.site.build import (
+    MARKER,
     BuildError,
     BuildOptions,
     build_site,
     generate,
     mkdocs_config,
+    rebuild_in_place,
     run_mkdocs,
     warm_templates,
 )
@@ -152,8 +154,50 @@ def _forked_child_reports_a_broken_body_link_as_a_spawned_one_does(sample_repo: 
         assert [tuple(link) for link in found["broken"]] == [(broken, "nowhere.md", target)]
 
 
+def _edited_review(repo: Path, added: str) -> None:
+    review = repo / "reviews" / "tr-0001-air-gap.md"
+    review.write_text(review.read_text(encoding="utf-8") + added, encoding="utf-8")
+
+
+def _rebuild_in_place_by_the_forked_child_is_the_site_a_fresh_build_makes(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    options = options_for(sample_repo, tmp_path / "kept")
+    build_site(options)
+    _edited_review(sample_repo, "\nA line added since.\n")
+    spawned = early_children_of(options, engines.DEFAULT)
+    assert [type(child) for child in spawned] == [engines.Forked]  # the fork that rebuilds in place
+    engines.dismiss(spawned[0])
+    build_site(options)
+    fresh = options_for(sample_repo, tmp_path / "fresh")
+    build_site(fresh)
+    assert _files(options.out) == _files(fresh.out)
+
+
+def _rebuild_in_place_by_the_forked_child_reports_a_broken_body_link(
+    sample_repo: Path, tmp_path: Path
+) -> None:
+    """As the rebuild in this process reports it (build.rebuild_in_place): a body link only mkdocs sees."""
+    options = options_for(sample_repo, tmp_path / "kept")
+    build_site(options)
+    tree, _ = generate(options)
+    assert tree.index is not None
+    before = rebuild.previous(options.out, rebuild.fingerprint(options.docs, engines.DEFAULT), MARKER)
+    assert before is not None
+    page = options.docs / "pages" / "reviews" / "tr-0001-air-gap.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[gone](nowhere.md)\n", encoding="utf-8")
+    broken = [("reviews/tr-0001-air-gap.md", "nowhere.md", "reviews/nowhere.md")]
+    with pytest.raises(BuildError) as here:
+        rebuild_in_place(options.out, options.docs, tmp_path / "here", before, list(tree.files), tree.index)
+    assert here.value.broken_links == broken
+    child = engines.start_rebuild(
+        _forked(), options.out, options.docs, tmp_path / "there", before, list(tree.files), tree.index
+    )
+    assert [tuple(link) for link in engines.finish_child(child)["broken"]] == broken
+
+
 # A build never forks while other threads run, and a test session's preview servers and browser leave
-# some running: these two run in a fresh process of their own (the test below), and only there.
+# some running: these run in a fresh process of their own (the test below), and only there.
 if os.environ.get(_FRESH):
     test_a_child_forked_before_the_build_builds_the_same_site_as_one = (
         _child_forked_before_the_build_builds_the_same_site_as_one
@@ -161,16 +205,22 @@ if os.environ.get(_FRESH):
     test_a_forked_child_reports_a_broken_body_link_as_a_spawned_one_does = (
         _forked_child_reports_a_broken_body_link_as_a_spawned_one_does
     )
+    test_a_rebuild_in_place_by_the_forked_child_is_the_site_a_fresh_build_makes = (
+        _rebuild_in_place_by_the_forked_child_is_the_site_a_fresh_build_makes
+    )
+    test_a_rebuild_in_place_by_the_forked_child_reports_a_broken_body_link = (
+        _rebuild_in_place_by_the_forked_child_reports_a_broken_body_link
+    )
 
 
 def test_the_forked_child_tests_pass_in_a_process_with_no_other_thread() -> None:
-    wanted = ["child_forked_before_the_build", "forked_child_reports"]
+    wanted = ["child_forked_before_the_build", "forked_child_reports", "by_the_forked_child"]
     command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:randomly", "-p", "no:cacheprovider",
                __file__, "-k", " or ".join(wanted)]  # fmt: skip
     env = {**os.environ, _FRESH: "1"}
     ran = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-2000:]
-    assert f"{len(wanted)} passed" in ran.stdout and "skipped" not in ran.stdout, ran.stdout[-3000:]
+    assert "4 passed" in ran.stdout and "skipped" not in ran.stdout, ran.stdout[-3000:]
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads Linux's /proc")
@@ -197,13 +247,18 @@ def test_a_build_that_fails_on_its_documents_leaves_no_engine_process(
     assert _children() - before == set()
 
 
-def test_a_rebuild_in_place_starts_no_early_process(
+def test_a_rebuild_in_place_starts_no_process_but_the_fork_that_rebuilds(
     sample_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     options = options_for(sample_repo, tmp_path / "out")
     build_site(options)
     monkeypatch.setattr(shares, "SHARE_FROM_PAGES", 1)
-    assert early_children_of(options, engines.DEFAULT) == []
+    spawned = early_children_of(options, engines.DEFAULT)
+    # none where a fork is unsafe (this session's other threads), else one, asked to load mkdocs now
+    assert all(isinstance(child, engines.Forked) and child.prepared for child in spawned)
+    assert len(spawned) <= 1
+    for child in spawned:
+        engines.dismiss(child)
 
 
 def test_the_theme_templates_a_build_renders_are_compiled_ahead_into_the_bytecode_cache(
