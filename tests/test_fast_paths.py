@@ -6,8 +6,9 @@ apply, or the exact rule it replaces), on inputs Hypothesis writes to break it.
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from generator.documents.index import front_bytes
 from generator.documents.load import _split as split_front_matter
 from generator.documents.load import may_hold_anchors
 from generator.documents.models.common import _url
-from generator.documents.paths import FOLDERS, SUFFIX, kind_of
+from generator.documents.paths import FOLDERS, SUFFIX, display_path, kind_of
 from generator.site.plugin import hidden_from_search
 
 # The rule as first written: a mark at a line's start, after whitespace, a flow indicator or a colon.
@@ -156,3 +157,19 @@ def test_a_page_hidden_from_search_is_one_material_would_neither_index_nor_chang
     if hidden_from_search(meta, html):
         assert (meta.get("search") or {}).get("exclude")
         assert re.sub(MATERIAL_SEARCH_ATTRIBUTES, "", html) == html
+
+
+SEGMENT = st.sampled_from(["reviews", "a.md", "..", ".", "x y", "é", "tr-0001-x.md", ""])
+
+
+@given(st.lists(SEGMENT, max_size=5), st.booleans())
+@example(["..", "reviews"], True)
+@example(["reviews", "..", "..", "a.md"], True)
+@example([], True)
+@settings(max_examples=300)
+def test_a_path_below_the_working_directory_is_shown_as_relpath_shows_it(
+    parts: list[str], below: bool
+) -> None:
+    start = Path.cwd() if below else Path("/elsewhere/checkout")
+    path = start.joinpath(*parts)
+    assert display_path(path) == Path(os.path.relpath(path)).as_posix()

@@ -48,7 +48,23 @@ def source_path(path: Path, root: Path | None = None) -> str:
 
 def display_path(path: Path) -> str:
     """Paths in messages are relative to the working directory when possible."""
+    if not path.is_absolute():
+        return path.as_posix()
+    below = _below_working_directory(str(path))
+    if below is not None:
+        return below
     try:
-        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
+        return Path(os.path.relpath(path)).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _below_working_directory(path: str) -> str | None:
+    """What os.path.relpath makes of a POSIX path below the working directory, without its two
+    normalisations of both paths (a build shows thousands): the rest of the path, when it has no `..`
+    (a Path has no `.` parts or doubled slashes); else None."""
+    here = os.getcwd()
+    if os.sep != "/" or not path.startswith(here) or path[len(here) : len(here) + 1] != "/":
+        return None
+    rest = path[len(here) + 1 :]
+    return rest if rest and "/../" not in f"/{rest}/" else None
