@@ -427,7 +427,8 @@ def mkdocs_config(docs: Path, site_dir: Path) -> Any:
 def _list_theme_files_quickly(theme: Any) -> None:
     """Each build lists every file of the theme to copy its static ones, and drops any below a hidden
     folder: Material's .icons alone hold 14,000 files. The theme's environment here lists the same
-    files without walking those folders (its templates, .icons' included, load as before)."""
+    files without walking those folders (its templates, .icons' included, load as before), and keeps
+    its compiled templates between builds."""
     import jinja2
 
     made = theme.get_env
@@ -445,6 +446,10 @@ def _list_theme_files_quickly(theme: Any) -> None:
     def get_env() -> Any:
         env = made()
         env.loader = ThemeLoader(theme.dirs)
+        # Every environment of the theme, not only the build's (the plugin's on_env): Material's search
+        # plugin makes one of its own for each build, to read its translations.
+        if env.bytecode_cache is None:
+            env.bytecode_cache = bytecode_cache()
         return env
 
     theme.get_env = get_env

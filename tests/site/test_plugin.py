@@ -99,3 +99,11 @@ def test_material_still_strips_its_search_attributes_from_a_page_kept_out_of_sea
     build_with(config)
     html = _page_html(options.out, "reviews/tr-0001-air-gap.html")
     assert '<section class="hb-card"' in html and "data-search-exclude" not in html
+
+
+def test_every_environment_of_the_theme_keeps_its_compiled_templates(sample_repo: Path) -> None:
+    # Material's search plugin makes an environment of its own for each build (its translations).
+    options = options_for(sample_repo, sample_repo / "build")
+    generate(options)
+    env = mkdocs_config(options.docs, options.out).theme.get_env()
+    assert env.bytecode_cache is not None
