@@ -503,7 +503,9 @@ def build_with(config: Any, *, dirty: bool = False, links: LinkIndex | None = No
 
     ours = site_plugin(config)
     ours.given = links
-    with _mkdocs_warnings() as warnings:
+    # mkdocs' pages leave cycles (each page's Markdown instance and its processors) among objects that
+    # live until the build ends: collected in batches, over the young only.
+    with _mkdocs_warnings() as warnings, collector.relaxed():
         try:
             build(config, dirty=dirty)
         except (MkDocsException, OSError, yaml.YAMLError) as exc:
