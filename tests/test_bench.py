@@ -71,3 +71,15 @@ def test_a_step_of_several_samples_takes_the_fastest_time_and_the_highest_peak()
     samples = [bench_site.Run(2.0, 50, "slow"), bench_site.Run(1.0, 40, "fast"), bench_site.Run(3.0, 60, "x")]
     taken = bench_site.best(samples)
     assert (taken.seconds, taken.megabytes, taken.output) == (1.0, 60, "fast")
+
+
+def test_the_package_is_compiled_before_anything_is_timed(tmp_path: Path) -> None:
+    import importlib.util
+
+    from benchmarks.__main__ import compile_like_an_install
+
+    module = tmp_path / "pkg" / "mod.py"
+    module.parent.mkdir()
+    module.write_text("VALUE = 1\n", encoding="utf-8")
+    compile_like_an_install(module.parent)
+    assert Path(importlib.util.cache_from_source(str(module))).is_file()
