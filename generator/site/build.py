@@ -1048,12 +1048,13 @@ def _rebuild_in_place(
 ) -> list[str]:
     """The last site, copied, with only the pages whose Markdown changed rebuilt (site/rebuild.py): by
     the child forked for it (which loaded mkdocs while the documents were read), else here."""
-    child = spawned.pop() if spawned and progress is None else None
-    if not isinstance(child, engines.Forked):
+    forked = [child for child in spawned if isinstance(child, engines.Forked)] if progress is None else []
+    if not forked:
         warnings = rebuild_in_place(options.out, options.docs, staging, before, now, links, progress)
     else:
+        spawned.remove(forked[0])  # given its build: no longer dismissed with the ones not needed
         warnings = _answered(engines.finish_child(
-            engines.start_rebuild(child, options.out, options.docs, staging, before, now, links)
+            engines.start_rebuild(forked[0], options.out, options.docs, staging, before, now, links)
         ))  # fmt: skip
     return [w for w in warnings if not w.startswith("A 'dirty' build is being performed")]
 
