@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
 
-from generator.site.build import BuildError, build_with, generate, mkdocs_config, site_plugin
+from generator.site.build import BuildError, BuildOptions, build_with, generate, mkdocs_config, site_plugin
+from generator.site.page import BODY_MARKER, HTML_END, HTML_START
 from generator.site.plugin import NAME, HandbookPlugin
 from tests.site.conftest import options_for
 
@@ -107,3 +111,78 @@ def test_every_environment_of_the_theme_keeps_its_compiled_templates(sample_repo
     generate(options)
     env = mkdocs_config(options.docs, options.out).theme.get_env()
     assert env.bytecode_cache is not None
+
+
+class _RecordsMarkdown(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """Runs after the site's plugin: what Markdown is given for each page."""
+
+    def __init__(self) -> None:
+        self.given: dict[str, str] = {}
+
+    def on_page_markdown(self, markdown: str, page: Any, **_: Any) -> str:
+        self.given[page.file.src_uri] = markdown
+        return markdown
+
+
+def _recorded(options: BuildOptions) -> tuple[_RecordsMarkdown, MkDocsConfig]:
+    config = mkdocs_config(options.docs, options.out)
+    recorder = config.plugins["record-markdown"] = _RecordsMarkdown()
+    return recorder, config
+
+
+def test_markdown_is_given_only_a_documents_title_and_its_body(sample_repo: Path) -> None:
+    """The page's own HTML and the markers around it never go through Markdown: it would only pass
+    them through (a tenth of a document's conversion)."""
+    options = options_for(sample_repo, sample_repo / "build")
+    generate(options)
+    recorder, config = _recorded(options)
+    build_with(config)
+    given = recorder.given["reviews/tr-0001-air-gap.md"]
+    body = (sample_repo / "reviews" / "tr-0001-air-gap.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert given.startswith("# TR\\-0001 ") and given.count("\n# ") == body.count("\n# ")
+    assert given.rstrip().endswith(body.strip().splitlines()[-1])
+    assert not any(mark in given for mark in (HTML_START, HTML_END, BODY_MARKER))
+
+
+def test_markdown_is_given_only_the_title_of_a_page_without_a_body(sample_repo: Path) -> None:
+    options = options_for(sample_repo, sample_repo / "build")
+    generate(options)
+    recorder, config = _recorded(options)
+    build_with(config)
+    assert recorder.given["dashboards/open-reviews.md"].strip() == "# Open tech reviews"
+
+
+class _MarkdownSeesTheMarkers(HandbookPlugin):  # type: ignore[no-untyped-call]
+    def title_line(self, head: str) -> str | None:
+        return None  # every page as one whose head is more than a title
+
+
+def test_a_page_comes_out_as_when_markdown_passed_its_own_html_through(sample_repo: Path) -> None:
+    options = options_for(sample_repo, sample_repo / "build")
+    generate(options)
+    ours = mkdocs_config(options.docs, options.out / "ours")
+    build_with(ours)
+    marked = load_config(
+        config_file=str(options.docs / "mkdocs.yml"), site_dir=str(options.out / "marked"), hooks=[]
+    )
+    marked.plugins[NAME] = _MarkdownSeesTheMarkers()
+    build_with(marked)
+    pages = sorted(str(p.relative_to(options.out / "ours")) for p in (options.out / "ours").rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        assert _page_html(options.out / "ours", page) == _page_html(options.out / "marked", page), page
+
+
+def test_a_page_whose_head_is_more_than_a_title_keeps_what_it_says(sample_repo: Path) -> None:
+    """A docs tree edited by hand (a paragraph above the page's own HTML) is built as written."""
+    options = options_for(sample_repo, sample_repo / "build")
+    generate(options)
+    page = options.docs / "pages" / "reviews" / "tr-0001-air-gap.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace(HTML_START, f"A *note* above.\n\n{HTML_START}", 1), encoding="utf-8")
+    recorder, config = _recorded(options)
+    build_with(config)
+    assert HTML_START in recorder.given["reviews/tr-0001-air-gap.md"]
+    html = _page_html(options.out, "reviews/tr-0001-air-gap.html")
+    assert "<p>A <em>note</em> above.</p>" in html
+    assert html.index("<em>note</em>") < html.index('class="hb-card"') < html.index('class="hb-body"')
