@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.documents.workers import DOCUMENTS_HERE, parts_of
 from tests.test_demo import TODAY
 
 HANDBOOK = [sys.executable, "-m", "generator"]
@@ -77,3 +78,18 @@ def test_a_part_a_child_could_not_do_is_done_again_here(child: str) -> None:
     in_order, here = done.stdout.split()
     assert in_order == "True"
     assert int(here) == (600 if child == "works" else 1200)
+
+
+def test_the_part_done_here_is_the_larger_one_when_children_send_documents_back() -> None:
+    """A child also sends the documents it read back (pickled, then read here): it is given less to
+    read, so that both parts are ready at about the same time."""
+    here, child = parts_of(1200, 2, DOCUMENTS_HERE)
+    assert here == (0, child[0]) and child[1] == 1200
+    assert 1.1 < (here[1] - here[0]) / (child[1] - child[0]) < 1.6
+
+
+def test_the_parts_cover_every_item_once_in_order() -> None:
+    for count, workers in [(1000, 2), (1001, 3), (10_000, 2), (3, 2)]:
+        parts = parts_of(count, workers, DOCUMENTS_HERE)
+        assert len(parts) == workers
+        assert [i for start, end in parts for i in range(start, end)] == list(range(count))

@@ -37,7 +37,7 @@ from generator.documents.models.account import PHASE_LABELS, TechWinPhase, past_
 from generator.documents.models.common import reserved_page_name
 from generator.documents.models.review import Moment, ReviewStatus
 from generator.documents.paths import FOLDERS, SUFFIX, Kind, display_path, kind_of, source_path
-from generator.documents.workers import in_parallel
+from generator.documents.workers import DOCUMENTS_HERE, in_parallel
 from generator.process.calendar import latest_today, using_window
 from generator.process.config import FILE_NAME as CONFIG_FILE
 from generator.process.config import load_config
@@ -449,7 +449,7 @@ def _validate_repository(
     if selected is not None:
         every, items = selected
     else:
-        items = in_parallel(read_some, len(every), workers)
+        items = in_parallel(read_some, len(every), workers, DOCUMENTS_HERE)
     for path, item in zip(every, items, strict=True):
         if isinstance(item, IndexEntry):
             entries.append(item)

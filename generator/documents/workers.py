@@ -13,6 +13,7 @@ pages are rendered).
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import pickle
 import signal
@@ -25,6 +26,9 @@ Result = TypeVar("Result")
 
 # Below this many documents a fork and a transfer cost more than they save.
 MIN_PER_WORKER = 500
+# How much more than a child's part this process reads when the children send documents back: each
+# child pickles what it read and this process reads it back, about a third of what the reading took.
+DOCUMENTS_HERE = 1.25
 ENVIRONMENT = "HANDBOOK_WORKERS"
 
 
@@ -36,18 +40,33 @@ def default_workers() -> int:
     return min(2, os.cpu_count() or 1)
 
 
-def in_parallel(work: Callable[[int, int], list[Item]], count: int, workers: int) -> list[Item]:
-    """work(start, end) for the parts of range(count), concatenated in order."""
+def in_parallel(
+    work: Callable[[int, int], list[Item]], count: int, workers: int, here_weight: float = 1.0
+) -> list[Item]:
+    """work(start, end) for the parts of range(count), concatenated in order (see parts_of)."""
     parts = min(workers, count // MIN_PER_WORKER) if hasattr(os, "fork") else 1
     if parts <= 1 or threading.active_count() > 1:
         return work(0, count)
-    bounds = [count * part // parts for part in range(parts + 1)]
-    children = [_fork(functools.partial(work, bounds[part], bounds[part + 1])) for part in range(1, parts)]
-    results = work(bounds[0], bounds[1])
-    for part, child in enumerate(children, start=1):
+    first, *others = parts_of(count, parts, here_weight)
+    children = [_fork(functools.partial(work, *part)) for part in others]
+    results = work(*first)
+    for part, child in zip(others, children, strict=True):
         received: list[Item] | None = _collect(child)
-        results += received if received is not None else work(bounds[part], bounds[part + 1])
+        results += received if received is not None else work(*part)
     return results
+
+
+def parts_of(count: int, parts: int, here_weight: float = 1.0) -> list[tuple[int, int]]:
+    """range(count) in `parts` contiguous (start, end) parts, the first (done here) `here_weight` times
+    a child's: with DOCUMENTS_HERE, a 56 % part here is ready when a child's 44 % has arrived (at 1,000
+    and at 10,000 documents)."""
+    weights = [here_weight, *[1.0] * (parts - 1)]
+    total = sum(weights)
+    bounds = [0]
+    for weight in weights[:-1]:
+        bounds.append(min(count, bounds[-1] + round(count * weight / total)))
+    bounds.append(count)
+    return list(itertools.pairwise(bounds))
 
 
 class WorkApart(Generic[Result]):
