@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
-from xml.sax.saxutils import escape
 
 from generator.site.index import Handbook, decision_log, missing_gates
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    """XML character data: &, < and > escaped (xml.sax.saxutils.escape, without importing urllib)."""
+    return html.escape(value, quote=False)
+
+
+def _attribute(value: str) -> str:
+    """A double-quoted XML attribute's value."""
+    return _text(value).replace('"', "&quot;")
 
 
 def reviews_json(handbook: Handbook) -> str:
@@ -175,12 +185,12 @@ def decisions_feed(handbook: Handbook, site_url: str, page_url: dict[str, str], 
         outcome = "approved" if decision.outcome.value == "yes" else "denied"
         entries.append(
             "  <entry>\n"
-            f"    <id>{escape(base + page_url[e.review.id])}</id>\n"
-            f"    <title>{escape(f'{e.review.id} {outcome}: {e.review.title}')}</title>\n"
-            f'    <link href="{escape(base + page_url[e.review.id], {chr(34): "&quot;"})}"/>\n'
+            f"    <id>{_text(base + page_url[e.review.id])}</id>\n"
+            f"    <title>{_text(f'{e.review.id} {outcome}: {e.review.title}')}</title>\n"
+            f'    <link href="{_attribute(base + page_url[e.review.id])}"/>\n'
             f"    <updated>{when}</updated>\n"
-            f"    <author><name>{escape(decision.recommended_by)}</name></author>\n"
-            f"    <summary>{escape(summary)}</summary>\n"
+            f"    <author><name>{_text(decision.recommended_by)}</name></author>\n"
+            f"    <summary>{_text(summary)}</summary>\n"
             "  </entry>\n"
         )
     newest = decided[0].review.decision.decided_on if decided and decided[0].review.decision else None
@@ -189,7 +199,7 @@ def decisions_feed(handbook: Handbook, site_url: str, page_url: dict[str, str], 
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom">\n'
         "  <title>Tech review decisions</title>\n"
-        f"  <id>{escape(base)}feed.xml</id>\n"
-        f'  <link rel="self" href="{escape(base)}feed.xml"/>\n'
+        f"  <id>{_text(base)}feed.xml</id>\n"
+        f'  <link rel="self" href="{_text(base)}feed.xml"/>\n'
         f"  <updated>{updated.replace('+00:00', 'Z')}</updated>\n" + "".join(entries) + "</feed>\n"
     )
