@@ -314,32 +314,19 @@ def write_tree(
     docs: Path,
     previous: dict[str, str | bytes] | None = None,
     unchanged: Collection[str] = frozenset(),
+    workers: int = 1,
 ) -> int:
     """Write what changed, remove what is gone; returns how many files were written.
 
     `previous` is the tree last written to `docs` (kept by `serve`): then only it is compared, in memory,
     instead of reading every file back from disk. `unchanged` files were just read back from `docs`
-    (the page cache's hits): they are not read again.
+    (the page cache's hits): they are not read again. With `workers` > 1, a large tree compared on
+    disk is written in that many processes (see _written_apart): the same tree.
     """
-    written = 0
     docs.mkdir(parents=True, exist_ok=True)
-    for relative, content in files.items():
-        if relative in unchanged:
-            continue
-        target = docs / relative
-        if previous is None:
-            written += _write_file(content, target)
-            continue
-        before = previous.get(relative)
-        if before is content or before == content:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _replace_file(target, _as_bytes(content))
-        written += 1
     if previous is not None:
-        for gone in previous.keys() - files.keys():
-            (docs / gone).unlink(missing_ok=True)
-        return written
+        return _write_changes(files, docs, previous, unchanged)
+    written = _written_apart(files, [path for path in files if path not in unchanged], docs, workers)
     wanted = {docs / relative for relative in files}
     # Bottom up, never following a link: a link planted in the tree is removed, not what it points to.
     for folder, subfolders, names in os.walk(docs, topdown=False):
@@ -354,6 +341,54 @@ def write_tree(
             elif not any(sub.iterdir()):
                 sub.rmdir()
     return written
+
+
+def _write_changes(
+    files: dict[str, str | bytes], docs: Path, previous: dict[str, str | bytes], unchanged: Collection[str]
+) -> int:
+    """The files that differ from `previous` (the tree last written to `docs`) written, the ones gone
+    from it removed; how many were written."""
+    written = 0
+    for relative, content in files.items():
+        if relative in unchanged:
+            continue
+        target = docs / relative
+        before = previous.get(relative)
+        if before is content or before == content:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _replace_file(target, _as_bytes(content))
+        written += 1
+    for gone in previous.keys() - files.keys():
+        (docs / gone).unlink(missing_ok=True)
+    return written
+
+
+# Below this many files to write, a second process costs more than it saves: the engine's child
+# compiles the theme's templates meanwhile (prepare), which takes the second processor for the write.
+MIN_FILES_APART = 3_000
+
+
+def _written_apart(files: dict[str, str | bytes], paths: list[str], docs: Path, workers: int) -> int:
+    """`paths` of the tree written (each unless it already holds its content); how many were. A file's
+    creation is the kernel's work, a fifth of a millisecond on a busy disk, so a large tree's second
+    half is written by a forked process (which has the tree already) while this one writes the first.
+    A half the child could not write (an error, a child gone) is written again here, where any error is
+    raised as one process raises it."""
+    half = len(paths) // 2 if workers > 1 and len(paths) >= MIN_FILES_APART else len(paths)
+    mine, theirs = paths[:half], paths[half:]
+    apart = workers_of.apart(functools.partial(_write_files, files, theirs, docs)) if theirs else None
+    try:
+        written = _write_files(files, mine, docs)
+        found = apart.result() if apart is not None else None
+    finally:
+        if apart is not None:
+            apart.cancel()  # this half failed first: the child is stopped, not left writing
+    return written + (found if found is not None else _write_files(files, theirs, docs))
+
+
+def _write_files(files: dict[str, str | bytes], paths: list[str], docs: Path) -> int:
+    return sum(_write_file(files[path], docs / path) for path in paths)
 
 
 def _write_file(content: str | bytes, target: Path) -> bool:
@@ -890,7 +925,7 @@ def _generate(
         written = sum(_write_file(files[path], options.docs / path) for path in engine_files)
         prepare()
         unchanged.update(engine_files)
-    written += write_tree(files, options.docs, unchanged=unchanged)
+    written += write_tree(files, options.docs, unchanged=unchanged, workers=default_workers())
     timings["write"] = time.perf_counter() - started
     return tree, written, handbook.attention
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.build import load_handbook
+from generator.site.build import MIN_FILES_APART, load_handbook, write_tree
 from generator.site.render import Settings, render_tree
 from tests.test_demo import demo
 
@@ -35,3 +35,33 @@ def test_lists_rendered_apart_make_the_tree_one_process_makes(tmp_path: Path) ->
     assert list(two.files) == list(one.files)
     assert [path for path in one.files if one.files[path] != two.files[path]] == []
     assert two.links == one.links
+
+
+def _tree(count: int) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        f"pages/reviews/tr-{i:04d}.md": f"# TR-{i:04d}\n" * 20 for i in range(count)
+    }
+    files["pages/assets/logo.png"] = b"\x89PNG\r\n"
+    files["mkdocs.yml"] = "site_name: x\n"
+    return files
+
+
+def _written(docs: Path) -> dict[str, bytes]:
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+
+
+def test_a_large_docs_tree_written_by_two_processes_is_the_tree_one_process_writes(tmp_path: Path) -> None:
+    files = _tree(MIN_FILES_APART)
+    assert write_tree(files, tmp_path / "one", workers=1) == write_tree(files, tmp_path / "two", workers=2)
+    assert _written(tmp_path / "two") == _written(tmp_path / "one")
+    assert len(_written(tmp_path / "two")) == len(files)
+
+
+def test_a_half_the_second_process_cannot_write_fails_here_as_one_process_fails(tmp_path: Path) -> None:
+    files = _tree(MIN_FILES_APART)
+    docs = tmp_path / "docs"
+    (docs / "pages").mkdir(parents=True)
+    (docs / "pages" / "assets").write_text("a file where a folder must go")  # the last files: the child's
+    with pytest.raises(OSError):
+        write_tree(files, docs, workers=2)
+    assert (docs / "pages" / "reviews" / "tr-0000.md").is_file()
