@@ -161,7 +161,7 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             return self._titled(key, page, caller)
         found = self._shared.get(key)
         if found is None:
-            found = self._shared[key] = caller()
+            found = self._shared[key] = _compact(part, caller())
         return found
 
     def _titled(self, key: tuple[str, str, str], page: Any, caller: Callable[[], Any]) -> Any:
@@ -171,7 +171,7 @@ class HandbookPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         title = page.meta.get("title") or page.title
         found = self._shared.get(key)
         if found is None and _STAND_IN not in str(title):
-            found = self._shared[key] = _with_stand_in(page, caller)
+            found = self._shared[key] = _compact(key[0], _with_stand_in(page, caller))
         if found is None or found is _NOT_SHARED or _STAND_IN in str(title):
             return caller()
         if isinstance(found, Markup):  # an environment that escapes what it prints
@@ -289,6 +289,22 @@ def hidden_from_search(meta: dict[str, Any], content: Any) -> bool:
         and isinstance(content, str)
         and SEARCH_ATTRIBUTE not in content
     )
+
+
+# The shared parts that are HTML markup only (no script, style or preformatted text), and the blank
+# lines and indentation Material's templates leave between their tags.
+_MARKUP_ONLY = frozenset({"header", "nav", "tabs"})
+_LINE_BREAKS = re.compile(r"[ \t]*\n\s*")
+
+
+def _compact(part: str, html: Any) -> Any:
+    """A shared part of markup with each run of white space that holds a line break made one line
+    break: a browser shows it the same (white space between tags collapses to one space), and it was a
+    fifth of each page, written for every page."""
+    if part not in _MARKUP_ONLY or not isinstance(html, str):
+        return html
+    compact = _LINE_BREAKS.sub("\n", html)
+    return Markup(compact) if isinstance(html, Markup) else compact
 
 
 # The shared parts that show the page's title, and the title they are rendered with once.
