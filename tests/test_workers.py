@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from generator.documents.workers import DOCUMENTS_HERE, parts_of
+from generator.documents.workers import DOCUMENTS_HERE, PIPE_BYTES, apart, parts_of, widen
 from tests.test_demo import TODAY
 
 HANDBOOK = [sys.executable, "-m", "generator"]
@@ -93,3 +95,31 @@ def test_the_parts_cover_every_item_once_in_order() -> None:
         parts = parts_of(count, workers, DOCUMENTS_HERE)
         assert len(parts) == workers
         assert [i for start, end in parts for i in range(start, end)] == list(range(count))
+
+
+def _state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads a process's state from /proc")
+def test_a_childs_result_of_most_of_a_megabyte_is_sent_without_waiting_for_this_process() -> None:
+    """The pipe holds it whole: sent in pieces of 64 KB, each a switch between the two processes, a
+    40 MB result took half a second to arrive."""
+    payload = b"x" * 900_000
+    begun = apart(lambda: payload)
+    assert begun.pid is not None
+    deadline = time.monotonic() + 10
+    while _state(begun.pid) != "Z" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _state(begun.pid) == "Z"  # it has written everything and exited, nothing read yet
+    assert begun.result() == payload
+
+
+def test_pipes_are_widened_to_a_megabyte() -> None:
+    reading, writing = os.pipe()
+    try:
+        widen(writing)
+        assert fcntl.fcntl(writing, fcntl.F_GETPIPE_SZ) >= PIPE_BYTES
+    finally:
+        os.close(reading)
+        os.close(writing)

@@ -109,6 +109,7 @@ def fork() -> Forked | None:
     (ProperDocs must take mkdocs' place before anything imports it: its child is always spawned). None
     where a fork is unsafe or impossible (documents.workers.apart)."""
     reading, writing = os.pipe()
+    workers_of.widen(writing)  # a large site's request is sent while the child still compiles templates
     begun = workers_of.apart(functools.partial(_build_when_asked, reading, writing))
     os.close(reading)
     if not begun.begun:
