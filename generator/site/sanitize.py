@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -90,11 +91,34 @@ def body_markdown(body: str) -> str:
 
 def clean_body_html(rendered: str, page: str) -> Fragment:
     """Sanitize the HTML mkdocs made of a body found at docs-tree path `page`."""
-    links: list[tuple[str, str]] = []
+    return _BODY_CLEANER.clean(rendered, page)
 
-    def keep(tag: str, attribute: str, value: str) -> str | None:
+
+class _BodyCleaner:
+    """One nh3 cleaner for every body: made for each body, its allow-lists were converted again each
+    time (a quarter of the cleaning). Its attribute filter reads the page being cleaned from here, so
+    bodies are cleaned one at a time (a lock keeps serve's threads apart)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._page = ""
+        self._links: list[tuple[str, str]] = []
+        self._cleaner = nh3.Cleaner(
+            tags=_TAGS,
+            attributes=_ATTRIBUTES,
+            url_schemes=_SCHEMES,
+            attribute_filter=self._keep,
+            link_rel="noopener noreferrer nofollow",
+        )
+
+    def clean(self, rendered: str, page: str) -> Fragment:
+        with self._lock:
+            self._page, self._links = page, []
+            return Fragment(self._cleaner.clean(rendered), self._links)
+
+    def _keep(self, tag: str, attribute: str, value: str) -> str | None:
         if attribute in ("href", "src"):
-            return _rewrite(value, page, links)
+            return _rewrite(value, self._page, self._links)
         if attribute == "id":
             return value if _ID.fullmatch(value) else None
         if attribute == "class":
@@ -103,15 +127,8 @@ def clean_body_html(rendered: str, page: str) -> Fragment:
             return " ".join(kept) or None
         return value
 
-    cleaned = nh3.clean(
-        rendered,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes=_SCHEMES,
-        attribute_filter=keep,
-        link_rel="noopener noreferrer nofollow",
-    )
-    return Fragment(cleaned, links)
+
+_BODY_CLEANER = _BodyCleaner()
 
 
 def markdown_heading_text(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,25 @@ def test_a_heading_from_front_matter_carries_no_markup() -> None:
     text = markdown_heading_text("<b>x</b> *y* [z](u) & `c`\n# h")
     assert "<" not in text and "*y*" not in text and "[z](u)" not in text
     assert "\n" not in text
+
+
+def test_bodies_cleaned_in_two_threads_at_once_keep_their_own_links() -> None:
+    """One cleaner serves every body (site/sanitize.py): a body's links are its own, rewritten for its
+    own page, however the bodies of serve's threads interleave."""
+    found: dict[str, list[list[tuple[str, str]]]] = {"reviews/a.md": [], "accounts/b.md": []}
+
+    def clean(page: str, target: str) -> None:
+        for _ in range(200):
+            fragment = clean_body_html(f'<p><a href="{target}">x</a></p>', page)
+            found[page].append(fragment.links)
+
+    threads = [
+        threading.Thread(target=clean, args=("reviews/a.md", "other.md")),
+        threading.Thread(target=clean, args=("accounts/b.md", "../reviews/x.md")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(links == [("other.md", "reviews/other.md")] for links in found["reviews/a.md"])
+    assert all(links == [("../reviews/x.md", "reviews/x.md")] for links in found["accounts/b.md"])
