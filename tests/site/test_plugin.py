@@ -67,6 +67,19 @@ def _page_html(site: Path, page: str) -> str:
     return (site / page).read_text(encoding="utf-8")
 
 
+def _site_built(options: BuildOptions, name: str, plugin: HandbookPlugin | None = None) -> Path:
+    """The docs tree built into a folder `name` of its own, by the site's plugin or by `plugin` in its
+    place (the tree's hook left out, as our builds leave it out)."""
+    config = mkdocs_config(options.docs, options.out / name)
+    if plugin is not None:
+        config = load_config(
+            config_file=str(options.docs / "mkdocs.yml"), site_dir=str(options.out / name), hooks=[]
+        )
+        config.plugins[NAME] = plugin
+    build_with(config)
+    return options.out / name
+
+
 class _ShowsMaterialEverything(HandbookPlugin):  # type: ignore[no-untyped-call]
     on_page_context = None  # not an event: Material is shown every page's HTML
 
@@ -76,18 +89,12 @@ def test_a_page_kept_out_of_search_is_published_as_material_makes_it(sample_repo
     the page comes out exactly as a build whose plugin shows it everything."""
     options = options_for(sample_repo, sample_repo / "build")
     generate(options)
-    ours = mkdocs_config(options.docs, options.out / "ours")
-    build_with(ours)
-    shown = load_config(
-        config_file=str(options.docs / "mkdocs.yml"), site_dir=str(options.out / "shown"), hooks=[]
-    )
-    shown.plugins[NAME] = _ShowsMaterialEverything()
-    build_with(shown)
+    ours, shown = _site_built(options, "ours"), _site_built(options, "shown", _ShowsMaterialEverything())
     page = "reviews/tr-0001-air-gap.html"
     assert "search:" in (options.docs / "pages" / "reviews" / "tr-0001-air-gap.md").read_text(
         encoding="utf-8"
     )
-    assert _page_html(options.out / "ours", page) == _page_html(options.out / "shown", page)
+    assert _page_html(ours, page) == _page_html(shown, page)
 
 
 def test_material_still_strips_its_search_attributes_from_a_page_kept_out_of_search(
@@ -161,17 +168,11 @@ class _MarkdownSeesTheMarkers(HandbookPlugin):  # type: ignore[no-untyped-call]
 def test_a_page_comes_out_as_when_markdown_passed_its_own_html_through(sample_repo: Path) -> None:
     options = options_for(sample_repo, sample_repo / "build")
     generate(options)
-    ours = mkdocs_config(options.docs, options.out / "ours")
-    build_with(ours)
-    marked = load_config(
-        config_file=str(options.docs / "mkdocs.yml"), site_dir=str(options.out / "marked"), hooks=[]
-    )
-    marked.plugins[NAME] = _MarkdownSeesTheMarkers()
-    build_with(marked)
-    pages = sorted(str(p.relative_to(options.out / "ours")) for p in (options.out / "ours").rglob("*.html"))
+    ours, marked = _site_built(options, "ours"), _site_built(options, "marked", _MarkdownSeesTheMarkers())
+    pages = sorted(str(p.relative_to(ours)) for p in ours.rglob("*.html"))
     assert len(pages) > 20
     for page in pages:
-        assert _page_html(options.out / "ours", page) == _page_html(options.out / "marked", page), page
+        assert _page_html(ours, page) == _page_html(marked, page), page
 
 
 def test_a_page_whose_head_is_more_than_a_title_keeps_what_it_says(sample_repo: Path) -> None:
