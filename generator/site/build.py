@@ -922,7 +922,7 @@ def _generate(
     written = 0
     if prepare is not None:
         engine_files = [path for path in files if not path.startswith(f"{PAGES}/")]
-        written = sum(_write_file(files[path], options.docs / path) for path in engine_files)
+        written = _write_files(files, engine_files, options.docs)
         prepare()
         unchanged.update(engine_files)
     written += write_tree(files, options.docs, unchanged=unchanged, workers=default_workers())
@@ -1083,14 +1083,13 @@ def _rebuild_in_place(
 ) -> list[str]:
     """The last site, copied, with only the pages whose Markdown changed rebuilt (site/rebuild.py): by
     the child forked for it (which loaded mkdocs while the documents were read), else here."""
+    job = rebuild.InPlace(options.out, options.docs, staging, before, now, links)
     forked = [child for child in spawned if isinstance(child, engines.Forked)] if progress is None else []
     if not forked:
-        warnings = rebuild_in_place(options.out, options.docs, staging, before, now, links, progress)
+        warnings = rebuild_in_place(job, progress)
     else:
         spawned.remove(forked[0])  # given its build: no longer dismissed with the ones not needed
-        warnings = _answered(engines.finish_child(
-            engines.start_rebuild(forked[0], options.out, options.docs, staging, before, now, links)
-        ))  # fmt: skip
+        warnings = _answered(engines.finish_child(engines.start_rebuild(forked[0], job)))
     return [w for w in warnings if not w.startswith("A 'dirty' build is being performed")]
 
 
@@ -1102,29 +1101,21 @@ def _answered(answer: dict[str, Any]) -> list[str]:
     raise BuildError(answer["summary"], list(answer["problems"]), broken)
 
 
-def rebuild_in_place(
-    out: Path,
-    docs: Path,
-    staging: Path,
-    before: tuple[list[str], list[str]],
-    now: list[str],
-    links: LinkIndex | None,
-    progress: Progress | None = None,
-) -> list[str]:
-    """The site last published into `out`, copied into `staging`, and mkdocs' dirty build there of the
-    docs tree now (`now`, its files; `before`, the last build's files and the site's): mkdocs' warnings."""
-    rebuild.prepare(out, staging, *before, now, docs / PAGES)
-    config = mkdocs_config(docs, staging)
+def rebuild_in_place(job: rebuild.InPlace, progress: Progress | None = None) -> list[str]:
+    """The rebuild in place `job` (the last site copied, mkdocs' dirty build of the docs tree now over
+    it): mkdocs' warnings."""
+    rebuild.prepare(job.out, job.staging, *job.before, job.now, job.docs / PAGES)
+    config = mkdocs_config(job.docs, job.staging)
     if progress is not None:
         config.plugins["handbook-progress"] = _progress_plugin(progress)
     ours = site_plugin(config)
-    index_file = staging / "search" / "search_index.json"
+    index_file = job.staging / "search" / "search_index.json"
     try:
         found = json.loads(index_file.read_text(encoding="utf-8")).get("docs", [])
         ours.previous_search = [doc for doc in found if isinstance(doc, dict)]
     except (OSError, ValueError, AttributeError):
         ours.previous_search = []
-    return build_with(config, dirty=True, links=links)
+    return build_with(config, dirty=True, links=job.links)
 
 
 def _link_fault(root: Path, page: str, written: str, target: str) -> Diagnostic:

@@ -27,7 +27,7 @@ from generator.process.config import DEFAULT as DEFAULT_CONFIG
 from generator.process.config import SiteEngine
 
 if TYPE_CHECKING:
-    from generator.site.links import LinkIndex
+    from generator.site.rebuild import InPlace
 
 ENGINES: tuple[str, ...] = get_args(SiteEngine)
 DEFAULT: str = DEFAULT_CONFIG.site_engine
@@ -200,23 +200,14 @@ def start_child(
     return child
 
 
-def start_rebuild(
-    child: Forked,
-    out: Path,
-    docs: Path,
-    staging: Path,
-    before: tuple[list[str], list[str]],
-    now: list[str],
-    links: LinkIndex | None,
-) -> Forked:
-    """A forked child rebuilding the site last published into `out` in place, into `staging`
-    (build.rebuild_in_place)."""
+def start_rebuild(child: Forked, job: InPlace) -> Forked:
+    """A forked child doing the rebuild in place `job` (build.rebuild_in_place)."""
     child.send(
         {
-            "docs": str(docs),
-            "site": str(staging),
-            "links": sorted(links.paths) if links is not None else None,
-            "rebuild": {"out": str(out), "files": before[0], "site": before[1], "now": now},
+            "docs": str(job.docs),
+            "site": str(job.staging),
+            "links": sorted(job.links.paths) if job.links is not None else None,
+            "rebuild": {"out": str(job.out), "files": job.before[0], "site": job.before[1], "now": job.now},
         }
     )
     return child
@@ -239,6 +230,7 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
     from generator.site.build import BuildError, rebuild_in_place, run_mkdocs
     from generator.site.links import LinkIndex
     from generator.site.plugin import Share
+    from generator.site.rebuild import InPlace
 
     links = LinkIndex(request["links"]) if request["links"] is not None else None
     share = Share(request["share"][0], frozenset(request["share"][1])) if "share" in request else None
@@ -246,7 +238,7 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
         built: list[str] = []
         if "rebuild" in request:
             again = request["rebuild"]
-            warnings = rebuild_in_place(
+            job = InPlace(
                 Path(again["out"]),
                 Path(request["docs"]),
                 Path(request["site"]),
@@ -254,6 +246,7 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
                 again["now"],
                 links,
             )
+            warnings = rebuild_in_place(job)
             return {"warnings": warnings}
         warnings = run_mkdocs(
             Path(request["docs"]), Path(request["site"]), links=links, share=share, built=built

@@ -18,14 +18,33 @@ import os
 import shutil
 import stat
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import generator
 from generator.site.sanitize import page_url
 
+if TYPE_CHECKING:
+    from generator.site.links import LinkIndex
+
 MAX_STATE_BYTES = 64 * 1024 * 1024
 _CODE = ("plugin.py", "sanitize.py", "page.py", "hooks.py")
+
+
+@dataclass(frozen=True)
+class InPlace:
+    """One rebuild in place: the site last published into `out`, copied into `staging`, and mkdocs'
+    dirty build there of the docs tree `docs` as it is now (`now`, its files; `before`, the last build's
+    files and the site's), its body links checked against `links` (build.rebuild_in_place)."""
+
+    out: Path
+    docs: Path
+    staging: Path
+    before: tuple[list[str], list[str]]
+    now: list[str]
+    links: LinkIndex | None
 
 
 def state_file(out: Path) -> Path:

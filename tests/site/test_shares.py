@@ -198,11 +198,16 @@ def _rebuild_in_place_by_the_forked_child_reports_a_broken_body_link(
     page.write_text(page.read_text(encoding="utf-8") + "\n[gone](nowhere.md)\n", encoding="utf-8")
     broken = [("reviews/tr-0001-air-gap.md", "nowhere.md", "reviews/nowhere.md")]
     with pytest.raises(BuildError) as here:
-        rebuild_in_place(options.out, options.docs, tmp_path / "here", before, list(tree.files), tree.index)
+        rebuild_in_place(
+            rebuild.InPlace(
+                options.out, options.docs, tmp_path / "here", before, list(tree.files), tree.index
+            )
+        )
     assert here.value.broken_links == broken
-    child = engines.start_rebuild(
-        _forked(), options.out, options.docs, tmp_path / "there", before, list(tree.files), tree.index
+    there = rebuild.InPlace(
+        options.out, options.docs, tmp_path / "there", before, list(tree.files), tree.index
     )
+    child = engines.start_rebuild(_forked(), there)
     assert [tuple(link) for link in engines.finish_child(child)["broken"]] == broken
 
 
